@@ -1,0 +1,1 @@
+"""Validate, publish and explore the Tartar case data package."""

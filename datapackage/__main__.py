@@ -1,0 +1,3 @@
+from datapackage.cli import cli
+
+cli(prog_name="datapackage")

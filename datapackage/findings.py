@@ -1,0 +1,49 @@
+"""The one shape for everything validation reports."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: str
+    line: int | None
+    column: int | None
+    field: str | None
+    value: str | None
+    check: str
+    severity: str
+    message: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def has_errors(findings: list[Finding]) -> bool:
+    return any(f.severity == ERROR for f in findings)
+
+
+def deduplicate(findings: list[Finding]) -> list[Finding]:
+    """Keep the first finding for each (path, line, column, check): both passes
+    report some problems, and the structural pass runs first."""
+    seen: set[tuple] = set()
+    kept = []
+    for finding in findings:
+        key = (finding.path, finding.line, finding.column, finding.check)
+        if key not in seen:
+            seen.add(key)
+            kept.append(finding)
+    return kept
+
+
+def ordered(findings: list[Finding], paths: list[str]) -> list[Finding]:
+    """Package order of files, then line, then column."""
+    rank = {path: i for i, path in enumerate(paths)}
+    return sorted(
+        findings,
+        key=lambda f: (rank.get(f.path, len(rank)), f.path, f.line or 0, f.column or 0, f.check),
+    )

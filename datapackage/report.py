@@ -1,0 +1,73 @@
+"""Findings as text, JSON, GitHub workflow commands or Markdown."""
+
+from __future__ import annotations
+
+import json
+
+from datapackage.findings import ERROR, WARNING, Finding
+
+FORMATS = ("text", "json", "github", "markdown")
+
+
+def render(findings: list[Finding], form: str) -> str:
+    return {"text": text, "json": as_json, "github": github, "markdown": markdown}[form](findings)
+
+
+def summary(findings: list[Finding]) -> str:
+    errors = sum(f.severity == ERROR for f in findings)
+    warnings = sum(f.severity == WARNING for f in findings)
+    if not findings:
+        return "No errors or warnings."
+    return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}."
+
+
+def _location(f: Finding) -> str:
+    return ":".join(str(part) for part in (f.path, f.line, f.column) if part is not None)
+
+
+def text(findings: list[Finding]) -> str:
+    lines = [f"{_location(f)}: {f.severity}: {f.message} [{f.check}]" for f in findings]
+    return "\n".join(lines + [summary(findings)]) + "\n"
+
+
+def as_json(findings: list[Finding]) -> str:
+    return json.dumps([f.to_dict() for f in findings], indent=2, ensure_ascii=False) + "\n"
+
+
+def _escape_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(value: str) -> str:
+    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def github(findings: list[Finding]) -> str:
+    """GitHub Actions workflow commands, shown as annotations on the lines."""
+    lines = []
+    for f in findings:
+        props = [f"file={_escape_property(f.path)}"]
+        if f.line is not None:
+            props.append(f"line={f.line}")
+        if f.column is not None:
+            props.append(f"col={f.column}")
+        props.append(f"title={_escape_property(f.check)}")
+        lines.append(f"::{f.severity} {','.join(props)}::{_escape_data(f.message)}")
+    return "".join(line + "\n" for line in lines)
+
+
+def _cell(value) -> str:
+    text = "" if value is None else str(value)
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+
+
+def markdown(findings: list[Finding]) -> str:
+    out = ["## Validation report", "", summary(findings), ""]
+    if findings:
+        out += ["| File | Line | Column | Field | Value | Check | Severity | Message |",
+                "| --- | ---: | ---: | --- | --- | --- | --- | --- |"]
+        for f in findings:
+            cells = (f.path, f.line, f.column, f.field, f.value, f.check, f.severity, f.message)
+            out.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+        out.append("")
+    return "\n".join(out)

@@ -1,0 +1,214 @@
+"""Each bad input is a small mutation of a copy of the real package; each
+asserts the exact finding (path, line, column, field, check) and exit code."""
+
+import csv
+import io
+import json
+
+import pytest
+
+from conftest import run
+
+
+def first(package, name, field):
+    with open(package / "seeds" / f"{name}.csv", encoding="utf-8", newline="") as f:
+        return next(csv.DictReader(f))[field]
+
+
+def append(package, name, *rows, ending="\n") -> int:
+    """Append rows; return the physical line of the first one."""
+    path = package / "seeds" / f"{name}.csv"
+    data = path.read_bytes()
+    out = io.StringIO()
+    csv.writer(out, lineterminator=ending).writerows(rows)
+    path.write_bytes(data + out.getvalue().encode("utf-8"))
+    return data.count(b"\n") + 1
+
+
+def victim(package, victim_id="v-900", rank="kapitan", what="Held in custody.", name="Test Person Birinci"):
+    case, source = first(package, "cases", "case_id"), first(package, "sources", "source_id")
+    return [victim_id, case, name, "", "serviceman", rank, "", what, "", source]
+
+
+def statement(package, made_on="2021", value_min="1", value_max="1", sources=None):
+    case, source = first(package, "cases", "case_id"), first(package, "sources", "source_id")
+    return ["st-900", case, made_on, "", "Test NGO", "ngo", "deaths", value_min, value_max, "", "Test.",
+            source if sources is None else sources]
+
+
+def validate(package):
+    result = run("validate", "--format", "json", cwd=package)
+    assert "Traceback" not in result.stderr
+    return result.returncode, json.loads(result.stdout)
+
+
+def errors(findings):
+    return [(f["path"], f["line"], f["column"], f["field"], f["check"]) for f in findings if f["severity"] == "error"]
+
+
+def misspelt_rank(p):
+    line = append(p, "victims", victim(p, rank="kapitn"))
+    return [("seeds/victims.csv", line, 6, "rank", "enum")]
+
+
+def death_before_arrest(p):
+    append(p, "victims", victim(p))
+    line = append(p, "deaths", ["v-900", "2017-05-04", "2017-05-01", "", "", first(p, "sources", "source_id")])
+    return [("seeds/deaths.csv", line, 3, "date_of_death", "date-order")]
+
+
+def missing_source(p):
+    line = append(p, "statements", statement(p, sources=""))
+    return [("seeds/statements.csv", line, 12, "source_ids", "required")]
+
+
+def unknown_source(p):
+    line = append(p, "statements", statement(p, sources=first(p, "sources", "source_id") + ";src-no-such-source"))
+    return [("seeds/statements.csv", line, 12, "source_ids", "unknown-source")]
+
+
+def empty_source_entry(p):
+    line = append(p, "statements", statement(p, sources=first(p, "sources", "source_id") + ";"))
+    return [("seeds/statements.csv", line, 12, "source_ids", "source-empty")]
+
+
+def duplicate_id(p):
+    line = append(p, "victims", victim(p, victim_id=first(p, "victims", "victim_id")))
+    return [("seeds/victims.csv", line, 1, "victim_id", "unique")]
+
+
+def dangling_foreign_key(p):
+    line = append(p, "deaths", ["v-999", "", "", "", "", first(p, "sources", "source_id")])
+    return [("seeds/deaths.csv", line, 1, "victim_id", "foreign-key")]
+
+
+def impossible_date(p):
+    line = append(p, "statements", statement(p, made_on="2019-02-30"))
+    return [("seeds/statements.csv", line, 3, "made_on", "date-invalid")]
+
+
+def malformed_date(p):
+    line = append(p, "statements", statement(p, made_on="2019-2-3"))
+    return [("seeds/statements.csv", line, 3, "made_on", "pattern")]
+
+
+def future_date(p):
+    line = append(p, "statements", statement(p, made_on="2099-01-01"))
+    return [("seeds/statements.csv", line, 3, "made_on", "date-future")]
+
+
+def min_above_max(p):
+    line = append(p, "statements", statement(p, value_min="10", value_max="5"))
+    return [("seeds/statements.csv", line, 9, "value_max", "value-order")]
+
+
+def not_a_number(p):
+    line = append(p, "statements", statement(p, value_min="ten", value_max=""))
+    return [("seeds/statements.csv", line, 8, "value_min", "type")]
+
+
+def ragged_row(p):
+    line = append(p, "victims", victim(p)[:4])
+    return [("seeds/victims.csv", line, 5, "role", "missing-cell")]
+
+
+def extra_cell(p):
+    line = append(p, "victims", victim(p) + ["surplus"])
+    return [("seeds/victims.csv", line, 11, None, "extra-cell")]
+
+
+def extra_column(p):
+    path = p / "seeds" / "victims.csv"
+    with open(path, encoding="utf-8", newline="") as f:
+        table = list(csv.reader(f))
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows(row + ["comment" if i == 0 else ""] for i, row in enumerate(table))
+    return [("seeds/victims.csv", 1, 11, "comment", "extra-column")]
+
+
+def not_utf8(p):
+    path = p / "seeds" / "victims.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_bytes(text.encode("utf-8") + "v-900,x,Süleyman\n".encode("latin-1"))
+    line = text.count("\n") + 1
+    return [("seeds/victims.csv", line, 3, None, "encoding")]
+
+
+def missing_file(p):
+    (p / "seeds" / "trials.csv").unlink()
+    return [("seeds/trials.csv", None, None, None, "file-missing")]
+
+
+def multiline_cell_before_error(p):
+    append(p, "victims", victim(p, what="First line.\nSecond line.\nThird line."))
+    line = append(p, "victims", victim(p, victim_id="v-901", rank="kapitn", name="Test Person Ikinci"))
+    return [("seeds/victims.csv", line, 6, "rank", "enum")]
+
+
+def crlf_line_endings(p):
+    for path in (p / "seeds").glob("*.csv"):
+        path.write_bytes(path.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n"))
+    line = append(p, "victims", victim(p, rank="kapitn"), ending="\r\n")
+    return [("seeds/victims.csv", line, 6, "rank", "enum")]
+
+
+CASES = [misspelt_rank, death_before_arrest, missing_source, unknown_source, empty_source_entry, duplicate_id,
+         dangling_foreign_key, impossible_date, malformed_date, future_date, min_above_max, not_a_number,
+         ragged_row, extra_cell, extra_column, not_utf8, missing_file, multiline_cell_before_error,
+         crlf_line_endings]
+
+
+@pytest.mark.parametrize("mutate", CASES, ids=[c.__name__ for c in CASES])
+def test_bad_input_gives_exactly_one_error(package, mutate):
+    expected = mutate(package)
+    code, findings = validate(package)
+    assert errors(findings) == expected
+    assert code == 1
+
+
+def test_crlf_endings_alone_are_not_an_error(package):
+    for path in (package / "seeds").glob("*.csv"):
+        path.write_bytes(path.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n"))
+    code, findings = validate(package)
+    assert errors(findings) == []
+    assert code == 0
+
+
+def test_messages_say_what_was_expected(package):
+    death_before_arrest(package)
+    _, findings = validate(package)
+    (finding,) = [f for f in findings if f["check"] == "date-order"]
+    assert finding["message"] == "date_of_death 2017-05-01 is before date_of_arrest 2017-05-04"
+    assert finding["value"] == "2017-05-01"
+
+
+def test_partial_dates_possibly_out_of_order_are_a_warning(package):
+    append(package, "victims", victim(package))
+    line = append(package, "deaths", ["v-900", "2017-05", "2017-05-02", "", "", first(package, "sources", "source_id")])
+    code, findings = validate(package)
+    assert [(f["line"], f["check"], f["severity"]) for f in findings if f["path"] == "seeds/deaths.csv"] == [
+        (line, "date-order", "warning")]
+    assert code == 0
+
+
+def test_possible_duplicate_person_is_a_warning_naming_both_lines(package):
+    first_line = append(package, "victims", victim(package, name="Mehman Hüseynov Test"))
+    line = append(package, "victims", victim(package, victim_id="v-901", name="Mehman Guseynov Test"))
+    _, findings = validate(package)
+    (finding,) = [f for f in findings if f["check"] == "possible-duplicate" and f["line"] == line]
+    assert finding["severity"] == "warning"
+    assert finding["message"] == (f"name 'Mehman Guseynov Test' may be the same person as "
+                                  f"'Mehman Hüseynov Test' on line {first_line}")
+
+
+@pytest.mark.parametrize("content, message", [
+    (None, "no such file"),
+    ("{not json", "not valid JSON"),
+])
+def test_no_package_to_look_at_exits_2(tmp_path, content, message):
+    if content is not None:
+        (tmp_path / "datapackage.json").write_text(content)
+    result = run("validate", cwd=tmp_path)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
