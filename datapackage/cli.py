@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from datapackage.findings import has_errors
+from datapackage.publish import InvalidPackage, publish as publish_package
 from datapackage.package import PackageError
 from datapackage.report import FORMATS, render
 from datapackage.validate import validate as validate_package
@@ -40,3 +41,28 @@ def validate(descriptor: Path, form: str):
         sys.exit(2)
     click.echo(render(findings, form), nl=False)
     sys.exit(1 if has_errors(findings) else 0)
+
+
+@cli.command()
+@click.argument("descriptor", default="datapackage.json", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", default="dist", show_default=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write the release to; replaced only when the new release is complete.")
+def publish(descriptor: Path, out: Path):
+    """Write Parquet, SQLite, the release datapackage.json and a zip.
+
+    Refuses (exit 1, output untouched) when validation finds errors.
+
+    \b
+    Example:
+        datapackage publish --out dist
+    """
+    try:
+        folder = publish_package(descriptor, out)
+    except PackageError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(2)
+    except InvalidPackage as invalid:
+        click.echo(render(invalid.findings, "text"), nl=False, err=True)
+        click.echo(f"Error: not published; fix the errors above ({out} is unchanged)", err=True)
+        sys.exit(1)
+    click.echo(f"Published to {folder}")

@@ -39,3 +39,26 @@ def fold(names: pd.Series) -> pd.Series:
         keys = keys.str.replace(old, new, regex=True)
     keys = keys.str.replace(r"[^a-z ]", "", regex=True)
     return keys.str.split().str.join(" ").fillna("")
+
+
+# How Azerbaijani letters are commonly written in English and Russian-derived
+# Latin spellings (Qafarov ~ Gafarov ~ Kafarov, Hüseynov ~ Guseynov, Elçin ~ Elchin).
+SPELLINGS = {
+    "ə": ("a", "e"), "ı": ("i", "y"), "ö": ("o", "yo"), "ü": ("u", "yu"), "ç": ("ch",), "ş": ("sh",),
+    "ğ": ("g", "gh"), "x": ("kh", "h"), "c": ("j", "dzh"), "q": ("g", "k"), "h": ("h", "g", "kh"),
+}
+MAX_SPELLINGS = 256
+
+
+def spellings(name: str) -> list[str]:
+    """Common English and Russian-derived spellings of every word of a name,
+    for the search index (a search for Gafarov then finds Qafarov)."""
+    found: list[str] = []
+    for word in name.lower().replace("i̇", "i").split():
+        variants = [""]
+        for letter in word:
+            options = SPELLINGS.get(letter, (letter,))
+            variants = [v + o for v in variants for o in options][:MAX_SPELLINGS]
+        variants += [v.replace("yev", "ev") for v in variants if "yev" in v]
+        found += [v for v in variants if v != word and v not in found]
+    return found

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -14,8 +15,19 @@ from datapackage.package import Package, load_package
 from datapackage.structure import structural_findings
 
 
+@dataclass
+class Checked:
+    package: Package
+    frames: dict[str, pd.DataFrame]  # every cell as text, "" when empty
+    findings: list[Finding]
+
+
 def validate(descriptor: Path, today: datetime.date | None = None) -> list[Finding]:
     """Raises PackageError when there is no package to look at."""
+    return check(descriptor, today).findings
+
+
+def check(descriptor: Path, today: datetime.date | None = None) -> Checked:
     package, findings = load_package(descriptor)
     findings += schema_findings(package)
     usable, frames, file_findings = read_resources(package)
@@ -25,7 +37,7 @@ def validate(descriptor: Path, today: datetime.date | None = None) -> list[Findi
     blank = {(f.path, f.line) for f in structural if f.check == "blank-row"}
     content = [f for f in content if (f.path, f.line) not in blank]
     paths = [r.path for r in package.resources]
-    return ordered(deduplicate(findings + structural + content), paths)
+    return Checked(package, frames, ordered(deduplicate(findings + structural + content), paths))
 
 
 def read_resources(package: Package) -> tuple[dict[str, Records], dict[str, pd.DataFrame], list[Finding]]:

@@ -19,7 +19,7 @@ def copy_package(target: Path, seeds: Path = ROOT / "seeds") -> Path:
 
 @pytest.fixture
 def package(tmp_path) -> Path:
-    return copy_package(tmp_path, FIXTURES / "small")  # DEV-ONLY until seeds land
+    return copy_package(tmp_path)
 
 
 @pytest.fixture
