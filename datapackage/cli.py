@@ -6,15 +6,21 @@ Exit codes: 0 no errors (warnings allowed); 1 the package has errors;
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import click
 
+from datapackage.diff import compare
+from datapackage.diff_report import DIFF_FORMATS, render_diff
+from datapackage.docs import write_docs
 from datapackage.findings import has_errors
+from datapackage.serve import NothingToServe, command as serve_command
 from datapackage.publish import InvalidPackage, publish as publish_package
 from datapackage.package import PackageError
 from datapackage.report import FORMATS, render
+from datapackage.snapshot import SnapshotError
 from datapackage.validate import validate as validate_package
 
 
@@ -66,3 +72,68 @@ def publish(descriptor: Path, out: Path):
         click.echo(f"Error: not published; fix the errors above ({out} is unchanged)", err=True)
         sys.exit(1)
     click.echo(f"Published to {folder}")
+
+
+@cli.command()
+@click.option("--dist", default="dist", show_default=True, type=click.Path(file_okay=False, path_type=Path),
+              help="A folder written by 'datapackage publish'.")
+@click.option("--port", default=8001, show_default=True, help="Port to listen on.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--allow-robots", is_flag=True, help="Let search engines index the site (blocked by default).")
+def serve(dist: Path, port: int, host: str, allow_robots: bool):
+    """Serve the published database with Datasette, read-only.
+
+    \b
+    Example:
+        datapackage serve --port 8001
+    """
+    try:
+        args = serve_command(dist, port, host, allow_robots)
+    except NothingToServe as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(2)
+    click.echo(f"Serving {dist} on http://{host}:{port}/", err=True)
+    os.execv(args[0], args)
+
+
+@cli.command()
+@click.argument("descriptor", default="datapackage.json", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", default="docs", show_default=True, type=click.Path(file_okay=False, path_type=Path))
+def docs(descriptor: Path, out: Path):
+    """Regenerate the data dictionary and the timeline chart in docs/.
+
+    \b
+    Example:
+        datapackage docs
+    """
+    try:
+        written = write_docs(descriptor, out)
+    except PackageError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(2)
+    for path in written:
+        click.echo(f"Wrote {path}")
+
+
+@cli.command()
+@click.argument("base")
+@click.argument("head", required=False)
+@click.option("--format", "form", type=click.Choice(DIFF_FORMATS), default="text", show_default=True,
+              help="How to print the differences.")
+def diff(base: str, head: str | None, form: str):
+    """Show what changes from BASE to HEAD, row by row, by primary key.
+
+    BASE and HEAD are package directories or revisions of the git repository
+    containing the current directory; HEAD defaults to the package on disk.
+    Exit 0 whatever the differences; 2 when a side cannot be read.
+
+    \b
+    Example:
+        datapackage diff main --format markdown
+    """
+    try:
+        changes = compare(base, head)
+    except SnapshotError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(2)
+    click.echo(render_diff(changes, form), nl=False)

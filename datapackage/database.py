@@ -117,11 +117,22 @@ def _vocabularies(db: sqlite_utils.Database, package: Package) -> None:
     db["vocabularies"].insert_all(rows)
 
 
+NAME_FIELDS = ("name_variants", "defendant", "speaker")
+TEXT_FIELDS = ("title", "summary", "what_happened", "notes", "organisation", "reported_cause", "charge")
+
+
+def search_columns(resource: Resource) -> tuple[list[str], list[str]]:
+    """The name columns (indexed with their other spellings) and the text
+    columns of a resource's full-text index; both empty means no index."""
+    names = [s["name"] for s in resource.fields if s.get("personName") or s["name"] in NAME_FIELDS]
+    texts = [s["name"] for s in resource.fields if s["name"] in TEXT_FIELDS]
+    return names, texts
+
+
 def _search_index(db: sqlite_utils.Database, resource: Resource, frame: pd.DataFrame) -> None:
     """A full-text table over the text columns a reader searches, plus the
     spellings of the names in them; rowids match the resource table."""
-    names = [s["name"] for s in resource.fields if s.get("personName") or s["name"] in ("name_variants", "defendant", "speaker")]
-    texts = [s["name"] for s in resource.fields if s["name"] in ("title", "summary", "what_happened", "notes", "organisation", "reported_cause", "charge")]
+    names, texts = search_columns(resource)
     if not names and not texts:
         return
     columns = names + texts + (["spellings"] if names else [])

@@ -13,9 +13,12 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from datapackage.arrow import arrow_table
+from datapackage.chart import draw
 from datapackage.database import build_database
+from datapackage.dictionary import html_page
 from datapackage.findings import has_errors
 from datapackage.release import created, descriptor, write_json, write_zip
+from datapackage.site import metadata
 from datapackage.validate import Checked, check
 
 
@@ -58,7 +61,13 @@ def build(checked: Checked, out: Path) -> None:
     stamp = created(package, frames)
     release = descriptor(package, out, stamp)
     write_json(out / "datapackage.json", release)
-    write_zip(out / f"{name}-{release.get('version', '0')}.zip", out, stamp)
+    draw(frames, out / "timeline.png")
+    (out / "data-dictionary.html").write_text(html_page(package), encoding="utf-8")
+    archive = f"{name}-{release.get('version', '0')}.zip"
+    downloads = [archive, "datapackage.json", f"{name}.db", "data-dictionary.html"]
+    downloads += [f"parquet/{r.name}.parquet" for r in package.resources]
+    write_json(out / "metadata.json", metadata(package, name, downloads))
+    write_zip(out / archive, out, stamp)
 
 
 def _replace(new: Path, out: Path) -> None:

@@ -1,6 +1,11 @@
+import csv
+import json
 import shutil
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -31,3 +36,55 @@ def run(*args, cwd: Path) -> subprocess.CompletedProcess:
     """The real command line, as a user runs it."""
     return subprocess.run([sys.executable, "-m", "datapackage", *args], cwd=cwd,
                           capture_output=True, text=True, encoding="utf-8")
+
+
+def read_csv(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def resources() -> list[dict]:
+    return json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["resources"]
+
+
+@pytest.fixture(scope="session")
+def published(tmp_path_factory) -> Path:
+    """The real package, published once for the whole session."""
+    root = copy_package(tmp_path_factory.mktemp("package"))
+    result = run("publish", "--out", "dist", cwd=root)
+    assert result.returncode == 0, result.stderr
+    return root / "dist"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def site(published) -> str:
+    """`datapackage serve` on a free 127.0.0.1 port, stopped after the session."""
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "datapackage", "serve", "--dist", str(published),
+                               "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(url + "/-/versions.json", timeout=2)
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("datasette did not start: " + server.stderr.read().decode())
+                time.sleep(0.3)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def get_json(url: str):
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return json.loads(response.read())

@@ -1,0 +1,58 @@
+"""A timeline of arrests, deaths, court decisions and statements per case,
+rendered at publish time as a PNG (the same picture is in the README).
+
+Each event sits at the earliest day its partial date can mean; undated
+events are left out. Fixed size, fonts and metadata keep the bytes stable.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from datapackage.dates import bounds  # noqa: E402
+
+EVENTS = (  # resource, date field, legend label, marker, colour
+    ("deaths", "date_of_arrest", "arrest", "v", "#1f77b4"),
+    ("deaths", "date_of_death", "death", "X", "#000000"),
+    ("trials", "decided_on", "court decision", "s", "#d62728"),
+    ("statements", "made_on", "statement", "o", "#2ca02c"),
+)
+
+
+def events(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """One row per dated event: case, day, kind."""
+    victims = frames["victims"].set_index("victim_id")["case_id"]
+    parts = []
+    for resource, field, label, _, _ in EVENTS:
+        frame = frames[resource]
+        case = frame["victim_id"].map(victims) if "case_id" not in frame else frame["case_id"]
+        day = pd.Series(bounds(frame[field])[0], index=frame.index)
+        parts.append(pd.DataFrame({"case_id": case, "day": day, "kind": label}))
+    table = pd.concat(parts, ignore_index=True)
+    return table[table["day"].notna()]
+
+
+def draw(frames: dict[str, pd.DataFrame], path: Path) -> None:
+    table = events(frames)
+    titles = frames["cases"].set_index("case_id")["title"]
+    cases = [c for c in frames["cases"]["case_id"] if c in set(table["case_id"])]
+    rows = {case: i for i, case in enumerate(reversed(cases))}
+    plt.rcParams.update({"font.family": "DejaVu Sans", "font.size": 9, "svg.hashsalt": "timeline"})
+    figure, axes = plt.subplots(figsize=(10, 1.2 + 0.55 * len(cases)), dpi=100)
+    for offset, (_, _, label, marker, colour) in enumerate(EVENTS):
+        chosen = table[table["kind"] == label]
+        y = chosen["case_id"].map(rows) + (offset - 1.5) * 0.12
+        axes.scatter(chosen["day"], y, marker=marker, color=colour, s=28, alpha=0.8, label=label, linewidths=0)
+    axes.set_yticks(list(rows.values()), [titles[c] for c in rows])
+    axes.set_ylim(-0.6, len(cases) - 0.4)
+    axes.grid(axis="x", color="#dddddd")
+    axes.legend(loc="lower left", ncols=4, fontsize=8, frameon=False, bbox_to_anchor=(0, 1.0))
+    figure.tight_layout()
+    figure.savefig(path, format="png", metadata={"Software": None})
+    plt.close(figure)

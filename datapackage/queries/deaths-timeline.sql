@@ -1,0 +1,1 @@
+select * from deaths_timeline

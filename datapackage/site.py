@@ -1,0 +1,88 @@
+"""Datasette metadata generated from the package and its schemas: titles,
+licence and sources, column descriptions, facets, sort orders, labels,
+full-text search, canned queries and the home page."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from datapackage.database import search_columns
+from datapackage.package import Package, Resource
+
+QUERIES = Path(__file__).with_name("queries")
+LABELS = ("name", "title")
+CANNED = {
+    "contested-figures": ("Contested figures",
+                          "Every figure on which claims differ, each claim with who made it, when, and its sources."),
+    "deaths-timeline": ("Deaths timeline",
+                        "Each death with the victim's rank, the dates of arrest and death, and days in custody."),
+    "person": ("Everything we know about one person",
+               "Type a name in any common spelling (Gafarov, Qafarov, Guseynov, Elchin ...)."),
+}
+
+
+def metadata(package: Package, database: str, downloads: list[str]) -> dict:
+    info = package.descriptor
+    licence = (info.get("licenses") or [{}])[0]
+    tables = {r.name: _table(r) for r in package.resources}
+    tables["deaths_timeline"] = {"facets": ["rank", "case_id"], "description": CANNED["deaths-timeline"][1]}
+    tables["contested_figures"] = {"facets": ["metric", "organisation"], "description": CANNED["contested-figures"][1]}
+    tables["citations"] = {"description": "Every row of every table with each source it cites.", "facets": ["resource"]}
+    tables["vocabularies"] = {"description": "Every allowed value of every coded field, with its meaning.",
+                              "facets": ["resource", "field"], "sort": "position"}
+    for resource in package.resources:
+        if any(search_columns(resource)):
+            tables[f"{resource.name}_fts"] = {"hidden": True}
+    return {
+        "title": info.get("title", info.get("name")),
+        "description_html": home_page(package, downloads),
+        "license": licence.get("name"),
+        "license_url": licence.get("path"),
+        "source": "Curated from the documents listed in the sources table",
+        "source_url": "/" + database + "/sources",
+        "databases": {database: {"tables": tables, "queries": _queries()}},
+        "plugins": {"datasette-block-robots": {"disallow": ["/"]}},
+    }
+
+
+def _table(resource: Resource) -> dict:
+    table = {
+        "description": resource.schema.get("description", ""),
+        "columns": {spec["name"]: spec.get("description", "") for spec in resource.fields},
+        "facets": [s["name"] for s in resource.fields if "enum" in s.get("constraints", {}) or s["name"] == "case_id"],
+    }
+    for spec in resource.fields:
+        if spec.get("partialDate"):
+            for suffix, word in (("_from", "earliest"), ("_to", "latest")):
+                table["columns"][spec["name"] + suffix] = f"The {word} day {spec['name']} can mean."
+    label = next((s["name"] for s in resource.fields if s["name"] in LABELS), None)
+    if label:
+        table["label_column"] = label
+    dates = [s["name"] for s in resource.fields if s.get("partialDate")]
+    table["sort"] = f"{dates[0]}_from" if dates and resource.name != "sources" else resource.schema["primaryKey"][0]
+    if any(search_columns(resource)):
+        table["fts_table"] = f"{resource.name}_fts"
+        table["fts_pk"] = "rowid"
+    return table
+
+
+def _queries() -> dict:
+    return {name: {"title": title, "description": about, "sql": (QUERIES / f"{name}.sql").read_text(encoding="utf-8")}
+            for name, (title, about) in CANNED.items()}
+
+
+def home_page(package: Package, downloads: list[str]) -> str:
+    info = package.descriptor
+    counts = ", ".join(f'<a href="/{info["name"]}/{r.name}">{r.name}</a>' for r in package.resources)
+    links = "".join(f'<li><a href="/downloads/{html.escape(p)}">{html.escape(p)}</a></li>' for p in downloads)
+    return (
+        f"<p>{html.escape(info.get('description', ''))}</p>"
+        f"<p>Tables: {counts}. Start with the <a href=\"/{info['name']}/contested_figures\">contested figures</a>, "
+        f"the <a href=\"/{info['name']}/deaths_timeline\">deaths timeline</a> or "
+        f"<a href=\"/{info['name']}/person\">everything about one person</a>. "
+        f"Every column is described in the <a href=\"/downloads/data-dictionary.html\">data dictionary</a>.</p>"
+        f'<p><img src="/downloads/timeline.png" alt="Timeline of arrests, deaths, court decisions and statements per case" '
+        f'style="max-width:100%"></p>'
+        f"<p>Downloads:</p><ul>{links}</ul>"
+    )

@@ -1,0 +1,159 @@
+"""Publishing: every cell survives the round trip, the same input gives the
+same bytes, and an invalid package is never published."""
+
+import hashlib
+import json
+import sqlite3
+import subprocess
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+
+from conftest import ROOT, copy_package, read_csv, resources, run
+
+
+def as_text(value) -> str:
+    """A typed value written back the way the CSV writes it."""
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)) or hasattr(value, "tolist"):
+        return ";".join(value)
+    return str(value)
+
+
+def keyed(rows, key):
+    return {row[key]: {k: as_text(v) for k, v in row.items()} for row in rows}
+
+
+def expected(name):
+    return {row[key(name)]: row for row in read_csv(ROOT / "seeds" / f"{name}.csv")}
+
+
+def key(name):
+    schema = json.loads((ROOT / "schemas" / f"{name}.json").read_text(encoding="utf-8"))
+    return schema["primaryKey"][0]
+
+
+def only_csv_columns(rows, name):
+    columns = read_csv(ROOT / "seeds" / f"{name}.csv")[0].keys()
+    return {k: {c: row[c] for c in columns} for k, row in rows.items()}
+
+
+NAMES = [r["name"] for r in resources()]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_parquet_round_trip_with_pyarrow(published, name):
+    rows = pq.read_table(published / "parquet" / f"{name}.parquet").to_pylist()
+    assert only_csv_columns(keyed(rows, key(name)), name) == expected(name)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_parquet_round_trip_with_duckdb(published, name):
+    relation = duckdb.sql(f"select * from read_parquet('{published / 'parquet' / f'{name}.parquet'}')")
+    rows = [dict(zip(relation.columns, values)) for values in relation.fetchall()]
+    assert only_csv_columns(keyed(rows, key(name)), name) == expected(name)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_sqlite_round_trip_with_sqlite3(published, name):
+    db = sqlite3.connect(published / "tartar-case.db")
+    db.row_factory = sqlite3.Row
+    rows = [dict(row) for row in db.execute(f"select * from [{name}]")]
+    assert only_csv_columns(keyed(rows, key(name)), name) == expected(name)
+
+
+def test_parquet_types_come_from_the_schema(published):
+    schema = pq.read_schema(published / "parquet" / "statements.parquet")
+    assert str(schema.field("value_min").type) == "int64"
+    assert str(schema.field("made_on_from").type) == "date32[day]"
+    assert str(schema.field("source_ids").type) == "list<element: string>"
+    assert str(schema.field("metric").type) == "dictionary<values=string, indices=int32, ordered=0>"
+    assert schema.field("summary").metadata[b"description"] == b"What was said, in the dataset's own words."
+    victims = pq.read_table(published / "parquet" / "victims.parquet")
+    assert victims.schema.field("rank").type.ordered
+    assert victims.column("rank").chunk(0).dictionary.to_pylist()[:3] == ["esger", "bas_esger", "kicik_cavus"]
+
+
+def test_partial_dates_get_typed_bounds(published):
+    db = sqlite3.connect(published / "tartar-case.db")
+    bounds = dict(((made, (low, high)) for made, low, high in
+                   db.execute("select made_on, made_on_from, made_on_to from statements where length(made_on) = 7")))
+    assert bounds and all(low.endswith("-01") and high[:7] == made for made, (low, high) in bounds.items())
+
+
+def test_database_has_keys_indexes_citations_and_views(published):
+    db = sqlite3.connect(published / "tartar-case.db")
+    fks = db.execute("select [table], [from], [to] from pragma_foreign_key_list('deaths')").fetchall()
+    assert fks == [("victims", "victim_id", "victim_id")]
+    indexes = {row[1] for row in db.execute("select * from pragma_index_list('trials')")}
+    assert {"idx_trials_case_id", "idx_trials_victim_id"} <= indexes
+    cited = db.execute("select count(*) from citations where resource = 'deaths'").fetchone()[0]
+    assert cited == sum(len(row["source_ids"].split(";")) for row in read_csv(ROOT / "seeds" / "deaths.csv"))
+    assert db.execute("select count(*) from contested_figures where metric = 'deaths'").fetchone()[0] >= 4
+    days = db.execute("select days_in_custody from deaths_timeline where name = 'Saleh Şərif oğlu Qafarov'").fetchone()
+    assert days == (9,)
+
+
+@pytest.mark.parametrize("spelling, found", [
+    ("Gafarov", "Saleh Şərif oğlu Qafarov"),
+    ("Guseynov", "Mehman Hüseynov"),
+    ("Elchin", "Elçin Quliyev"),
+    ("Agazade", "Elxan Ağazadə"),
+])
+def test_search_finds_azerbaijani_spellings(published, spelling, found):
+    db = sqlite3.connect(published / "tartar-case.db")
+    names = [r[0] for r in db.execute(
+        "select name from victims where rowid in (select rowid from victims_fts where victims_fts match ?)", (spelling,))]
+    assert found in names
+
+
+def test_two_publishes_give_identical_bytes(published, tmp_path):
+    root = copy_package(tmp_path)
+    assert run("publish", "--out", "again", cwd=root).returncode == 0
+    first = sorted(p.relative_to(published) for p in published.rglob("*") if p.is_file())
+    second = sorted(p.relative_to(root / "again") for p in (root / "again").rglob("*") if p.is_file())
+    assert first == second
+    for path in first:
+        assert (published / path).read_bytes() == (root / "again" / path).read_bytes(), path
+
+
+def test_release_descriptor_hashes_match_the_files(published):
+    release = json.loads((published / "datapackage.json").read_text(encoding="utf-8"))
+    assert len(release["resources"]) == 2 * len(NAMES)
+    for resource in release["resources"]:
+        data = (published / resource["path"]).read_bytes()
+        assert resource["bytes"] == len(data)
+        assert resource["hash"] == "sha256:" + hashlib.sha256(data).hexdigest()
+    assert release["licenses"][0]["name"] == "CC-BY-4.0"
+    assert release["created"].endswith("Z")
+
+
+def test_release_descriptor_is_valid_for_frictionless(published):
+    result = subprocess.run([str(ROOT / ".venv" / "bin" / "frictionless"), "validate", "--json", "datapackage.json"],
+                            cwd=published, capture_output=True, text=True)
+    assert json.loads(result.stdout)["valid"] is True
+
+
+def test_zip_holds_the_whole_release(published):
+    import zipfile
+    with zipfile.ZipFile(published / "tartar-case-0.1.0.zip") as archive:
+        names = set(archive.namelist())
+    assert {"tartar-case-0.1.0/datapackage.json", "tartar-case-0.1.0/tartar-case.db",
+            "tartar-case-0.1.0/parquet/victims.parquet", "tartar-case-0.1.0/csv/victims.csv"} <= names
+
+
+def test_invalid_package_is_not_published_and_dist_is_untouched(published, tmp_path):
+    root = copy_package(tmp_path)
+    assert run("publish", "--out", "dist", cwd=root).returncode == 0
+    before = {p: p.read_bytes() for p in (root / "dist").rglob("*") if p.is_file()}
+    with open(root / "seeds" / "victims.csv", "a", encoding="utf-8") as f:
+        f.write("v-900,case-tartar,Test Person,,serviceman,kapitn,,x,,src-wikipedia-tartar-case\n")
+    result = run("publish", "--out", "dist", cwd=root)
+    assert result.returncode == 1
+    assert "rank 'kapitn' is not an allowed value" in result.stderr
+    assert "not published" in result.stderr
+    after = {p: p.read_bytes() for p in (root / "dist").rglob("*") if p.is_file()}
+    assert after == before
+    assert sorted(p.name for p in root.iterdir()) == ["datapackage.json", "dist", "schemas", "seeds"]
