@@ -14,14 +14,14 @@ import click
 
 from datapackage.diff import compare
 from datapackage.diff_report import DIFF_FORMATS, render_diff
-from datapackage.docs import write_docs
 from datapackage.findings import has_errors
-from datapackage.serve import NothingToServe, command as serve_command
-from datapackage.publish import InvalidPackage, publish as publish_package
 from datapackage.package import PackageError
 from datapackage.report import FORMATS, render
+from datapackage.serve import NothingToServe, command as serve_command
 from datapackage.snapshot import SnapshotError
-from datapackage.validate import validate as validate_package
+
+# Frictionless, Pandera, pyarrow and matplotlib take seconds to import: the
+# commands that need them import them when they run.
 
 
 @click.group()
@@ -40,6 +40,8 @@ def validate(descriptor: Path, form: str):
     Example:
         datapackage validate datapackage.json --format github
     """
+    from datapackage.validate import validate as validate_package
+
     try:
         findings = validate_package(descriptor)
     except PackageError as error:
@@ -62,6 +64,8 @@ def publish(descriptor: Path, out: Path):
     Example:
         datapackage publish --out dist
     """
+    from datapackage.publish import InvalidPackage, publish as publish_package
+
     try:
         folder = publish_package(descriptor, out)
     except PackageError as error:
@@ -106,6 +110,8 @@ def docs(descriptor: Path, out: Path):
     Example:
         datapackage docs
     """
+    from datapackage.docs import write_docs
+
     try:
         written = write_docs(descriptor, out)
     except PackageError as error:

@@ -82,26 +82,6 @@ def _records_by_bytes(data: bytes) -> Records:
     return Records(start_line, blank, cells)
 
 
-@dataclass
-class Utf8Problem:
-    line: int
-    column: int
-    byte: int
-
-
-def utf8_problem(data: bytes) -> Utf8Problem | None:
-    """Where the first byte that is not UTF-8 sits, or None."""
-    try:
-        data.decode("utf-8")
-        return None
-    except UnicodeDecodeError as error:
-        before = data[: error.start]
-        line_start = before.rfind(b"\n") + 1
-        in_line = before[line_start:]
-        column = in_line.count(b",") + 1 if in_line.count(b'"') % 2 == 0 else 1
-        return Utf8Problem(before.count(b"\n") + 1, column, data[error.start])
-
-
 def header(data: bytes) -> list[str]:
     text = data.decode("utf-8-sig")
     return next(csv.reader(io.StringIO(text)), [])

@@ -11,7 +11,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from datapackage.csvfile import utf8_problem
+from datapackage.encoding import utf8_problem
 
 DESCRIPTOR = "datapackage.json"
 WORKING_TREE = "working-tree"

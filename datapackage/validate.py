@@ -9,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 
 from datapackage.content import content_findings
-from datapackage.csvfile import Records, header, read_table, records, utf8_problem
+from datapackage.csvfile import Records, header, read_table, records
+from datapackage.encoding import utf8_problem
 from datapackage.findings import ERROR, Finding, deduplicate, ordered
 from datapackage.package import Package, load_package
 from datapackage.structure import structural_findings

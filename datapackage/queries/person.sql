@@ -3,7 +3,7 @@ with person as (
   select victim_id from victims
   where rowid in (select rowid from victims_fts where victims_fts match '"' || replace(:name, '"', '""') || '"')
 )
-select 'victim' as kind, v.victim_id as id, v.name as who, null as date, v.role || coalesce(' (' || v.rank_as_written || ')', '') || ': ' || v.what_happened as what, v.source_ids
+select 'victim' as kind, v.victim_id as id, v.name as who, null as date, coalesce(v.rank_as_written || ': ', '') || v.what_happened as what, v.source_ids
   from victims v where v.victim_id in person
 union all
 select 'death', d.victim_id, v.name, coalesce(d.date_of_death, d.date_of_arrest),

@@ -1,0 +1,25 @@
+"""Where a file stops being UTF-8, for a finding a contributor can act on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass
+class Utf8Problem:
+    line: int
+    column: int
+    byte: int
+
+
+def utf8_problem(data: bytes) -> Utf8Problem | None:
+    """Where the first byte that is not UTF-8 sits, or None."""
+    try:
+        data.decode("utf-8")
+        return None
+    except UnicodeDecodeError as error:
+        before = data[: error.start]
+        line_start = before.rfind(b"\n") + 1
+        in_line = before[line_start:]
+        column = in_line.count(b",") + 1 if in_line.count(b'"') % 2 == 0 else 1
+        return Utf8Problem(before.count(b"\n") + 1, column, data[error.start])
