@@ -65,7 +65,10 @@ def read_resources(package: Package) -> tuple[dict[str, Records], dict[str, pd.D
         frame = read_table(data, columns)
         frame.attrs["lines"] = map_.data_lines(len(columns))
         if len(frame.attrs["lines"]) != len(frame):
-            raise RuntimeError(f"{resource.path}: rows and lines do not align; please report this file")
+            findings.append(Finding(resource.path, None, None, None, None, "format", ERROR,
+                                    "the rows cannot be matched to lines (unusual quoting?); "
+                                    "expected standard CSV with quotes around whole cells"))
+            continue
         frames[resource.name] = frame
     return usable, frames, findings
 

@@ -65,3 +65,12 @@ def test_python_dash_m_works_like_the_command():
     result = subprocess.run([sys.executable, "-m", "datapackage", "--help"], capture_output=True, text=True)
     assert result.returncode == 0
     assert "validate" in result.stdout
+
+
+def test_descriptor_sources_are_the_seed_documents_in_sources_csv():
+    listed = {row["source_id"]: row for row in rows("sources")}
+    sources = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["sources"]
+    assert len(sources) == 5
+    for source in sources:
+        row = listed[source["source_id"]]
+        assert (source["title"], source.get("path", "")) == (row["title"], row["url"])
