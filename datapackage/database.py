@@ -13,11 +13,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import sqlite_utils
 
 from datapackage.arrow import BOUNDS
 from datapackage.dates import bounds
-from datapackage.names import spellings
+from datapackage.search_index import build_search_index
 from datapackage.package import Package, Resource
 
 VIEWS = Path(__file__).with_name("views.sql")
@@ -34,7 +35,8 @@ def build_database(package: Package, frames: dict[str, pd.DataFrame], path: Path
     _citations(db, package, frames)
     _vocabularies(db, package)
     for resource in package.resources:
-        _search_index(db, resource, frames[resource.name])
+        frame = frames[resource.name]
+        build_search_index(db.conn, resource, pa.Table.from_pandas(frame.where(frame != "", None), preserve_index=False))
     db.conn.executescript(VIEWS.read_text(encoding="utf-8"))
     db.conn.commit()
     db.vacuum()
@@ -115,36 +117,3 @@ def _vocabularies(db: sqlite_utils.Database, package: Package) -> None:
         columns.update({k: str for k in row if k not in columns})
     db["vocabularies"].create(columns, pk=("resource", "field", "value"))
     db["vocabularies"].insert_all(rows)
-
-
-NAME_FIELDS = ("name_variants", "defendant", "speaker")
-TEXT_FIELDS = ("title", "summary", "what_happened", "notes", "organisation", "reported_cause", "charge")
-
-
-def search_columns(resource: Resource) -> tuple[list[str], list[str]]:
-    """The name columns (indexed with their other spellings) and the text
-    columns of a resource's full-text index; both empty means no index."""
-    names = [s["name"] for s in resource.fields if s.get("personName") or s["name"] in NAME_FIELDS]
-    texts = [s["name"] for s in resource.fields if s["name"] in TEXT_FIELDS]
-    return names, texts
-
-
-def _search_index(db: sqlite_utils.Database, resource: Resource, frame: pd.DataFrame) -> None:
-    """A full-text table over the text columns a reader searches, plus the
-    spellings of the names in them; rowids match the resource table."""
-    names, texts = search_columns(resource)
-    if not names and not texts:
-        return
-    columns = names + texts + (["spellings"] if names else [])
-    db.conn.execute(f"CREATE VIRTUAL TABLE [{resource.name}_fts] USING fts5("
-                    f"{', '.join(f'[{c}]' for c in columns)}, tokenize='unicode61 remove_diacritics 2')")
-    rowids = [r[0] for r in db.conn.execute(f"SELECT rowid FROM [{resource.name}] ORDER BY rowid")]
-    rows = []
-    for rowid, (_, row) in zip(rowids, frame.iterrows()):
-        values = [row[c] for c in names + texts]
-        if names:
-            values.append(" ".join(spellings(" ".join(row[c] for c in names))))
-        rows.append([rowid, *values])
-    marks = ", ".join("?" for _ in range(len(columns) + 1))
-    db.conn.executemany(f"INSERT INTO [{resource.name}_fts] (rowid, {', '.join(f'[{c}]' for c in columns)}) "
-                        f"VALUES ({marks})", rows)

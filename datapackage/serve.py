@@ -8,6 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+HERE = Path(__file__).parent
 SETTINGS = {"sql_time_limit_ms": "1000", "max_returned_rows": "1000", "default_allow_sql": "on",
             "allow_download": "on"}
 
@@ -31,7 +32,9 @@ def command(dist: Path, port: int, host: str, allow_robots: bool) -> list[str]:
         os.close(handle)
         metadata = Path(path)
     args = [sys.executable, "-m", "datasette", "serve", "-i", str(dist / f"{name}.db"), "-m", str(metadata),
-            "--static", f"downloads:{dist}", "--host", host, "--port", str(port)]
+            "--static", f"downloads:{dist}", "--static", f"assets:{HERE / 'static'}",
+            "--plugins-dir", str(HERE / "plugins"), "--template-dir", str(HERE / "templates"),
+            "--host", host, "--port", str(port)]
     for key, value in SETTINGS.items():
         args += ["--setting", key, value]
     return args

@@ -7,7 +7,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from datapackage.database import search_columns
+from datapackage.search_index import search_columns
 from datapackage.package import Package, Resource
 
 QUERIES = Path(__file__).with_name("queries")
