@@ -1,54 +1,60 @@
-"""Typed Arrow tables from the text tables, typed by the Table Schema.
+"""The typed Arrow table of a resource, as Parquet holds it.
 
-An empty CSV cell becomes null. Integers are nullable int64; fields with an
-enum are dictionary-encoded; a partial date keeps its text and gains
-`<field>_from` and `<field>_to` date32 bounds; a `sourceList` field becomes
-list<string>. Each field's description travels in the Parquet field metadata.
+Straight from the typed columns: integers are nullable int64; fields with an
+enum are dictionary-encoded over the whole vocabulary in schema order
+(ordered when the schema says `categoriesOrdered`); a `sourceList` field is
+list<string>; a partial date keeps its text and gains `<field>_from` and
+`<field>_to` date32 bounds. Each field's description travels in the field
+metadata.
 """
 
 from __future__ import annotations
 
-import pandas as pd
+import polars as pl
 import pyarrow as pa
 
-from datapackage.dates import bounds
-from datapackage.package import Resource
+from datapackage.pandera_schemas import typed_values
+from datapackage.table import BOUNDS, Table
 
-BOUNDS = (("_from", "earliest"), ("_to", "latest"))
+ARROW_TYPES = {pl.String: pa.string(), pl.Int64: pa.int64(), pl.Float64: pa.float64(), pl.Boolean: pa.bool_(),
+               pl.Date: pa.date32()}
 
 
-def arrow_table(resource: Resource, frame: pd.DataFrame) -> pa.Table:
+def arrow_table(table: Table) -> pa.Table:
     arrays, fields = [], []
-    for spec in resource.fields:
-        text = frame[spec["name"]]
-        for field, array in _columns(spec, text):
+    for spec in table.resource.fields:
+        for field, array in _columns(table, spec):
             fields.append(field)
             arrays.append(array)
     return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
 
 
-def _columns(spec: dict, text: pd.Series):
+def plain(values: pl.Series) -> pa.Array:
+    """A polars column as an ordinary Arrow array (string, not string view)."""
+    wanted = ARROW_TYPES.get(values.dtype)
+    array = values.to_arrow()
+    return array.cast(wanted) if wanted is not None and array.type != wanted else array
+
+
+def _columns(table: Table, spec: dict):
     name, meta = spec["name"], {"description": spec.get("description", "")}
-    missing = (text == "").to_numpy()
-    if spec.get("sourceList"):
-        separator = spec["sourceList"].get("separator", ";")
-        lists = pa.array(text.str.split(separator, regex=False).where(~missing, None), pa.list_(pa.string()))
-        yield pa.field(name, lists.type, metadata=meta), lists
-    elif spec.get("type") == "integer":
-        numbers = pd.to_numeric(text.where(~missing, None)).astype("Int64")
-        yield pa.field(name, pa.int64(), metadata=meta), pa.array(numbers, pa.int64())
+    values = table.frame[name]
+    if name in table.lists:
+        array = table.lists[name].to_arrow().cast(pa.list_(pa.string()))
     elif "enum" in spec.get("constraints", {}):
-        # The dictionary is the whole vocabulary in schema order, used or not.
-        vocabulary = pd.Index(spec["constraints"]["enum"])
-        codes = pa.array(vocabulary.get_indexer(text), pa.int32(), mask=missing)
-        array = pa.DictionaryArray.from_arrays(codes, pa.array(vocabulary, pa.string()),
-                                               ordered=bool(spec.get("categoriesOrdered")))
-        yield pa.field(name, array.type, metadata=meta), array
+        array = _dictionary(spec, values)
     else:
-        yield pa.field(name, pa.string(), metadata=meta), pa.array(text.where(~missing, None), pa.string())
+        array = plain(values)
+    yield pa.field(name, array.type, metadata=meta), array
     if spec.get("partialDate"):
-        earliest, latest, _ = bounds(text)
-        for suffix, word in BOUNDS:
-            day = earliest if word == "earliest" else latest
+        for suffix, word in zip(BOUNDS, ("earliest", "latest")):
             about = {"description": f"The {word} day {name} can mean (derived from the partial date)."}
-            yield pa.field(name + suffix, pa.date32(), metadata=about), pa.array(day, pa.date32())
+            yield pa.field(name + suffix, pa.date32(), metadata=about), plain(table.frame[name + suffix])
+
+
+def _dictionary(spec: dict, values: pl.Series) -> pa.DictionaryArray:
+    """Codes into the whole vocabulary, used or not, in schema order."""
+    vocabulary = typed_values(spec, spec["constraints"]["enum"])
+    codes = values.replace_strict(vocabulary, list(range(len(vocabulary))), default=None, return_dtype=pl.Int32)
+    return pa.DictionaryArray.from_arrays(codes.to_arrow(), plain(pl.Series(vocabulary)),
+                                          ordered=bool(spec.get("categoriesOrdered")))

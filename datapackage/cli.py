@@ -1,17 +1,21 @@
 """The `datapackage` command: argument parsing and exit codes, nothing else.
 
 Exit codes: 0 no errors (warnings allowed); 1 the package has errors;
-2 there is no package to look at, or the command was used wrongly.
+2 there is no package to look at, or the command was used wrongly;
+3 a bug in this toolkit (the traceback is saved to a file named on stderr).
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
+from datapackage.crash import SafeGroup
 from datapackage.diff import compare
 from datapackage.diff_report import DIFF_FORMATS, render_diff
 from datapackage.findings import has_errors
@@ -24,7 +28,7 @@ from datapackage.snapshot import SnapshotError
 # commands that need them import them when they run.
 
 
-@click.group()
+@click.group(cls=SafeGroup)
 def cli():
     """Validate, publish and explore the Tartar case data package."""
 
@@ -55,7 +59,8 @@ def validate(descriptor: Path, form: str):
 @click.argument("descriptor", default="datapackage.json", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--out", default="dist", show_default=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder to write the release to; replaced only when the new release is complete.")
-def publish(descriptor: Path, out: Path):
+@click.option("--timings", is_flag=True, help="Print the time each stage takes on stderr.")
+def publish(descriptor: Path, out: Path, timings: bool):
     """Write Parquet, SQLite, the release datapackage.json and a zip.
 
     Refuses (exit 1, output untouched) when validation finds errors.
@@ -67,7 +72,7 @@ def publish(descriptor: Path, out: Path):
     from datapackage.publish import InvalidPackage, publish as publish_package
 
     try:
-        folder = publish_package(descriptor, out)
+        folder = publish_package(descriptor, out, timed if timings else None)
     except PackageError as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(2)
@@ -76,6 +81,13 @@ def publish(descriptor: Path, out: Path):
         click.echo(f"Error: not published; fix the errors above ({out} is unchanged)", err=True)
         sys.exit(1)
     click.echo(f"Published to {folder}")
+
+
+@contextmanager
+def timed(stage: str):
+    start = time.perf_counter()
+    yield
+    click.echo(f"stage {stage}: {time.perf_counter() - start:.2f} s", err=True)
 
 
 @cli.command()

@@ -1,86 +1,104 @@
-"""The Pandera pass: column checks from the Table Schemas plus the rules
-Table Schema cannot state, one lazy validation per resource and severity."""
+"""Cell and cross-row findings of the typed tables.
+
+Per resource: the cells that failed type conversion, then one lazy Pandera
+validation of the derived column checks plus the rules across rows and
+tables (errors and warnings apart). Failure cases come back as row indexes;
+a message is written for each failing row only, so the cost of wording is
+proportional to the findings, not to the rows.
+"""
 
 from __future__ import annotations
 
 import datetime
 
-import numpy as np
-import pandas as pd
-import pandera.pandas as pa
+import pandera.polars as pa
+import polars as pl
 
 from datapackage import messages
-from datapackage.columns import column_checks
-from datapackage.findings import ERROR, WARNING, Finding
-from datapackage.package import Package, Resource
-from datapackage.rules import Rule, rules_for
+from datapackage.findings import ERROR, WARNING, Finding, shown
+from datapackage.package import Package
+from datapackage.pandera_schemas import pandera_schema
+from datapackage.rules import Rule, first_rows, rules_for
+from datapackage.table import Table
+
+PANDERA_CHECKS = {"not_nullable": "required", "field_uniqueness": "unique"}
 
 
-def content_findings(package: Package, frames: dict[str, pd.DataFrame], today: datetime.date) -> list[Finding]:
+def content_findings(package: Package, tables: dict[str, Table], today: datetime.date) -> list[Finding]:
     findings = []
-    for resource in package.resources:
-        if resource.name not in frames:
+    for table in tables.values():
+        if not table.resource.checkable or not len(table):
             continue
-        frame = frames[resource.name]
-        rules = rules_for(resource, package, frames, today)
-        findings += _column_findings(resource, frame)
+        failed = _conversion_findings(table)
+        skip = {(f.line, f.field) for f in failed}
+        findings += failed
+        findings += [f for f in _column_findings(table) if (f.line, f.field) not in skip]
+        rules = rules_for(table, tables, package, today)
         for severity in (ERROR, WARNING):
-            chosen = [rule for rule in rules if rule.severity == severity]
-            findings += _rule_findings(resource, frame, chosen)
+            findings += _rule_findings(table, [r for r in rules if r.severity == severity])
     return findings
 
 
-def _failures(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> pd.DataFrame:
-    plain = frame.copy(deep=False)
-    plain.attrs = {}  # pandas compares attrs when concatenating failure cases
+def _finding(table: Table, row: int, field: str, check: str, severity: str, message: str) -> Finding:
+    column = table.text.columns.index(field) + 1
+    return Finding(table.resource.path, int(table.lines[row]), column, field, shown(table.text[field][row]),
+                   check, severity, message)
+
+
+def _conversion_findings(table: Table) -> list[Finding]:
+    findings = []
+    for field, results in table.failures.items():
+        for result in results:
+            for row in result.failed.arg_true():
+                value = table.text[field][row]
+                message = messages.cell(result.check, table.resource, field, value, expected=result.reason)
+                findings.append(_finding(table, row, field, result.check, ERROR, message))
+    return findings
+
+
+def _failure_cases(schema, frame: pl.DataFrame) -> pl.DataFrame:
     try:
-        schema.validate(plain, lazy=True)
+        schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as errors:
         cases = errors.failure_cases
-        return cases[cases["index"].notna()]
-    return pd.DataFrame(columns=["column", "check", "index", "failure_case"])
+        return cases.filter(pl.col("index").is_not_null())
+    return pl.DataFrame({"column": [], "check": [], "check_number": [], "index": []})
 
 
-def _column_findings(resource: Resource, frame: pd.DataFrame) -> list[Finding]:
-    keys = resource.schema.get("primaryKey", [])
-    single_key = keys if isinstance(keys, list) and len(keys) == 1 else []
-    columns = {
-        spec["name"]: pa.Column(None, checks=column_checks(spec, spec["name"] in single_key), nullable=True)
-        for spec in resource.fields if spec["name"] in frame.columns
-    }
-    failures = _failures(pa.DataFrameSchema(columns), frame)
-    lines = frame.attrs["lines"]
-    header = list(frame.columns)
+def _column_findings(table: Table) -> list[Finding]:
+    schema = pandera_schema(table.resource)
+    frame = table.frame.select(c for c in table.frame.columns if c in schema.columns)
+    cases = _failure_cases(schema, frame).select("column", "check", "check_number", "index").unique(maintain_order=True)
     findings = []
-    for column, check, index, value in failures[["column", "check", "index", "failure_case"]].itertuples(index=False):
-        index = int(index)
+    firsts = {}
+    for field, check, number, row in cases.iter_rows():
+        spec_checks = schema.columns[field].checks
+        name = PANDERA_CHECKS.get(check) or (spec_checks[number].name if number is not None else check)
         earlier = None
-        if check == "unique":
-            same = frame.index[frame[column] == value]
-            earlier = int(lines[same[0]])
-        message = messages.cell(check, resource, column, value, earlier)
-        findings.append(Finding(resource.path, int(lines[index]), header.index(column) + 1, column,
-                                value if value != "" else None, check, ERROR, message))
+        if name == "unique":
+            if field not in firsts:
+                firsts[field] = first_rows(frame.select(field))
+            first = firsts[field][row]
+            if first == row or frame[field][row] is None:
+                continue  # the first of equal values, or an empty cell, is not a duplicate
+            earlier = int(table.lines[first])
+        message = messages.cell(name, table.resource, field, table.text[field][row], earlier)
+        findings.append(_finding(table, row, field, name, ERROR, message))
     return findings
 
 
-def _as_series(rule: Rule):
-    """Pandera reports row indexes only for a boolean Series."""
-    return lambda df: pd.Series(np.asarray(rule.passes(df), dtype=bool), index=df.index)
-
-
-def _rule_findings(resource: Resource, frame: pd.DataFrame, rules: list[Rule]) -> list[Finding]:
+def _rule_findings(table: Table, rules: list[Rule]) -> list[Finding]:
     if not rules:
         return []
-    by_key = {rule.key: rule for rule in rules}
-    schema = pa.DataFrameSchema(checks=[pa.Check(_as_series(rule), name=rule.key) for rule in rules])
-    failures = _failures(schema, frame)[["check", "index"]].drop_duplicates()
-    lines = frame.attrs["lines"]
-    header = list(frame.columns)
+    checks = [pa.Check(_as_check(rule), name=f"rule-{number}") for number, rule in enumerate(rules)]
+    cases = _failure_cases(pa.DataFrameSchema(checks=checks), table.frame)
     findings = []
-    for key, index in failures.itertuples(index=False):
-        rule, index = by_key[key], int(index)
-        value = frame.at[index, rule.field]
-        findings.append(Finding(resource.path, int(lines[index]), header.index(rule.field) + 1, rule.field,
-                                value or None, rule.check, rule.severity, rule.message(frame, index)))
+    for check, row in cases.select("check", "index").unique(maintain_order=True).iter_rows():
+        rule = rules[int(check.removeprefix("rule-"))]
+        findings.append(_finding(table, row, rule.field, rule.check, rule.severity, rule.message(row)))
     return findings
+
+
+def _as_check(rule: Rule):
+    """A Pandera DataFrame check from a rule: one boolean per row."""
+    return lambda data: pl.LazyFrame({rule.check: rule.passes()})

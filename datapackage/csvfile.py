@@ -1,10 +1,13 @@
-"""Reading a resource CSV: UTF-8 check, physical line of every record, and
-a DataFrame of its cells as text.
+"""Reading a resource CSV once: the physical line of every record, and every
+cell as Arrow text.
 
-Record boundaries are found on the raw bytes with numpy: a newline ends a
-record only when an even number of quote characters precede it (an escaped
-quote "" adds two). This gives the physical line of each record even after
-quoted cells that span lines and with CRLF endings, without a Python loop.
+Record boundaries are found on the raw bytes with numpy, from the positions
+of quotes, line breaks and delimiters only (never an array per byte of the
+file wider than a byte): a line break ends a record when an even number of
+quotes precede it. LF, CRLF and a lone CR all end a line, as they do for
+Python's csv module and for Arrow. When a quote stands inside a cell (which
+the csv module reads as a literal character but which would flip the parity)
+the csv module maps the records instead.
 """
 
 from __future__ import annotations
@@ -15,96 +18,127 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-QUOTE, NEWLINE, CARRIAGE_RETURN, COMMA = 34, 10, 13, 44
+NEWLINE, CARRIAGE_RETURN = 10, 13
+BOM = b"\xef\xbb\xbf"
+
+
+@dataclass(frozen=True)
+class Dialect:
+    delimiter: str = ","
+    quote: str = '"'
 
 
 @dataclass
 class Records:
     """One entry per record of the file, header included (record 0)."""
 
+    start: np.ndarray  # byte offset where the record starts
     start_line: np.ndarray  # 1-based physical line where the record starts
     blank: np.ndarray  # the record is an empty line
     cells: np.ndarray  # number of cells in the record
+    length: np.ndarray  # bytes in the record, line ending excluded
 
     def line_of_record(self, number: int) -> int:
-        """Physical line of a 1-based record number (header = 1, blank lines counted)."""
+        """Physical line of a 1-based record number (header = 1)."""
         return int(self.start_line[number - 1])
 
-    def data_lines(self, columns: int) -> np.ndarray:
-        """Physical lines of the rows that parse into a table of `columns` cells."""
+    def data_records(self, columns: int) -> np.ndarray:
+        """Record numbers (0-based) of the rows that parse into a table of
+        `columns` cells: not the header, not blank, not ragged."""
         keep = ~self.blank & (self.cells == columns)
-        keep[0] = False
-        return self.start_line[keep]
+        keep[:1] = False
+        return np.flatnonzero(keep)
 
 
-# A quote with ordinary text on both sides is literal to Python's csv module
-# (and so to Frictionless) but would flip the quote parity below.
-STRAY_QUOTE = re.compile(rb'[^,\n"]"[^,\r\n"]')
+def records(data: bytes, dialect: Dialect) -> Records:
+    quote = dialect.quote.encode()
+    literal = re.escape(quote)
+    stray = re.compile(rb"[^" + re.escape(dialect.delimiter.encode()) + rb"\r\n" + literal + rb"]"
+                       + literal + rb"[^" + re.escape(dialect.delimiter.encode()) + rb"\r\n" + literal + rb"]")
+    if stray.search(data):
+        return _records_by_csv_module(data, dialect)
+    return _records_by_bytes(data, dialect)
 
 
-def records(data: bytes) -> Records:
-    if STRAY_QUOTE.search(data):
-        return _records_by_csv_module(data)
-    return _records_by_bytes(data)
+def _records_by_bytes(data: bytes, dialect: Dialect) -> Records:
+    buf = np.frombuffer(data, dtype=np.uint8)
+    size = len(buf)
+    quotes = np.flatnonzero(buf == ord(dialect.quote))
+    feeds = np.flatnonzero(buf == NEWLINE)
+    returns = np.flatnonzero(buf == CARRIAGE_RETURN)
+    following = np.minimum(returns + 1, max(size - 1, 0))
+    lone = returns[(returns + 1 >= size) | (buf[following] != NEWLINE)]
+    breaks = np.union1d(feeds, lone)
+
+    def outside(positions):
+        return positions[(np.searchsorted(quotes, positions) & 1) == 0]
+
+    ends = outside(breaks)
+    start = np.concatenate(([0], ends + 1))
+    stop = np.concatenate((ends, [size]))
+    if size and start[-1] == size:  # the file ends with a line break
+        start, stop = start[:-1], stop[:-1]
+    stop = stop - ((stop > start) & (buf[np.maximum(stop - 1, 0)] == CARRIAGE_RETURN) & (stop < size))
+    length = stop - start
+    delimiters = outside(np.flatnonzero(buf == ord(dialect.delimiter)))
+    cells = np.searchsorted(delimiters, stop) - np.searchsorted(delimiters, start) + 1
+    start_line = np.searchsorted(breaks, start) + 1
+    return Records(start, start_line, length == 0, cells, length)
 
 
-def _records_by_csv_module(data: bytes) -> Records:
+def _records_by_csv_module(data: bytes, dialect: Dialect) -> Records:
     """The slow path, with the csv module's reading of every quote."""
-    reader = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
-    starts, blank, cells, line = [], [], [], 1
+    text = data.decode("utf-8")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=dialect.delimiter, quotechar=dialect.quote)
+    offsets = _line_offsets(text)
+    starts, lines, blank, cells, lengths, line = [], [], [], [], [], 1
     for row in reader:
-        starts.append(line)
+        begin = offsets[line - 1]
+        starts.append(begin)
+        lines.append(line)
         blank.append(not row)
         cells.append(len(row))
         line = reader.line_num + 1
-    return Records(np.array(starts), np.array(blank, dtype=bool), np.array(cells))
+        lengths.append(offsets[min(line - 1, len(offsets) - 1)] - begin)
+    return Records(np.array(starts, dtype=np.int64), np.array(lines, dtype=np.int64), np.array(blank, dtype=bool),
+                   np.array(cells, dtype=np.int64), np.array(lengths, dtype=np.int64))
 
 
-def _records_by_bytes(data: bytes) -> Records:
-    buf = np.frombuffer(data, dtype=np.uint8)
-    outside = (np.cumsum(buf == QUOTE) & 1) == 0
-    newlines = np.flatnonzero(buf == NEWLINE)
-    ends = np.flatnonzero((buf == NEWLINE) & outside)
-    starts = np.concatenate(([0], ends + 1))
-    stops = np.concatenate((ends, [len(buf)]))
-    if len(buf) and starts[-1] == len(buf):  # the file ends with a newline
-        starts, stops = starts[:-1], stops[:-1]
-    length = stops - starts
-    last = np.where(length > 0, buf[np.maximum(stops - 1, 0)], 0) if len(buf) else length
-    blank = (length == 0) | ((length == 1) & (last == CARRIAGE_RETURN))
-    commas = np.concatenate(([0], np.cumsum((buf == COMMA) & outside)))
-    cells = commas[stops] - commas[starts] + 1
-    start_line = np.searchsorted(newlines, starts) + 1
-    return Records(start_line, blank, cells)
+def _line_offsets(text: str) -> list[int]:
+    """Byte offset of the start of every physical line (plus the end)."""
+    offsets, position = [0], 0
+    for line in text.splitlines(keepends=True):
+        position += len(line.encode("utf-8"))
+        offsets.append(position)
+    return offsets
 
 
-def header(data: bytes) -> list[str]:
-    text = data.decode("utf-8-sig")
-    return next(csv.reader(io.StringIO(text)), [])
+def header(data: bytes, record_map: Records, dialect: Dialect) -> list[str]:
+    if not len(record_map.start):
+        return []
+    first = data[: int(record_map.start[0] + record_map.length[0])]
+    text = first.decode("utf-8-sig")
+    return next(csv.reader(io.StringIO(text, newline=""), delimiter=dialect.delimiter, quotechar=dialect.quote), [])
 
 
-def read_table(data: bytes, columns: list[str]) -> pd.DataFrame:
-    """Every cell as text, an empty cell as "". Rows with the wrong number of
-    cells are skipped here; the structural pass reports them."""
-    if not columns:
-        return pd.DataFrame()
+def read_cells(data: bytes, record_map: Records, columns: int, dialect: Dialect) -> pa.Table:
+    """Every data cell as text ("" when empty), columns named c0, c1, ...
+    Rows with the wrong number of cells and empty lines are left out; the
+    structural checks report them."""
+    names = [f"c{i}" for i in range(columns)]
+    if columns == 0 or len(record_map.start) < 2:
+        return pa.table({name: pa.array([], pa.string()) for name in names})
+    body = pa.py_buffer(data)[int(record_map.start[1]):]
+    longest = int(record_map.length.max()) + 2
     table = pacsv.read_csv(
-        io.BytesIO(data),
-        read_options=pacsv.ReadOptions(use_threads=False),
-        parse_options=pacsv.ParseOptions(
-            newlines_in_values=True, invalid_row_handler=lambda row: "skip"
-        ),
-        convert_options=pacsv.ConvertOptions(
-            column_types={name: pa.string() for name in columns},
-            strings_can_be_null=False,
-            quoted_strings_can_be_null=False,
-        ),
+        pa.BufferReader(body),
+        read_options=pacsv.ReadOptions(column_names=names, block_size=max(1 << 22, longest * 2)),
+        parse_options=pacsv.ParseOptions(delimiter=dialect.delimiter, quote_char=dialect.quote,
+                                         newlines_in_values=True, invalid_row_handler=lambda row: "skip"),
+        convert_options=pacsv.ConvertOptions(column_types={name: pa.string() for name in names},
+                                             strings_can_be_null=False, quoted_strings_can_be_null=False),
     )
-    frame = pd.DataFrame(
-        {name: table.column(i).to_numpy(zero_copy_only=False) for i, name in enumerate(table.column_names)}
-    )
-    return frame.astype(object)
+    return table.combine_chunks()

@@ -1,107 +1,135 @@
 """The SQLite database behind the Datasette site, built with sqlite-utils.
 
-Tables and column types come from the Table Schemas; an empty CSV cell is
-NULL. Besides the resources it holds `citations` (every row -> each source
-it cites), `vocabularies` (every allowed value with its meaning), a full-text
-index per table over names and summaries that also holds the common English
-and Russian spellings of each name, and the views `contested_figures` and
-`deaths_timeline`.
+Tables and column types come from the Table Schemas; rows come in bulk from
+the typed columns (an empty cell is NULL, a partial date gains its
+`_from`/`_to` days as ISO text). Besides the resources it holds `citations`
+(every row -> each source it cites), `vocabularies` (every allowed value
+with its meaning), a full-text index per table, and the views
+`contested_figures` and `deaths_timeline`.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
-import pandas as pd
+import polars as pl
 import pyarrow as pa
 import sqlite_utils
 
-from datapackage.arrow import BOUNDS
-from datapackage.dates import bounds
-from datapackage.search_index import build_search_index
+from datapackage.arrow import plain
 from datapackage.package import Package, Resource
+from datapackage.search_index import build_search_index
+from datapackage.table import BOUNDS, Table
 
 VIEWS = Path(__file__).with_name("views.sql")
+BATCH = 50_000
+SQL_TYPES = {"integer": int, "year": int, "number": float, "boolean": int}
 
 
-def build_database(package: Package, frames: dict[str, pd.DataFrame], path: Path) -> None:
+def build_database(package: Package, tables: dict[str, Table], path: Path) -> None:
     db = sqlite_utils.Database(path)
-    db.conn.execute("PRAGMA foreign_keys = OFF")
+    # A fresh file that is thrown away if the build fails: no journal needed.
+    db.conn.executescript("PRAGMA foreign_keys = OFF; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")
     for resource in package.resources:
         _create(db, resource)
     for resource in package.resources:
-        _insert(db, resource, _rows(resource, frames[resource.name]))
+        _insert(db, resource, _rows(tables[resource.name]))
         _index_foreign_keys(db, resource)
-    _citations(db, package, frames)
+    _citations(db, package, tables)
     _vocabularies(db, package)
     for resource in package.resources:
-        frame = frames[resource.name]
-        build_search_index(db.conn, resource, pa.Table.from_pandas(frame.where(frame != "", None), preserve_index=False))
-    db.conn.executescript(VIEWS.read_text(encoding="utf-8"))
+        build_search_index(db.conn, resource, _rows(tables[resource.name]))
+    _views(db)
     db.conn.commit()
-    db.vacuum()
+    db.conn.execute("PRAGMA journal_mode = DELETE")
     db.conn.close()
+
+
+def _views(db: sqlite_utils.Database) -> None:
+    """The views of this dataset, for the packages that have their tables."""
+    for statement in _statements(VIEWS.read_text(encoding="utf-8")):
+        try:
+            db.conn.execute(statement)
+        except sqlite3.OperationalError as error:
+            if "no such" not in str(error):
+                raise
+
+
+def _statements(script: str):
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            yield statement
+            statement = ""
 
 
 def _columns(resource: Resource) -> dict[str, type]:
     columns = {}
     for spec in resource.fields:
-        columns[spec["name"]] = int if spec.get("type") == "integer" else str
+        columns[spec["name"]] = SQL_TYPES.get(spec.get("type"), str)
         if spec.get("partialDate"):
-            columns.update({spec["name"] + suffix: str for suffix, _ in BOUNDS})
+            columns.update({spec["name"] + suffix: str for suffix in BOUNDS})
     return columns
 
 
 def _create(db: sqlite_utils.Database, resource: Resource) -> None:
-    keys = resource.schema.get("primaryKey", [])
+    keys = resource.primary_key
     foreign = [(k["fields"][0], k["reference"]["resource"], k["reference"]["fields"][0])
-               for k in resource.foreign_keys]
-    db[resource.name].create(_columns(resource), pk=keys[0] if len(keys) == 1 else tuple(keys),
+               for k in resource.foreign_keys if len(k["fields"]) == 1]
+    db[resource.name].create(_columns(resource), pk=keys[0] if len(keys) == 1 else tuple(keys) or None,
                              foreign_keys=foreign, not_null=set(keys))
 
 
-def _rows(resource: Resource, frame: pd.DataFrame) -> pd.DataFrame:
-    table = pd.DataFrame(index=frame.index)
-    for spec in resource.fields:
-        name = spec["name"]
-        text = frame[name]
-        if spec.get("type") == "integer":
-            table[name] = pd.to_numeric(text.where(text != "", None)).astype("Int64")
-        else:
-            table[name] = text.where(text != "", None)
-        if spec.get("partialDate"):
-            for (suffix, _), day in zip(BOUNDS, bounds(text)[:2]):
-                table[name + suffix] = pd.Series(day, index=frame.index).dt.strftime("%Y-%m-%d")
-    return table.astype(object).where(table.notna(), None)
+def _rows(table: Table) -> pa.Table:
+    """The columns of the SQL table, typed as SQLite stores them."""
+    frame = table.frame
+    columns = {}
+    for name in _columns(table.resource):
+        values = frame[name]
+        if values.dtype == pl.Date:
+            values = values.dt.to_string("%Y-%m-%d")
+        elif values.dtype == pl.Boolean:
+            values = values.cast(pl.Int64)
+        elif values.dtype not in (pl.String, pl.Int64, pl.Float64):
+            values = values.cast(pl.String)
+        columns[name] = plain(values)
+    return pa.table(columns)
 
 
-def _insert(db: sqlite_utils.Database, resource: Resource, rows: pd.DataFrame) -> None:
-    names = list(rows.columns)
+def _insert(db: sqlite_utils.Database, resource: Resource, rows: pa.Table) -> None:
+    names = rows.column_names
     sql = (f"INSERT INTO [{resource.name}] ({', '.join(f'[{n}]' for n in names)}) "
            f"VALUES ({', '.join('?' for _ in names)})")
-    db.conn.executemany(sql, rows.itertuples(index=False, name=None))
+    for batch in rows.to_batches(BATCH):
+        db.conn.executemany(sql, zip(*(column.to_pylist() for column in batch.columns)))
 
 
 def _index_foreign_keys(db: sqlite_utils.Database, resource: Resource) -> None:
     for key in resource.foreign_keys:
-        db[resource.name].create_index(key["fields"])
+        db[resource.name].create_index(key["fields"], if_not_exists=True)
 
 
-def _citations(db: sqlite_utils.Database, package: Package, frames) -> None:
+def _citations(db: sqlite_utils.Database, package: Package, tables: dict[str, Table]) -> None:
+    references = [spec["sourceList"] for r in package.resources for spec in r.fields if spec.get("sourceList")]
+    if not references:
+        return
+    first = references[0]
     db["citations"].create({"resource": str, "row_id": str, "source_id": str},
                            pk=("resource", "row_id", "source_id"),
-                           foreign_keys=[("source_id", "sources", "source_id")])
+                           foreign_keys=[("source_id", first["resource"], first["field"])])
     for resource in package.resources:
-        for spec in resource.fields:
-            if not spec.get("sourceList"):
-                continue
-            frame = frames[resource.name]
-            key = resource.schema["primaryKey"][0]
-            cited = frame[[key, spec["name"]]].assign(
-                source_id=frame[spec["name"]].str.split(spec["sourceList"].get("separator", ";"), regex=False)
-            ).explode("source_id")
-            rows = [(resource.name, row_id, source) for row_id, _, source in cited.itertuples(index=False) if source]
-            db.conn.executemany("INSERT OR IGNORE INTO citations VALUES (?, ?, ?)", rows)
+        table = tables[resource.name]
+        if len(resource.primary_key) != 1:
+            continue
+        key = resource.primary_key[0]
+        for name, entries in table.lists.items():
+            cited = (pl.DataFrame({"row_id": table.frame[key].cast(pl.String), "source_id": entries})
+                     .explode("source_id").filter(pl.col("source_id").is_not_null() & (pl.col("source_id") != ""))
+                     .unique(maintain_order=True))
+            db.conn.executemany("INSERT OR IGNORE INTO citations VALUES (?, ?, ?)",
+                                ((resource.name, row_id, source) for row_id, source in cited.iter_rows()))
     db["citations"].create_index(["source_id"])
 
 
@@ -110,7 +138,7 @@ def _vocabularies(db: sqlite_utils.Database, package: Package) -> None:
     for resource in package.resources:
         for spec in resource.fields:
             for position, category in enumerate(spec.get("categories", []), start=1):
-                rows.append({"resource": resource.name, "field": spec["name"], "value": category["value"],
+                rows.append({"resource": resource.name, "field": spec["name"], "value": str(category["value"]),
                              "position": position, **{k: v for k, v in category.items() if k != "value"}})
     columns = {"resource": str, "field": str, "value": str, "position": int, "label": str}
     for row in rows:

@@ -2,31 +2,37 @@
 
 "2021-06" means some day from 2021-06-01 to 2021-06-30. Ordering rules compare
 these bounds: certainly out of order is an error, possibly out of order a
-warning. Everything works on whole columns with numpy datetime64.
+warning. Bounds are computed once per column, when the column is typed.
 """
 
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
+import polars as pl
 
 PARTIAL_DATE = r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$"
 NOT_A_DAY = np.datetime64("NaT", "D")
 
 
-def bounds(column: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def partial_date_bounds(text: pl.Series) -> tuple[pl.Series, pl.Series, pl.Series]:
     """Earliest day, latest day, and whether the text is an impossible date
-    (such as 2019-02-30). Blank or malformed text gives NaT bounds and is
-    not called impossible: the pattern check reports it."""
-    parts = column.astype(str).str.extract(PARTIAL_DATE)
-    year = pd.to_numeric(parts[0]).to_numpy(dtype=float)
-    month = pd.to_numeric(parts[1]).to_numpy(dtype=float)
-    day = pd.to_numeric(parts[2]).to_numpy(dtype=float)
-    has_year, has_month, has_day = ~np.isnan(year), ~np.isnan(month), ~np.isnan(day)
+    (such as 2019-02-30, or year 0000). Blank or malformed text gives null
+    bounds and is not called impossible: the pattern check reports it."""
+    parts = text.str.extract_groups(PARTIAL_DATE).struct
+    year, month, day = (parts.field(str(i)).cast(pl.Float64, strict=False).to_numpy() for i in (1, 2, 3))
+    earliest, latest, impossible = _bounds(year, month, day)
+    return (pl.Series(text.name + "_from", earliest, dtype=pl.Date),
+            pl.Series(text.name + "_to", latest, dtype=pl.Date),
+            pl.Series(text.name, impossible, dtype=pl.Boolean))
 
+
+def _bounds(year: np.ndarray, month: np.ndarray, day: np.ndarray):
+    has_year, has_month, has_day = ~np.isnan(year), ~np.isnan(month), ~np.isnan(day)
+    year_ok = ~has_year | (year >= 1)
     month_ok = ~has_month | ((month >= 1) & (month <= 12))
     first_month = np.where(has_month & month_ok, month, 1)
-    months = ((np.nan_to_num(year, nan=1970) - 1970) * 12 + first_month - 1).astype("int64")
+    safe_year = np.where(has_year & year_ok, year, 1970)
+    months = ((safe_year - 1970) * 12 + first_month - 1).astype("int64")
     month_start = months.astype("datetime64[M]").astype("datetime64[D]")
     next_month = (months + 1).astype("datetime64[M]").astype("datetime64[D]")
     next_year = ((months // 12 + 1) * 12).astype("datetime64[M]").astype("datetime64[D]")
@@ -34,11 +40,18 @@ def bounds(column: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     days = np.nan_to_num(day, nan=1).astype("int64")
     exact = month_start + (days - 1)
     day_ok = ~has_day | ((days >= 1) & (exact < next_month))
-    impossible = has_year & ~(month_ok & day_ok)
+    impossible = has_year & ~(year_ok & month_ok & day_ok)
     usable = has_year & ~impossible
 
     earliest = np.where(has_day, exact, month_start)
     latest = np.where(has_day, exact, np.where(has_month, next_month, next_year) - 1)
-    earliest = np.where(usable, earliest, NOT_A_DAY)
-    latest = np.where(usable, latest, NOT_A_DAY)
-    return earliest, latest, impossible
+    return np.where(usable, earliest, NOT_A_DAY), np.where(usable, latest, NOT_A_DAY), impossible
+
+
+def bounds(column) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Earliest day, latest day and impossibility of any sequence of texts,
+    as numpy arrays (for code that holds text outside a typed table)."""
+    text = pl.Series("date", list(column), dtype=pl.String)
+    earliest, latest, impossible = partial_date_bounds(text)
+    return (earliest.to_numpy().astype("datetime64[D]"), latest.to_numpy().astype("datetime64[D]"),
+            impossible.to_numpy())

@@ -15,5 +15,5 @@ def write_docs(descriptor: Path, out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     dictionary, chart = out / "data-dictionary.md", out / "timeline.png"
     dictionary.write_text(markdown(checked.package), encoding="utf-8")
-    draw(checked.frames, chart)
+    draw({n: t.text.to_pandas() for n, t in checked.tables.items()}, chart)
     return [dictionary, chart]

@@ -6,6 +6,17 @@ from dataclasses import asdict, dataclass
 
 ERROR = "error"
 WARNING = "warning"
+SHOWN = 200  # characters of a value a finding repeats
+
+
+def shown(value) -> str | None:
+    """A value as a finding repeats it: text, long text shortened."""
+    if value is None or value == "":
+        return None
+    text = value if isinstance(value, str) else str(value)
+    if len(text) <= SHOWN:
+        return text
+    return f"{text[:SHOWN]}… ({len(text):,} characters)"
 
 
 @dataclass(frozen=True)

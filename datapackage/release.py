@@ -10,17 +10,16 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import shutil
 import subprocess
 import zipfile
 from pathlib import Path
 
-import pandas as pd
-
-from datapackage.dates import bounds
 from datapackage.package import Package, Resource
+from datapackage.table import Table
 
 
-def created(package: Package, frames: dict[str, pd.DataFrame]) -> str:
+def created(package: Package, tables: dict[str, Table]) -> str:
     try:
         stamp = subprocess.run(["git", "log", "-1", "--format=%cd", "--date=format-local:%Y-%m-%dT%H:%M:%SZ"],
                                cwd=package.root, capture_output=True, text=True, env={"TZ": "UTC"}).stdout.strip()
@@ -28,9 +27,9 @@ def created(package: Package, frames: dict[str, pd.DataFrame]) -> str:
         stamp = ""
     if stamp:
         return stamp
-    days = [bounds(frames[r.name][s["name"]])[1].max() for r in package.resources for s in r.fields
-            if s.get("partialDate") and len(frames[r.name])]
-    latest = max((d for d in days if not pd.isna(d)), default=None)
+    days = [tables[r.name].frame[s["name"] + "_to"].max() for r in package.resources for s in r.fields
+            if s.get("partialDate")]
+    latest = max((d for d in days if d is not None), default=None)
     return f"{latest}T00:00:00Z" if latest is not None else "1980-01-01T00:00:00Z"
 
 
@@ -79,4 +78,5 @@ def write_zip(path: Path, root: Path, stamp: str) -> None:
             info = zipfile.ZipInfo(f"{path.stem}/{file.relative_to(root).as_posix()}", date_time=max(when, (1980, 1, 1, 0, 0, 0)))
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            archive.writestr(info, file.read_bytes())
+            with open(file, "rb") as source, archive.open(info, "w") as target:
+                shutil.copyfileobj(source, target, 1 << 20)

@@ -1,15 +1,18 @@
-"""Checks Table Schema cannot state, declared in the schemas and run by Pandera.
+"""Checks across rows and tables, over whole typed columns, run by Pandera.
 
-- `notAfter: other` on a field: this field <= other (dates by their bounds,
-  integers by value), reported on `other`;
-- `notBefore: resource.field` on a date: not before the referenced row's date,
-  joined through the foreign key to that resource;
+Table Schema's own: foreign keys (self-references included) and composite
+primary keys. Ours, declared on fields in the schemas:
+- `notAfter: other`: this field <= other (dates by their bounds, numbers by
+  value), reported on `other`;
+- `notBefore: resource.field` on a date: not before the referenced row's
+  date, joined through the foreign key to that resource;
 - every partial date: not after today;
 - `sourceList`: every entry non-empty and present in the referenced resource;
 - `personName`: names that fold to the same key are a possible duplicate.
 
-A rule returns True for rows that pass. Certainly wrong is an error; possibly
-wrong (a partial date that may fall either side) is a warning.
+A rule gives True for rows that pass. Certainly wrong is an error; possibly
+wrong (a partial date that may fall either side) is a warning. Messages are
+written only for the rows that fail.
 """
 
 from __future__ import annotations
@@ -18,15 +21,13 @@ import datetime
 from dataclasses import dataclass
 from typing import Callable
 
-import numpy as np
-import pandas as pd
+import polars as pl
 
-from datapackage.dates import bounds
+from datapackage import messages
 from datapackage.findings import ERROR, WARNING
-from datapackage.names import fold
+from datapackage.folding import fold
 from datapackage.package import Package, Resource
-
-RowMessage = Callable[[pd.DataFrame, int], str]
+from datapackage.table import Table
 
 
 @dataclass
@@ -34,149 +35,167 @@ class Rule:
     check: str
     field: str  # the field a finding points at
     severity: str
-    passes: Callable[[pd.DataFrame], pd.Series]
-    message: RowMessage
-
-    @property
-    def key(self) -> str:
-        return f"{self.check}|{self.field}|{self.severity}|{id(self)}"
+    passes: Callable[[], pl.Series]
+    message: Callable[[int], str]  # row index -> what is wrong and what was expected
 
 
-def rules_for(resource: Resource, package: Package, frames: dict[str, pd.DataFrame], today: datetime.date) -> list[Rule]:
-    frame = frames[resource.name]
-    present = set(frame.columns)
-    rules: list[Rule] = []
+def rules_for(table: Table, tables: dict[str, Table], package: Package, today: datetime.date) -> list[Rule]:
+    resource, frame = table.resource, table.frame
+    rules = _key_rules(table, tables, package)
     for spec in resource.fields:
         name = spec["name"]
-        if name not in present:
+        if name not in frame.columns:
             continue
         other = spec.get("notAfter")
-        if other in present:
-            rules += _order_rules(name, other, spec, resource.field(other) or {})
+        if other in frame.columns:
+            rules += _order_rules(table, name, other, bool(spec.get("partialDate")))
         if spec.get("notBefore"):
-            rules += _not_before_rules(resource, name, spec["notBefore"], package, frames)
+            rules += _not_before_rules(table, name, spec["notBefore"], tables, package)
         if spec.get("partialDate"):
-            rules += _future_rules(name, today)
+            rules += _future_rules(table, name, today)
         if spec.get("sourceList"):
-            rules += _source_rules(name, spec["sourceList"], package, frames)
+            rules += _source_rules(table, name, spec["sourceList"], tables, package)
         if spec.get("personName"):
-            rules.append(_duplicate_person_rule(name))
+            rules.append(_duplicate_person_rule(table, name))
     return rules
 
 
-def _order_rules(first: str, second: str, spec: dict, second_spec: dict) -> list[Rule]:
-    if spec.get("partialDate") and second_spec.get("partialDate"):
-        def certain(df):
-            return ~(bounds(df[first])[0] > bounds(df[second])[1])
+def first_rows(keys: pl.DataFrame) -> pl.Series:
+    """For every row, the index of the first row with the same key."""
+    return keys.with_row_index("__row").select(pl.col("__row").first().over(keys.columns)).to_series()
 
-        def possible(df):
-            return ~(bounds(df[first])[1] > bounds(df[second])[0]) | ~certain(df)
+
+def _text(table: Table, name: str, row: int) -> str:
+    return table.text[name][row]
+
+
+def _key_rules(table: Table, tables: dict[str, Table], package: Package) -> list[Rule]:
+    resource, frame = table.resource, table.frame
+    rules = []
+    keys = [k for k in resource.primary_key if k in frame.columns]
+    if len(keys) > 1:
+        key = pl.struct(keys)
+        firsts = first_rows(frame.select(key.alias("key")))
+
+        def unique():
+            return frame.select(pl.any_horizontal(pl.col(keys).is_null()) | key.is_first_distinct()).to_series()
+
+        def says(row):
+            value = ", ".join(_text(table, k, row) for k in keys)
+            return messages.cell("unique", resource, keys[0], value, int(table.lines[firsts[row]]))
+
+        rules.append(Rule("unique", keys[0], ERROR, unique, says))
+    for key in resource.foreign_keys:
+        target = tables.get(key["reference"]["resource"])
+        if target is not None and all(f in frame.columns for f in key["fields"]) \
+                and all(f in target.frame.columns for f in key["reference"]["fields"]):
+            rules.append(_foreign_key_rule(table, target, key))
+    return rules
+
+
+def _foreign_key_rule(table: Table, target: Table, key: dict) -> Rule:
+    local, remote = key["fields"], key["reference"]["fields"]
+    frame = table.frame
+
+    def passes():
+        mine = frame.select(pl.col(local).cast(pl.String)).with_row_index("__row")
+        theirs = target.frame.select(pl.col(r).cast(pl.String).alias(l) for l, r in zip(local, remote)).unique()
+        unmatched = mine.drop_nulls(local).join(theirs, on=local, how="anti")["__row"]
+        return pl.Series(~pl.int_range(len(frame), eager=True).is_in(unmatched.implode(), nulls_equal=False))
+
+    def says(row):
+        return messages.cell("foreign-key", table.resource, local[0], _text(table, local[0], row))
+
+    return Rule("foreign-key", local[0], ERROR, passes, says)
+
+
+def _order_rules(table: Table, first: str, second: str, dates: bool) -> list[Rule]:
+    frame = table.frame
+    if dates:
+        a_from, a_to, b_from, b_to = (frame[f"{n}{s}"] for n in (first, second) for s in ("_from", "_to"))
+        certain = (a_from > b_to).fill_null(False)
+        possible = (a_to > b_from).fill_null(False) & ~certain
 
         def says(word):
-            return lambda df, i: f"{second} {df.at[i, second]} {word} before {first} {df.at[i, first]}"
+            return lambda row: (f"{second} {_text(table, second, row)} {word} before "
+                                f"{first} {_text(table, first, row)}")
 
-        return [Rule("date-order", second, ERROR, certain, says("is")),
-                Rule("date-order", second, WARNING, possible, says("may be"))]
-
-    def ordered(df):
-        low, high = pd.to_numeric(df[first], errors="coerce"), pd.to_numeric(df[second], errors="coerce")
-        return ~(low > high)
-
-    return [Rule("value-order", second, ERROR, ordered,
-                 lambda df, i: f"{second} {df.at[i, second]} is less than {first} {df.at[i, first]}; expected {second} >= {first}")]
+        return [Rule("date-order", second, ERROR, lambda: ~certain, says("is")),
+                Rule("date-order", second, WARNING, lambda: ~possible, says("may be"))]
+    wrong = (frame[first] > frame[second]).fill_null(False)
+    return [Rule("value-order", second, ERROR, lambda: ~wrong,
+                 lambda row: (f"{second} {_text(table, second, row)} is less than {first} "
+                              f"{_text(table, first, row)}; expected {second} >= {first}"))]
 
 
-def _not_before_rules(resource, name, target: str, package: Package, frames) -> list[Rule]:
-    other_name, other_field = target.split(".")
-    other = package.resource(other_name)
-    key = next((k for k in resource.foreign_keys if k["reference"].get("resource") == other_name), None)
-    if other is None or key is None or other_name not in frames or other_field not in frames[other_name]:
+def _not_before_rules(table: Table, name: str, target: str, tables: dict[str, Table], package: Package) -> list[Rule]:
+    other_name, other_field = target.split(".", 1)
+    key = next((k for k in table.resource.foreign_keys if k["reference"]["resource"] == other_name), None)
+    other = tables.get(other_name)
+    if key is None or other is None or f"{other_field}_from" not in other.frame.columns:
         return []
     local, remote = key["fields"][0], key["reference"]["fields"][0]
-    if local not in frames[resource.name]:
+    if local not in table.frame.columns or remote not in other.frame.columns:
         return []
-    table = frames[other_name].drop_duplicates(remote).set_index(remote)[other_field]
-
-    def began(df):
-        return df[local].map(table).fillna("")
-
-    def certain(df):
-        return ~(bounds(df[name])[1] < bounds(began(df))[0])
-
-    def possible(df):
-        return ~(bounds(df[name])[0] < bounds(began(df))[1]) | ~certain(df)
+    began = (table.frame.select(pl.col(local).cast(pl.String))
+             .join(other.frame.select(pl.col(remote).cast(pl.String).alias(local), f"{other_field}_from",
+                                      f"{other_field}_to", pl.col(other_field).alias("__began"))
+                   .unique(local, keep="first"), on=local, how="left", maintain_order="left"))
+    mine_from, mine_to = table.frame[f"{name}_from"], table.frame[f"{name}_to"]
+    certain = (mine_to < began[f"{other_field}_from"]).fill_null(False)
+    possible = (mine_from < began[f"{other_field}_to"]).fill_null(False) & ~certain
+    path = package.resource(other_name).path
 
     def says(word):
-        return lambda df, i: (f"{name} {df.at[i, name]} {word} before {local} {df.at[i, local]} began "
-                              f"({other_field} {began(df).at[i]} in {other.path})")
+        return lambda row: (f"{name} {_text(table, name, row)} {word} before {local} {_text(table, local, row)} "
+                            f"began ({other_field} {began['__began'][row]} in {path})")
 
-    return [Rule("date-order", name, ERROR, certain, says("is")),
-            Rule("date-order", name, WARNING, possible, says("may be"))]
+    return [Rule("date-order", name, ERROR, lambda: ~certain, says("is")),
+            Rule("date-order", name, WARNING, lambda: ~possible, says("may be"))]
 
 
-def _future_rules(name: str, today: datetime.date) -> list[Rule]:
-    day = np.datetime64(today, "D")
-
-    def certain(df):
-        return ~(bounds(df[name])[0] > day)
-
-    def possible(df):
-        return ~(bounds(df[name])[1] > day) | ~certain(df)
+def _future_rules(table: Table, name: str, today: datetime.date) -> list[Rule]:
+    certain = (table.frame[f"{name}_from"] > today).fill_null(False)
+    possible = (table.frame[f"{name}_to"] > today).fill_null(False) & ~certain
 
     def says(word):
-        return lambda df, i: f"{name} {df.at[i, name]} {word} after today ({today.isoformat()})"
+        return lambda row: f"{name} {_text(table, name, row)} {word} after today ({today.isoformat()})"
 
-    return [Rule("date-future", name, ERROR, certain, says("is")),
-            Rule("date-future", name, WARNING, possible, says("may be"))]
+    return [Rule("date-future", name, ERROR, lambda: ~certain, says("is")),
+            Rule("date-future", name, WARNING, lambda: ~possible, says("may be"))]
 
 
-def _source_rules(name: str, reference: dict, package: Package, frames) -> list[Rule]:
+def _source_rules(table: Table, name: str, reference: dict, tables: dict[str, Table], package: Package) -> list[Rule]:
     separator = reference.get("separator", ";")
-    target = package.resource(reference["resource"])
-    known = frames.get(reference["resource"])
-    path = target.path if target else reference["resource"]
-
-    def entries(df):
-        cells = df[name]
-        return cells[cells != ""].str.split(separator, regex=False).explode().str.strip()
-
-    def no_empty(df):
-        empty = entries(df) == ""
-        return ~df.index.isin(empty[empty].index)
-
-    rules = [Rule("source-empty", name, ERROR, no_empty,
-                  lambda df, i: f"{name} '{df.at[i, name]}' has an empty entry; expected source ids separated by '{separator}'")]
-    if known is None or reference["field"] not in known:
+    entries = table.lists[name]
+    empty = entries.list.eval(pl.element() == "").list.any().fill_null(False)
+    rules = [Rule("source-empty", name, ERROR, lambda: ~empty,
+                  lambda row: (f"{name} '{_text(table, name, row)}' has an empty entry; "
+                               f"expected source ids separated by '{separator}'"))]
+    known = tables.get(reference["resource"])
+    if known is None or reference["field"] not in known.frame.columns:
         return rules
-    ids = known[reference["field"]]
+    ids = known.frame[reference["field"]].cast(pl.String).drop_nulls().unique()
+    unknown = entries.list.eval(pl.element().filter((pl.element() != "") & ~pl.element().is_in(ids.implode())))
+    missing = (unknown.list.len() > 0).fill_null(False)
+    path = package.resource(reference["resource"]).path
 
-    def unknown(df):
-        items = entries(df)
-        return items[(items != "") & ~items.isin(ids)]
-
-    def all_known(df):
-        return ~df.index.isin(unknown(df).index)
-
-    def says(df, i):
-        missing = unknown(df.loc[[i]]).tolist()
-        return (f"{name} cites {', '.join(repr(m) for m in missing)}, not found in {path}; "
+    def says(row):
+        cited = ", ".join(repr(m) for m in unknown[row])
+        return (f"{name} cites {cited}, not found in {path}; "
                 f"expected existing {reference['field']} values separated by '{separator}'")
 
-    return rules + [Rule("unknown-source", name, ERROR, all_known, says)]
+    return rules + [Rule("unknown-source", name, ERROR, lambda: ~missing, says)]
 
 
-def _duplicate_person_rule(name: str) -> Rule:
-    def keys(df):
-        return fold(df[name])
+def _duplicate_person_rule(table: Table, name: str) -> Rule:
+    keys = fold(table.frame[name])
+    firsts = first_rows(keys.to_frame("key"))
+    duplicate = (keys.is_not_null() & (keys != "") & ~keys.is_first_distinct()).fill_null(False)
 
-    def unique(df):
-        k = keys(df)
-        return (k == "") | ~k.duplicated()
+    def says(row):
+        first = firsts[row]
+        return (f"{name} '{_text(table, name, row)}' may be the same person as '{_text(table, name, first)}' "
+                f"on line {table.lines[first]}")
 
-    def says(df, i):
-        k = keys(df)
-        first = k[k == k.at[i]].index[0]
-        return (f"{name} '{df.at[i, name]}' may be the same person as '{df.at[first, name]}' "
-                f"on line {df.attrs['lines'][first]}")
-
-    return Rule("possible-duplicate", name, WARNING, unique, says)
+    return Rule("possible-duplicate", name, WARNING, lambda: ~duplicate, says)

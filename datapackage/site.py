@@ -60,7 +60,7 @@ def _table(resource: Resource) -> dict:
     if label:
         table["label_column"] = label
     dates = [s["name"] for s in resource.fields if s.get("partialDate")]
-    table["sort"] = f"{dates[0]}_from" if dates and resource.name != "sources" else resource.schema["primaryKey"][0]
+    table["sort"] = f"{dates[0]}_from" if dates and resource.name != "sources" else (resource.primary_key or [None])[0]
     if any(search_columns(resource)):
         table["fts_table"] = f"{resource.name}_fts"
         table["fts_pk"] = "rowid"

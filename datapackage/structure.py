@@ -1,117 +1,89 @@
-"""The Frictionless pass: structure, types, constraints, keys, foreign keys.
-
-Frictionless numbers rows by record (a quoted cell spanning lines counts
-once); every position is turned into a physical line with the file's record map.
-"""
+"""Structural findings of one CSV: the header against the schema, blank
+rows and rows with the wrong number of cells, and a delimiter the
+descriptor does not declare. Header labels are compared with the fields by
+position, as Frictionless does."""
 
 from __future__ import annotations
 
-import re
+import csv
+import io
 
-from frictionless import FrictionlessException
-from frictionless import Package as FrictionlessPackage
+import numpy as np
 
-from datapackage import messages
-from datapackage.csvfile import Records
-from datapackage.findings import ERROR, Finding
-from datapackage.package import Package, Resource
+from datapackage.csvfile import Dialect, Records
+from datapackage.findings import ERROR, Finding, shown
+from datapackage.package import Resource
 
-# Frictionless error type -> our check name.
-CHECKS = {
-    "type-error": "type",
-    "unique-error": "unique",
-    "primary-key": "unique",
-    "foreign-key": "foreign-key",
-    "extra-label": "extra-column",
-    "missing-label": "missing-column",
-    "incorrect-label": "header",
-    "blank-label": "header",
-    "duplicate-label": "header",
-    "blank-row": "blank-row",
-    "extra-cell": "extra-cell",
-    "missing-cell": "missing-cell",
-}
-CONSTRAINT = re.compile(r'constraint "(\w+)"')
-POSITION = re.compile(r'position "?(\d+)')
+OTHER_DELIMITERS = (";", "\t", "|")
 
 
-def structural_findings(
-    package: Package, usable: dict[str, Records]
-) -> list[Finding]:
-    """Validate the resources whose files could be read (keys of `usable`)."""
-    descriptor = _descriptor_for(package, usable)
-    try:
-        report = FrictionlessPackage(descriptor, basepath=str(package.root)).validate()
-    except FrictionlessException as error:
-        return [Finding("datapackage.json", None, None, None, None, "schema", ERROR, str(error.error.message))]
+def header_findings(resource: Resource, header: list[str]) -> list[Finding]:
+    names = resource.field_names
     findings = []
-    for task in report.tasks:
-        resource = package.resource(task.name)
-        for error in task.errors:
-            findings.append(_finding(resource, usable[resource.name], error.to_dict()))
-    return _one_per_ragged_row(findings)
+
+    def add(column, field, value, check, message):
+        findings.append(Finding(resource.path, 1, column, field, value, check, ERROR, message))
+
+    expected = f"expected the columns {', '.join(names)}"
+    for position, label in enumerate(header, start=1):
+        if not label.strip():
+            add(position, None, None, "header", f"column {position} has no name in the header; {expected or 'expected a name'}")
+        elif header.index(label) != position - 1:
+            add(position, label, label, "header", f"column '{label}' appears twice in the header; expected each column once")
+        elif names and position > len(names):
+            add(position, label, label, "extra-column", f"column '{label}' is not in the schema; {expected}")
+        elif names and label != names[position - 1]:
+            add(position, names[position - 1], label, "header",
+                f"column {position} is '{label}' but the schema expects '{names[position - 1]}' there; {expected}")
+    for position in range(len(header) + 1, len(names) + 1):
+        name = names[position - 1]
+        add(position, name, None, "missing-column", f"column '{name}' is missing; {expected}")
+    return findings
 
 
-def _one_per_ragged_row(findings: list[Finding]) -> list[Finding]:
-    """A row with too few or too many cells is one problem: keep its first
-    missing-cell or extra-cell finding and drop what follows from it (the
-    missing cells also fail `required`)."""
-    ragged = {}
-    for finding in findings:
-        if finding.check in ("missing-cell", "extra-cell"):
-            ragged.setdefault((finding.path, finding.line), finding)
-    return [f for f in findings if (f.path, f.line) not in ragged or ragged[(f.path, f.line)] is f]
+def undeclared_delimiter(resource: Resource, header: list[str]) -> Finding | None:
+    """Frictionless guesses the delimiter; we read what the descriptor says.
+    A header of one cell that holds another usual delimiter is a finding."""
+    if resource.descriptor.get("dialect") is not None or len(header) != 1:
+        return None
+    found = next((d for d in OTHER_DELIMITERS if d in header[0]), None)
+    if found is None:
+        return None
+    shown_as = {"\t": "a tab"}.get(found, f"'{found}'")
+    return Finding(resource.path, 1, 1, None, None, "dialect", ERROR,
+                   f"the header has no commas but has {shown_as} between names; separate cells with commas, "
+                   f"or declare \"dialect\": {{\"delimiter\": \"{found}\"}} for this resource in datapackage.json")
 
 
-def _descriptor_for(package: Package, usable: dict[str, Records]) -> dict:
-    """The package as Frictionless should see it: only readable files, and no
-    foreign keys into files that cannot be read (those are reported already)."""
-    resources = []
-    for resource in package.resources:
-        if resource.name not in usable:
-            continue
-        schema = dict(resource.schema)
-        schema["foreignKeys"] = [
-            key for key in resource.foreign_keys
-            if key.get("reference", {}).get("resource", resource.name) in usable
-        ]
-        resources.append({"name": resource.name, "path": resource.path, "format": "csv",
-                          "encoding": "utf-8", "schema": schema})
-    return {"name": package.descriptor.get("name", "package"), "resources": resources}
+def row_findings(resource: Resource, data: bytes, records: Records, columns: int, dialect: Dialect) -> list[Finding]:
+    """Empty lines and ragged rows, one finding each (the cells of a ragged
+    row are not checked: which column is which cannot be known)."""
+    findings = []
+    names = resource.field_names
+    for record in np.flatnonzero(records.blank[1:]) + 1:
+        findings.append(Finding(resource.path, int(records.start_line[record]), None, None, None, "blank-row", ERROR,
+                                "the row is empty; remove the blank line"))
+    ragged = np.flatnonzero(~records.blank & (records.cells != columns))
+    for record in ragged[ragged > 0]:
+        cells = _cells(data, records, int(record), dialect)
+        line, count = int(records.start_line[record]), len(cells)
+        message = f"the row has {count} cells but the header has {columns} columns; expected one cell per column"
+        if count < columns:
+            field = names[count] if count < len(names) else None
+            findings.append(Finding(resource.path, line, count + 1, field, None, "missing-cell", ERROR, message))
+        else:
+            findings.append(Finding(resource.path, line, columns + 1, None, shown(cells[columns]), "extra-cell", ERROR,
+                                    message))
+    return findings
 
 
-def _finding(resource: Resource, records: Records, error: dict) -> Finding:
-    kind = error["type"]
-    row = error.get("rowNumber")
-    line = records.line_of_record(row) if row else 1
-    column = error.get("fieldNumber")
-    field = error.get("fieldName") or None
-    value = error.get("cell")
-    if kind == "constraint-error":
-        match = CONSTRAINT.search(error.get("note", ""))
-        check = match.group(1) if match else "constraint"
-    else:
-        check = CHECKS.get(kind, kind)
-    if kind in ("primary-key", "foreign-key"):
-        names = error.get("fieldNames") or resource.schema.get("primaryKey", [])
-        field = names[0] if names else None
-        column = _position(resource, field)
-        cells = error.get("fieldCells")
-        value = cells[0] if cells else _cell(error, column)
-    if kind.endswith("-label"):
-        value = error.get("label")
-        field = field or value
-    where = POSITION.search(error.get("note", ""))
-    earlier = records.line_of_record(int(where.group(1))) if where else None
-    message = messages.structural(check, resource, field, value, earlier, error)
-    return Finding(resource.path, line, column, field, value or None, check, ERROR, message)
+def _cells(data: bytes, records: Records, record: int, dialect: Dialect) -> list[str]:
+    start = int(records.start[record])
+    raw = data[start:start + int(records.length[record])].decode("utf-8", errors="replace")
+    return next(csv.reader(io.StringIO(raw, newline=""), delimiter=dialect.delimiter, quotechar=dialect.quote), [])
 
 
-def _position(resource: Resource, field: str | None) -> int | None:
-    names = [f["name"] for f in resource.fields]
-    return names.index(field) + 1 if field in names else None
-
-
-def _cell(error: dict, column: int | None) -> str | None:
-    cells = error.get("cells") or []
-    return cells[column - 1] if column and column <= len(cells) else None
+def blank_row_findings(resource: Resource, empty_rows: np.ndarray, lines: np.ndarray) -> list[Finding]:
+    """Rows whose every cell is empty (such as a line of commas)."""
+    return [Finding(resource.path, int(lines[row]), None, None, None, "blank-row", ERROR,
+                    "the row is empty; remove the blank line") for row in empty_rows]

@@ -1,0 +1,217 @@
+"""Is each Table Schema sound enough to check cells against?
+
+Frictionless is the authority on the Data Package and Table Schema profiles;
+its messages are passed on as they are. The checks here cover what the
+profiles do not: names that must point somewhere (keys, our declared rules),
+patterns that must compile, and features this toolkit does not read. A
+resource whose schema has an error is still checked for structure (header,
+ragged rows, encoding), but not cell by cell.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import polars as pl
+
+from datapackage.findings import ERROR, Finding
+from datapackage.package import Package, Resource
+
+TYPES = {"string", "integer", "number", "boolean", "date", "datetime", "year", "any"}
+FORMATS = {"string": {"default"}, "date": {"default"}, "datetime": {"default"}}
+NUMERIC_BOUNDS = {"integer", "number", "year"}
+
+
+def schema_findings(package: Package) -> list[Finding]:
+    findings = _profile_findings(package)
+    for resource in package.resources:
+        problems = list(_resource_problems(package, resource))
+        where = resource.schema_path or "datapackage.json"
+        own = [Finding(where, None, None, field, None, check, ERROR, message) for check, field, message in problems]
+        findings += own
+        if own or not resource.schema:
+            resource.checkable = False
+    return findings
+
+
+def _profile_findings(package: Package) -> list[Finding]:
+    """The descriptor, schemas inlined, against the Data Package profile."""
+    from frictionless import FrictionlessException
+    from frictionless import Package as FrictionlessPackage
+
+    descriptor = json.loads(json.dumps(package.descriptor))
+    for item, resource in zip((r for r in descriptor["resources"] if isinstance(r, dict)), package.resources):
+        if resource.schema_path and resource.schema:
+            item["schema"] = resource.schema
+    try:
+        report = FrictionlessPackage.validate_descriptor(descriptor)
+    except (FrictionlessException, RecursionError, TypeError, ValueError) as error:
+        return [Finding("datapackage.json", None, None, None, None, "descriptor", ERROR,
+                        f"the descriptor does not follow the Data Package profile: {error}")]
+    return [Finding("datapackage.json", None, None, None, None, "descriptor", ERROR,
+                    f"the descriptor does not follow the Data Package profile: {error.note or error.message}")
+            for error in report.errors]
+
+
+def _resource_problems(package: Package, resource: Resource):
+    schema = resource.schema
+    if not schema:
+        return
+    fields = schema.get("fields")
+    if not isinstance(fields, list) or not all(isinstance(f, dict) for f in fields):
+        yield "schema", None, "'fields' must be a list of objects"
+        return
+    names = [f.get("name") for f in fields]
+    for number, name in enumerate(names, start=1):
+        if not isinstance(name, str) or not name.strip():
+            yield "schema", None, f"field {number} has no name; expected a non-empty 'name'"
+        elif names.index(name) != number - 1:
+            yield "schema", name, f"field name '{name}' is used twice; expected unique field names"
+    if not isinstance(schema.get("missingValues", []), list):
+        yield "schema", None, "'missingValues' must be a list of strings"
+    known = {n for n in names if isinstance(n, str)}
+    for spec in fields:
+        if isinstance(spec.get("name"), str):
+            yield from _field_problems(package, resource, spec, known)
+    yield from _key_problems(package, resource, known)
+
+
+def _field_problems(package: Package, resource: Resource, spec: dict, known: set[str]):
+    name, kind = spec["name"], spec.get("type", "string")
+    if kind not in TYPES:
+        yield "not-supported", name, f"not supported: field {name} has type {kind!r}; this toolkit reads {', '.join(sorted(TYPES))}"
+        return
+    form = spec.get("format", "default")
+    if kind in FORMATS and form not in FORMATS[kind] and not (kind in ("date", "datetime") and "%" in str(form)):
+        yield "not-supported", name, f"not supported: field {name} has format {form!r}"
+    constraints = spec.get("constraints", {})
+    if not isinstance(constraints, dict):
+        yield "schema", name, f"field {name}: 'constraints' must be an object"
+        return
+    yield from _constraint_problems(name, kind, constraints)
+    yield from _rule_problems(package, resource, spec, known)
+    categories = spec.get("categories")
+    if categories is not None and (not isinstance(categories, list)
+                                   or [c.get("value") if isinstance(c, dict) else c for c in categories]
+                                   != constraints.get("enum")):
+        yield "schema", name, f"field {name}: categories must list the enum values in the same order"
+
+
+def _constraint_problems(name: str, kind: str, constraints: dict):
+    enum = constraints.get("enum")
+    if enum is not None and (not isinstance(enum, list) or not enum):
+        yield "schema", name, f"field {name}: 'enum' must be a non-empty list"
+    pattern = constraints.get("pattern")
+    if pattern is not None:
+        problem = pattern_problem(pattern)
+        if problem:
+            yield "schema", name, f"field {name}: pattern {pattern!r} {problem}"
+    for bound in ("minLength", "maxLength"):
+        value = constraints.get(bound)
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
+            yield "schema", name, f"field {name}: '{bound}' must be a whole number, 0 or more"
+    for bound in ("minimum", "maximum"):
+        value = constraints.get(bound)
+        if value is None:
+            continue
+        if kind not in NUMERIC_BOUNDS:
+            yield "not-supported", name, f"not supported: '{bound}' on a field of type {kind}"
+        elif not isinstance(value, (int, float)) or isinstance(value, bool):
+            yield "schema", name, f"field {name}: '{bound}' must be a number"
+
+
+def pattern_problem(pattern) -> str | None:
+    """Why a pattern cannot be used, or None. Patterns are matched by the
+    column engine (Rust regex syntax, which lacks look-around and
+    back-references), so they must compile there and in Python."""
+    if not isinstance(pattern, str):
+        return "is not text"
+    try:
+        re.compile(pattern)
+    except (re.error, RecursionError, OverflowError) as error:
+        return f"is not a valid regular expression ({error})"
+    try:
+        pl.select(pl.lit("").str.contains(f"^(?:{pattern})$"))
+    except Exception:  # polars raises its own ComputeError for unsupported syntax
+        return "uses look-around or back-references, which this toolkit does not support"
+    return None
+
+
+def _rule_problems(package: Package, resource: Resource, spec: dict, known: set[str]):
+    name = spec["name"]
+    other = spec.get("notAfter")
+    if other is not None and other not in known:
+        yield "schema", name, f"field {name}: notAfter names '{other}', which is not a field of {resource.name}"
+    target = spec.get("notBefore")
+    if target is not None:
+        yield from _not_before_problems(package, resource, name, target)
+    if spec.get("partialDate") and spec.get("type", "string") != "string":
+        yield "schema", name, f"field {name}: partialDate needs type string"
+    sources = spec.get("sourceList")
+    if sources is not None:
+        yield from _source_list_problems(package, name, sources)
+
+
+def _not_before_problems(package: Package, resource: Resource, name: str, target):
+    other_name, _, other_field = str(target).partition(".")
+    other = package.resource(other_name)
+    if not other_field or other is None or other_field not in _names(other):
+        yield "schema", name, (f"field {name}: notBefore {target!r} must name an existing resource.field, "
+                               "such as cases.began_on")
+        return
+    keys = [k for k in resource.schema.get("foreignKeys", []) if isinstance(k, dict)
+            and k.get("reference", {}).get("resource") == other_name]
+    if not keys:
+        yield "schema", name, f"field {name}: notBefore {target!r} needs a foreign key to {other_name}"
+
+
+def _source_list_problems(package: Package, name: str, sources):
+    if not isinstance(sources, dict) or not isinstance(sources.get("resource"), str):
+        yield "schema", name, f"field {name}: sourceList must be an object naming a resource and a field"
+        return
+    target = package.resource(sources["resource"])
+    if target is None or sources.get("field") not in _names(target):
+        yield "schema", name, (f"field {name}: sourceList names {sources.get('resource')}.{sources.get('field')}, "
+                               "which does not exist")
+    separator = sources.get("separator", ";")
+    if not isinstance(separator, str) or not separator:
+        yield "schema", name, f"field {name}: sourceList separator must be non-empty text"
+
+
+def _names(resource: Resource) -> list[str]:
+    fields = resource.schema.get("fields")
+    return [f.get("name") for f in fields if isinstance(f, dict)] if isinstance(fields, list) else []
+
+
+def _key_problems(package: Package, resource: Resource, known: set[str]):
+    keys = resource.schema.get("primaryKey", [])
+    if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
+        yield "schema", None, "'primaryKey' must be a field name or a list of field names"
+    else:
+        for key in keys:
+            if key not in known:
+                yield "schema", key, f"primaryKey names '{key}', which is not a field"
+    foreign = resource.schema.get("foreignKeys", [])
+    if not isinstance(foreign, list):
+        yield "schema", None, "'foreignKeys' must be a list"
+        return
+    for key in foreign:
+        yield from _foreign_key_problems(package, resource, key, known)
+
+
+def _foreign_key_problems(package: Package, resource: Resource, key, known: set[str]):
+    if not isinstance(key, dict) or not isinstance(key.get("reference"), dict):
+        yield "schema", None, "each foreign key needs 'fields' and a 'reference'"
+        return
+    fields, reference = key.get("fields"), key["reference"]
+    target_name = reference.get("resource")
+    target = package.resource(target_name)
+    if not isinstance(fields, list) or not fields or any(f not in known for f in fields):
+        yield "schema", None, f"foreign key fields {fields!r} must be fields of {resource.name}"
+    elif target is None:
+        yield "schema", fields[0], f"foreign key on {fields[0]} refers to resource '{target_name}', which does not exist"
+    elif not isinstance(reference.get("fields"), list) or len(reference["fields"]) != len(fields) \
+            or any(f not in _names(target) for f in reference["fields"]):
+        yield "schema", fields[0], (f"foreign key on {fields[0]} refers to {target_name} fields "
+                                    f"{reference.get('fields')!r}; expected {len(fields)} existing field(s)")

@@ -1,0 +1,126 @@
+"""One typed table per resource, built once.
+
+Each CSV is read once into Arrow text, its records mapped to physical lines,
+and every column converted once to its Table Schema type. Checks, findings,
+Parquet, SQLite and the site all read these typed columns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import polars as pl
+
+from datapackage.convert import Converted, convert
+from datapackage.csvfile import header, read_cells, records
+from datapackage.dates import partial_date_bounds
+from datapackage.encoding import utf8_problem
+from datapackage.findings import ERROR, Finding
+from datapackage.package import Package, Resource
+from datapackage.structure import blank_row_findings, header_findings, row_findings, undeclared_delimiter
+
+BOUNDS = ("_from", "_to")
+
+
+@dataclass
+class Table:
+    resource: Resource
+    text: pl.DataFrame  # every cell as written ("" when empty), columns named by field
+    frame: pl.DataFrame  # typed columns; partial dates gain <field>_from and <field>_to
+    lines: np.ndarray  # physical line of each row
+    failures: dict[str, list[Converted]] = field(default_factory=dict)  # per field, cells that did not convert
+    lists: dict[str, pl.Series] = field(default_factory=dict)  # sourceList fields as lists of stripped entries
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+
+def read_tables(package: Package) -> tuple[dict[str, Table], list[Finding]]:
+    tables, findings = {}, []
+    for resource in package.resources:
+        if not resource.readable:
+            continue
+        table, problems = read_table(package, resource)
+        findings += problems
+        if table is not None:
+            tables[resource.name] = table
+    return tables, findings
+
+
+def read_table(package: Package, resource: Resource) -> tuple[Table | None, list[Finding]]:
+    def problem(message, check="format", line=None, column=None, value=None):
+        return None, [Finding(resource.path, line, column, None, value, check, ERROR, message)]
+
+    try:
+        data = (package.root / resource.path).read_bytes()
+    except FileNotFoundError:
+        return problem(f"file not found; datapackage.json lists it as resource '{resource.name}'", "file-missing")
+    except OSError as error:
+        return problem(f"file cannot be read ({error.strerror}); expected a readable CSV file", "file-missing")
+    bad = utf8_problem(data)
+    if bad:
+        return problem(f"byte 0x{bad.byte:02x} is not UTF-8; save the file as UTF-8", "encoding",
+                       bad.line, bad.column, f"0x{bad.byte:02x}")
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        return problem("the file contains a NUL byte; expected text", "encoding", line)
+    dialect = resource.dialect
+    record_map = records(data, dialect)
+    labels = header(data, record_map, dialect)
+    if not labels:
+        return problem("the file is empty; expected a header row naming the columns", "header", 1)
+    delimiter = undeclared_delimiter(resource, labels)
+    if delimiter:
+        return None, [delimiter]
+    if not resource.schema:
+        _infer_text_schema(resource, labels)
+    findings = header_findings(resource, labels)
+    findings += row_findings(resource, data, record_map, len(labels), dialect)
+    cells = read_cells(data, record_map, len(labels), dialect)
+    rows = record_map.data_records(len(labels))
+    if len(rows) != cells.num_rows:
+        return None, findings + problem("the rows cannot be matched to lines (unusual quoting?); "
+                                        "expected standard CSV with quotes around whole cells")[1]
+    lines = record_map.start_line[rows]
+    text = pl.from_arrow(cells)
+    empty = np.flatnonzero(text.select(pl.all_horizontal(pl.all() == "")).to_series().to_numpy())
+    findings += blank_row_findings(resource, empty, lines)
+    return _typed(resource, text, labels, lines), findings
+
+
+def _typed(resource: Resource, text: pl.DataFrame, labels: list[str], lines: np.ndarray) -> Table:
+    """Columns named by field (by position, as the header is compared), typed
+    when the schema can be used; a field without a column is left out."""
+    names = resource.field_names if resource.checkable else labels
+    usable = min(len(names), len(labels))
+    text = text.select(pl.col(f"c{i}").alias(names[i]) for i in range(usable)) if usable else pl.DataFrame()
+    if not resource.checkable:
+        return Table(resource, text, text.with_columns(pl.all().replace("", None)), lines)
+    missing = resource.schema.get("missingValues", [""])
+    typed, failures, lists = [], {}, {}
+    for spec in resource.fields[:usable]:
+        name = spec["name"]
+        results = convert(spec, text[name], missing)
+        typed.append(results[0].values.alias(name))
+        failures[name] = [r for r in results if r.failed.any()]
+        if spec.get("sourceList"):
+            separator = spec["sourceList"].get("separator", ";")
+            lists[name] = results[0].values.str.split(separator).list.eval(pl.element().str.strip_chars())
+        if spec.get("partialDate"):
+            earliest, latest, impossible = partial_date_bounds(results[0].values)
+            typed += [earliest, latest]
+            pattern = spec.get("constraints", {}).get("pattern")
+            if pattern:  # a date not in the declared form is a pattern finding only
+                impossible = impossible & text[name].str.contains(f"^(?:{pattern})$").fill_null(False)
+            if impossible.any():
+                failures[name].append(Converted(results[0].values, impossible, "a real calendar date", "date-invalid"))
+    return Table(resource, text, pl.DataFrame(typed), lines, {k: v for k, v in failures.items() if v}, lists)
+
+
+def _infer_text_schema(resource: Resource, labels: list[str]) -> None:
+    """A resource without a schema is read as text columns named by its
+    header, so that its structure is checked and it publishes as it is."""
+    if all(label.strip() for label in labels) and len(set(labels)) == len(labels):
+        resource.schema = {"fields": [{"name": label, "type": "string"} for label in labels]}
+        resource.checkable = True

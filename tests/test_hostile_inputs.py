@@ -1,0 +1,287 @@
+"""Inputs that once passed validation and then crashed, hung or changed data in
+publish, or gave a traceback: each now gets a clear finding, or validates
+and publishes without loss. Built on small packages written by the test."""
+
+import csv
+import io
+import json
+import sqlite3
+
+import pyarrow.parquet as pq
+import pytest
+from click.testing import CliRunner
+
+from conftest import run
+
+
+def write_package(root, resources, tables):
+    """resources: descriptor entries; tables: file name -> rows (header first)."""
+    (root / "datapackage.json").write_text(json.dumps({"name": "test-package", "resources": resources}),
+                                           encoding="utf-8")
+    for name, rows in tables.items():
+        if isinstance(rows, bytes):
+            (root / name).write_bytes(rows)
+            continue
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerows(rows)
+        (root / name).write_text(out.getvalue(), encoding="utf-8")
+    return root
+
+
+def people(fields=None, **extra):
+    schema = {"fields": fields or [{"name": "id", "type": "string"}, {"name": "name", "type": "string"}],
+              "primaryKey": ["id"]}
+    return {"name": "people", "path": "people.csv", "schema": schema, **extra}
+
+
+def findings_of(root):
+    result = run("validate", "--format", "json", cwd=root)
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode in (0, 1), result.stderr
+    return result.returncode, json.loads(result.stdout)
+
+
+def checks(findings, severity="error"):
+    return [(f["path"], f["line"], f["column"], f["check"]) for f in findings if f["severity"] == severity]
+
+
+def published(root):
+    """Publish and read every table back from Parquet and SQLite."""
+    result = run("publish", "--out", "dist", cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    dist = root / "dist"
+    parquet = {p.stem: pq.read_table(p).to_pylist() for p in (dist / "parquet").glob("*.parquet")}
+    db = sqlite3.connect(next(dist.glob("*.db")))
+    db.row_factory = sqlite3.Row
+    return parquet, db
+
+
+# Inputs that are findings.
+
+def test_undeclared_semicolon_delimiter_is_a_finding(tmp_path):
+    root = write_package(tmp_path, [people()], {"people.csv": b"id;name\n1;Ali\n"})
+    code, findings = findings_of(root)
+    assert code == 1
+    assert checks(findings) == [("people.csv", 1, 1, "dialect")]
+    assert "delimiter" in findings[0]["message"]
+
+
+def test_declared_semicolon_delimiter_is_read_and_published(tmp_path):
+    root = write_package(tmp_path, [people(dialect={"delimiter": ";"})], {"people.csv": b"id;name\n1;Ali, Veli\n"})
+    assert findings_of(root) == (0, [])
+    parquet, db = published(root)
+    assert parquet["people"] == [{"id": "1", "name": "Ali, Veli"}]
+    assert [tuple(r) for r in db.execute("select id, name from people")] == [("1", "Ali, Veli")]
+
+
+def test_resource_without_schema_is_checked_for_structure(tmp_path):
+    resource = {"name": "notes", "path": "notes.csv"}
+    root = write_package(tmp_path, [resource], {"notes.csv": [["a", "b"], ["1", "2"], ["3"]]})
+    code, findings = findings_of(root)
+    assert checks(findings) == [("notes.csv", 3, 2, "missing-cell")]
+
+
+def test_resource_without_schema_publishes_as_text(tmp_path):
+    root = write_package(tmp_path, [{"name": "notes", "path": "notes.csv"}], {"notes.csv": [["a", "b"], ["1", "x"]]})
+    assert findings_of(root) == (0, [])
+    parquet, _ = published(root)
+    assert parquet["notes"] == [{"a": "1", "b": "x"}]
+
+
+def test_foreign_key_to_a_missing_resource_is_a_schema_finding(tmp_path):
+    resource = people()
+    resource["schema"]["foreignKeys"] = [{"fields": ["id"], "reference": {"resource": "nowhere", "fields": ["id"]}}]
+    root = write_package(tmp_path, [resource], {"people.csv": [["id", "name"], ["1", "A"]]})
+    code, findings = findings_of(root)
+    assert code == 1
+    assert [(f["check"], f["field"]) for f in findings if f["check"] == "schema"] == [("schema", "id")]
+    assert "nowhere" in findings[-1]["message"]
+
+
+def test_self_referencing_foreign_key(tmp_path):
+    fields = [{"name": "id", "type": "string"}, {"name": "name", "type": "string"},
+              {"name": "parent", "type": "string"}]
+    resource = people(fields)
+    resource["schema"]["foreignKeys"] = [{"fields": "parent", "reference": {"resource": "", "fields": "id"}}]
+    rows = [["id", "name", "parent"], ["1", "A", ""], ["2", "B", "1"], ["3", "C", "9"]]
+    root = write_package(tmp_path, [resource], {"people.csv": rows})
+    _, findings = findings_of(root)
+    assert checks(findings) == [("people.csv", 4, 3, "foreign-key")]
+    write_package(tmp_path, [resource], {"people.csv": rows[:3]})
+    assert findings_of(root) == (0, [])
+    parquet, _ = published(root)
+    assert [r["parent"] for r in parquet["people"]] == [None, "1"]
+
+
+def test_primary_key_written_as_a_string(tmp_path):
+    resource = people()
+    resource["schema"]["primaryKey"] = "id"
+    root = write_package(tmp_path, [resource], {"people.csv": [["id", "name"], ["1", "A"], ["1", "B"]]})
+    _, findings = findings_of(root)
+    assert checks(findings) == [("people.csv", 3, 1, "unique")]
+
+
+def test_no_resources_is_a_finding(tmp_path):
+    root = write_package(tmp_path, [], {})
+    code, findings = findings_of(root)
+    assert code == 1 and findings[0]["check"] == "descriptor"
+
+
+@pytest.mark.parametrize("value, check", [
+    ("9223372036854775808", "integer-range"),
+    ("-99999999999999999999", "integer-range"),
+    ("9007199254740993", "integer-range"),
+    ("2020_10", "type"),
+    (" 5", "type"),
+])
+def test_integers_that_cannot_be_published_exactly(tmp_path, value, check):
+    fields = [{"name": "id", "type": "string"}, {"name": "count", "type": "integer"}]
+    root = write_package(tmp_path, [people(fields)], {"people.csv": [["id", "count"], ["1", value]]})
+    _, findings = findings_of(root)
+    assert checks(findings) == [("people.csv", 2, 2, check)]
+
+
+def test_largest_exact_integer_round_trips(tmp_path):
+    fields = [{"name": "id", "type": "string"}, {"name": "count", "type": "integer"}]
+    root = write_package(tmp_path, [people(fields)], {"people.csv": [["id", "count"], ["1", "9007199254740991"]]})
+    assert findings_of(root) == (0, [])
+    parquet, db = published(root)
+    assert parquet["people"][0]["count"] == 9007199254740991
+    assert db.execute("select count from people").fetchone()[0] == 9007199254740991
+
+
+def date_package(tmp_path, value):
+    fields = [{"name": "id", "type": "string"},
+              {"name": "on", "type": "string", "partialDate": True,
+               "constraints": {"pattern": "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"}}]
+    return write_package(tmp_path, [people(fields)], {"people.csv": [["id", "on"], ["1", value]]})
+
+
+def test_year_zero_is_not_a_date(tmp_path):
+    _, findings = findings_of(date_package(tmp_path, "0000"))
+    assert checks(findings) == [("people.csv", 2, 2, "date-invalid")]
+
+
+def test_year_one_publishes(tmp_path):
+    root = date_package(tmp_path, "0001-01")
+    assert findings_of(root) == (0, [])
+    parquet, db = published(root)
+    row = parquet["people"][0]
+    assert (str(row["on_from"]), str(row["on_to"])) == ("0001-01-01", "0001-01-31")
+    assert tuple(db.execute("select on_from, on_to from people").fetchone()) == ("0001-01-01", "0001-01-31")
+
+
+def sources_package(tmp_path, cited, reference=None):
+    sources = {"name": "sources", "path": "sources.csv",
+               "schema": {"fields": [{"name": "source_id", "type": "string"}], "primaryKey": ["source_id"]}}
+    fields = [{"name": "id", "type": "string"},
+              {"name": "source_ids", "type": "string",
+               "sourceList": reference or {"resource": "sources", "field": "source_id", "separator": ";"}}]
+    return write_package(tmp_path, [sources, people(fields)],
+                         {"sources.csv": [["source_id"], ["s1"], ["s2"]], "people.csv": [["id", "source_ids"], ["1", cited]]})
+
+
+def test_spaces_around_source_separators_do_not_dangle(tmp_path):
+    root = sources_package(tmp_path, "s1 ; s2")
+    assert findings_of(root) == (0, [])
+    parquet, db = published(root)
+    assert parquet["people"][0]["source_ids"] == ["s1", "s2"]
+    cited = {r["source_id"] for r in db.execute("select source_id from citations")}
+    assert cited == {"s1", "s2"}
+
+
+def test_source_list_naming_a_missing_resource_is_a_schema_finding(tmp_path):
+    root = sources_package(tmp_path, "s1", {"resource": "nowhere", "field": "source_id"})
+    code, findings = findings_of(root)
+    assert code == 1
+    assert [f["check"] for f in findings] == ["schema"]
+
+
+@pytest.mark.parametrize("size", [100_000, 10_000_000])
+def test_very_long_cells_are_a_finding(tmp_path, size):
+    root = write_package(tmp_path, [people()], {"people.csv": [["id", "name"], ["1", "x" * size]]})
+    _, findings = findings_of(root)
+    assert checks(findings) == [("people.csv", 2, 2, "cell-too-long")]
+    assert len(findings[0]["value"]) < 300
+
+
+# Inputs that once gave a traceback.
+
+def test_bare_carriage_return_inside_a_quoted_cell(tmp_path):
+    data = b'id,name\r\n1,"first\rsecond"\r\n2,"x"\r\n'
+    root = write_package(tmp_path, [people()], {"people.csv": data})
+    assert findings_of(root) == (0, [])
+    parquet, _ = published(root)
+    assert [r["name"] for r in parquet["people"]] == ["first\rsecond", "x"]
+
+
+def test_file_with_carriage_returns_only(tmp_path):
+    root = write_package(tmp_path, [people()], {"people.csv": b"id,name\r1,A\r1,B\r"})
+    _, findings = findings_of(root)
+    assert checks(findings) == [("people.csv", 3, 1, "unique")]
+
+
+@pytest.mark.parametrize("schema, field", [
+    ({"fields": [{"type": "string"}]}, None),
+    ({"fields": [{"name": "id", "constraints": {"pattern": "[a-"}}]}, "id"),
+    ({"fields": [{"name": "id", "constraints": {"pattern": "(?<=a)b"}}]}, "id"),
+    ({"fields": [{"name": "id", "notBefore": "nodot"}]}, "id"),
+    ({"fields": [{"name": "id", "type": "geopoint"}]}, "id"),
+])
+def test_unusable_schema_is_a_finding(tmp_path, schema, field):
+    resource = {"name": "people", "path": "people.csv", "schema": schema}
+    root = write_package(tmp_path, [resource], {"people.csv": [["id"], ["a"]]})
+    code, findings = findings_of(root)
+    assert code == 1
+    assert [f["field"] for f in findings if f["check"] in ("schema", "not-supported")] == [field]
+
+
+def test_integer_enum(tmp_path):
+    fields = [{"name": "id", "type": "string"}, {"name": "level", "type": "integer", "constraints": {"enum": [1, 2]}}]
+    root = write_package(tmp_path, [people(fields)], {"people.csv": [["id", "level"], ["a", "1"], ["b", "3"]]})
+    _, findings = findings_of(root)
+    assert checks(findings) == [("people.csv", 3, 2, "enum")]
+    assert findings[0]["message"] == "level '3' is not an allowed value; expected one of: 1, 2"
+
+
+def test_deeply_nested_descriptor_exits_2(tmp_path):
+    (tmp_path / "datapackage.json").write_text("[" * 100_000 + "]" * 100_000)
+    result = run("validate", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "nested too deeply" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("entry, words", [
+    ({"path": "https://example.org/people.csv"}, "remote"),
+    ({"data": [["id"], ["1"]]}, "inline"),
+    ({"path": "people.xlsx"}, "xlsx"),
+    ({"path": "people.csv", "compression": "gz"}, "compressed"),
+    ({"path": "people.csv", "encoding": "latin-1"}, "latin-1"),
+    ({"path": "people.csv", "dialect": {"escapeChar": "\\"}}, "escapeChar"),
+])
+def test_unsupported_features_are_one_clear_finding(tmp_path, entry, words):
+    resource = {"name": "people", "schema": {"fields": [{"name": "id"}]}, **entry}
+    root = write_package(tmp_path, [resource], {"people.csv": [["id"], ["1"]]})
+    code, findings = findings_of(root)
+    assert code == 1
+    (finding,) = [f for f in findings if f["check"] == "not-supported"]
+    assert "not supported" in finding["message"] and words in finding["message"]
+
+
+def test_a_bug_is_exit_3_with_the_traceback_saved(tmp_path, monkeypatch):
+    import datapackage.validate
+    from datapackage.cli import cli
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("planted")
+
+    monkeypatch.setattr(datapackage.validate, "validate", broken)
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    import tempfile
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    result = CliRunner().invoke(cli, ["validate", str(tmp_path / "datapackage.json")])
+    assert result.exit_code == 3
+    (saved,) = tmp_path.glob("datapackage-crash-*.txt")
+    assert "ZeroDivisionError: planted" in saved.read_text()
+    assert str(saved) in result.output
