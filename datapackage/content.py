@@ -11,21 +11,23 @@ from __future__ import annotations
 
 import datetime
 
-import pandera.polars as pa
 import polars as pl
 
 from datapackage import messages
 from datapackage.findings import ERROR, WARNING, Finding, shown
 from datapackage.package import Package
-from datapackage.pandera_schemas import pandera_schema
+from datapackage.pandera_schemas import pandera_module, pandera_schema
+from datapackage.privacy import withheld
 from datapackage.rules import Rule, first_rows, rules_for
 from datapackage.table import Table
 
+pa = pandera_module("polars")
 PANDERA_CHECKS = {"not_nullable": "required", "field_uniqueness": "unique"}
 
 
 def content_findings(package: Package, tables: dict[str, Table], today: datetime.date) -> list[Finding]:
     findings = []
+    hidden = withheld(package, tables)
     for table in tables.values():
         if not table.resource.checkable or not len(table):
             continue
@@ -33,7 +35,7 @@ def content_findings(package: Package, tables: dict[str, Table], today: datetime
         skip = {(f.line, f.field) for f in failed}
         findings += failed
         findings += [f for f in _column_findings(table) if (f.line, f.field) not in skip]
-        rules = rules_for(table, tables, package, today)
+        rules = rules_for(table, tables, package, today, hidden)
         for severity in (ERROR, WARNING):
             findings += _rule_findings(table, [r for r in rules if r.severity == severity])
     return findings

@@ -36,6 +36,15 @@ def cell(check: str, resource: Resource, field: str | None, value, earlier: int 
         key = next(k for k in resource.foreign_keys if field in k["fields"])
         reference = key["reference"]
         return f"{field} '{value}' does not exist; expected an existing {reference['resource']}.{reference['fields'][0]}"
+    if check == "formula":
+        first = repr(value[:1])[1:-1]
+        return (f"{field} '{value}' starts with '{first}', which a spreadsheet runs as a formula; reword it, "
+                f"or declare \"allowFormula\": true on this field")
+    if check == "invisible-character":
+        return (f"{field} {value!r} contains an invisible or direction-changing character; "
+                "expected visible text only")
+    if check == "whitespace-only":
+        return f"{field} holds only spaces; leave it empty or write the value"
     if check == "date-invalid":
         return f"{field} '{value}' is not a real calendar date"
     return f"{field} '{value}' fails the {check} check"

@@ -8,8 +8,6 @@ people, so a match is only ever a warning.
 
 from __future__ import annotations
 
-import pandas as pd
-
 PATRONYMIC = r"\b\w+\s+(?:oğlu|oglu|oghlu|ogly|qızı|qizi|gizi|kyzy)\b"
 
 CYRILLIC = {
@@ -31,7 +29,7 @@ FOLDS = [
 ]
 
 
-def fold(names: pd.Series) -> pd.Series:
+def fold(names: "pd.Series") -> "pd.Series":
     """One comparison key per name (lower case, patronymic dropped, letters folded)."""
     keys = names.astype(str).str.lower().str.replace(PATRONYMIC, " ", regex=True)
     keys = keys.str.translate(str.maketrans(CYRILLIC))

@@ -18,6 +18,7 @@ from datapackage.chart import EVENTS, draw
 from datapackage.database import build_database
 from datapackage.dictionary import html_page
 from datapackage.findings import has_errors
+from datapackage.privacy import public_tables
 from datapackage.release import created, descriptor, write_json, write_zip
 from datapackage.site import metadata
 from datapackage.validate import Checked, check
@@ -55,13 +56,15 @@ def name_of(checked: Checked) -> str:
 
 
 def build(checked: Checked, out: Path, stage=None) -> None:
-    package, tables = checked.package, checked.tables
+    """Every output from the typed tables, withheld rows dropped first."""
+    package = checked.package
+    tables = public_tables(package, checked.tables)
     stage = stage or nullcontext
     (out / "csv").mkdir(parents=True)
     (out / "parquet").mkdir()
     with stage("csv"):
         for resource in package.resources:
-            shutil.copyfile(package.root / resource.path, out / "csv" / Path(resource.path).name)
+            tables[resource.name].text.write_csv(out / "csv" / Path(resource.path).name)
     with stage("parquet"):
         for resource in package.resources:
             pq.write_table(arrow_table(tables[resource.name]), out / "parquet" / f"{resource.name}.parquet",

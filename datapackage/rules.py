@@ -27,6 +27,7 @@ from datapackage import messages
 from datapackage.findings import ERROR, WARNING
 from datapackage.folding import fold
 from datapackage.package import Package, Resource
+from datapackage.privacy import mark_field, marked, references_withheld
 from datapackage.table import Table
 
 
@@ -39,9 +40,10 @@ class Rule:
     message: Callable[[int], str]  # row index -> what is wrong and what was expected
 
 
-def rules_for(table: Table, tables: dict[str, Table], package: Package, today: datetime.date) -> list[Rule]:
+def rules_for(table: Table, tables: dict[str, Table], package: Package, today: datetime.date,
+              hidden: dict[str, pl.Series]) -> list[Rule]:
     resource, frame = table.resource, table.frame
-    rules = _key_rules(table, tables, package)
+    rules = _key_rules(table, tables, package) + _visibility_rules(table, tables, hidden)
     for spec in resource.fields:
         name = spec["name"]
         if name not in frame.columns:
@@ -90,6 +92,31 @@ def _key_rules(table: Table, tables: dict[str, Table], package: Package) -> list
         if target is not None and all(f in frame.columns for f in key["fields"]) \
                 and all(f in target.frame.columns for f in key["reference"]["fields"]):
             rules.append(_foreign_key_rule(table, target, key))
+    return rules
+
+
+def _visibility_rules(table: Table, tables: dict[str, Table], hidden: dict[str, pl.Series]) -> list[Rule]:
+    """A withheld row says why; a row marked public may not refer to a
+    withheld one (a public death of a withheld person would publish them)."""
+    spec = mark_field(table.resource)
+    if spec is None or spec["name"] not in table.frame.columns:
+        return []
+    mark, reason = spec["name"], spec["withholdsRow"].get("reason")
+    own = marked(table)
+    rules = []
+    if reason in table.frame.columns:
+        unexplained = own & table.frame[reason].is_null()
+        rules.append(Rule("withheld-reason", reason, ERROR, lambda: ~unexplained,
+                          lambda row: f"{reason} is empty; a withheld row must say why it is withheld"))
+    for key in table.resource.foreign_keys:
+        leaks = references_withheld(table, key, tables, hidden) & ~own
+        if leaks.any():
+            def says(row, key=key):
+                field = key["fields"][0]
+                return (f"{mark} is not withheld but {field} '{_text(table, field, row)}' refers to a withheld row of "
+                        f"{key['reference']['resource']}; mark this row withheld too")
+
+            rules.append(Rule("withheld-reference", mark, ERROR, lambda leaks=leaks: ~leaks, says))
     return rules
 
 

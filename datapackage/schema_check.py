@@ -10,8 +10,12 @@ ragged rows, encoding), but not cell by cell.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import re
+from importlib import metadata
+from pathlib import Path
 
 import polars as pl
 
@@ -36,22 +40,51 @@ def schema_findings(package: Package) -> list[Finding]:
 
 
 def _profile_findings(package: Package) -> list[Finding]:
-    """The descriptor, schemas inlined, against the Data Package profile."""
-    from frictionless import FrictionlessException
-    from frictionless import Package as FrictionlessPackage
-
+    """The descriptor, schemas inlined, against the Data Package profile.
+    The verdict depends only on that JSON and the Frictionless version, so
+    it is kept in a cache: a pull request that changes only CSVs does not
+    pay for loading Frictionless."""
     descriptor = json.loads(json.dumps(package.descriptor))
     for item, resource in zip((r for r in descriptor["resources"] if isinstance(r, dict)), package.resources):
         if resource.schema_path and resource.schema:
             item["schema"] = resource.schema
+    text = json.dumps(descriptor, sort_keys=True, ensure_ascii=False)
+    cache = _cache_file(text)
+    try:
+        messages = json.loads(cache.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        messages = _profile_messages(descriptor)
+        _store(cache, messages)
+    return [Finding("datapackage.json", None, None, None, None, "descriptor", ERROR,
+                    f"the descriptor does not follow the Data Package profile: {message}") for message in messages]
+
+
+def _profile_messages(descriptor: dict) -> list[str]:
+    from frictionless import FrictionlessException
+    from frictionless import Package as FrictionlessPackage
+
     try:
         report = FrictionlessPackage.validate_descriptor(descriptor)
     except (FrictionlessException, RecursionError, TypeError, ValueError) as error:
-        return [Finding("datapackage.json", None, None, None, None, "descriptor", ERROR,
-                        f"the descriptor does not follow the Data Package profile: {error}")]
-    return [Finding("datapackage.json", None, None, None, None, "descriptor", ERROR,
-                    f"the descriptor does not follow the Data Package profile: {error.note or error.message}")
-            for error in report.errors]
+        return [str(error)]
+    return [error.note or error.message for error in report.errors]
+
+
+def _cache_file(text: str) -> Path:
+    version = metadata.version("frictionless")
+    digest = hashlib.sha256(f"{version}\n{text}".encode("utf-8")).hexdigest()
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return root / "tartar-datapackage" / f"profile-{digest}.json"
+
+
+def _store(cache: Path, messages: list[str]) -> None:
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        temporary = cache.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(messages), encoding="utf-8")
+        os.replace(temporary, cache)
+    except OSError:
+        pass  # no cache folder: the check simply runs every time
 
 
 def _resource_problems(package: Package, resource: Resource):
@@ -151,6 +184,12 @@ def _rule_problems(package: Package, resource: Resource, spec: dict, known: set[
     sources = spec.get("sourceList")
     if sources is not None:
         yield from _source_list_problems(package, name, sources)
+    mark = spec.get("withholdsRow")
+    if mark is not None:
+        enum = spec.get("constraints", {}).get("enum", [])
+        if not isinstance(mark, dict) or mark.get("value", "withheld") not in enum or mark.get("reason") not in known:
+            yield "schema", name, (f"field {name}: withholdsRow must give a 'value' from the field's enum and a "
+                                   "'reason' field of this resource")
 
 
 def _not_before_problems(package: Package, resource: Resource, name: str, target):

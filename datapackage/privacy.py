@@ -1,0 +1,72 @@
+"""Withheld rows: kept in the curated CSVs, never in a published byte.
+
+A schema declares which field marks a row as withheld, on that field:
+
+    {"name": "visibility", "withholdsRow": {"value": "withheld", "reason": "withheld_reason"}, ...}
+
+A row whose mark has that value is withheld, and so is every row that
+refers to a withheld row through a foreign key (the death, the trials of a
+withheld person), transitively. Publishing drops them all before anything is
+written: CSV, Parquet, SQLite, its search index, citations, the chart and the
+zip are built from what remains.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from datapackage.package import Package, Resource
+from datapackage.table import Table
+
+
+def mark_field(resource: Resource) -> dict | None:
+    """The field that marks rows as withheld, or None."""
+    return next((spec for spec in resource.fields if isinstance(spec.get("withholdsRow"), dict)), None)
+
+
+def marked(table: Table) -> pl.Series:
+    """Rows the curated data marks as withheld themselves."""
+    spec = mark_field(table.resource)
+    if spec is None or spec["name"] not in table.frame.columns:
+        return pl.repeat(False, len(table), eager=True)
+    return (table.frame[spec["name"]] == spec["withholdsRow"].get("value", "withheld")).fill_null(False)
+
+
+def withheld(package: Package, tables: dict[str, Table]) -> dict[str, pl.Series]:
+    """Every withheld row per resource: marked, or referring to a withheld row."""
+    hidden = {name: marked(table) for name, table in tables.items()}
+    for _ in range(len(tables)):
+        changed = False
+        for name, table in tables.items():
+            for key in table.resource.foreign_keys:
+                refers = references_withheld(table, key, tables, hidden)
+                grown = hidden[name] | refers
+                if grown.sum() != hidden[name].sum():
+                    hidden[name], changed = grown, True
+        if not changed:
+            break
+    return hidden
+
+
+def references_withheld(table: Table, key: dict, tables: dict[str, Table], hidden: dict[str, pl.Series]) -> pl.Series:
+    """Rows of `table` whose foreign key points at a withheld row."""
+    target = tables.get(key["reference"]["resource"])
+    local, remote = key["fields"], key["reference"]["fields"]
+    if target is None or not hidden[target.resource.name].any() \
+            or any(f not in table.frame.columns for f in local) or any(f not in target.frame.columns for f in remote):
+        return pl.repeat(False, len(table), eager=True)
+    secret = target.frame.filter(hidden[target.resource.name]).select(
+        pl.col(r).cast(pl.String).alias(l) for l, r in zip(local, remote)).unique()
+    rows = table.frame.select(pl.col(local).cast(pl.String)).with_row_index("__row").join(secret, on=local)["__row"]
+    return pl.int_range(len(table), eager=True).is_in(rows.implode())
+
+
+def public_tables(package: Package, tables: dict[str, Table]) -> dict[str, Table]:
+    """The tables without their withheld rows."""
+    hidden = withheld(package, tables)
+    return {name: _keep(table, ~hidden[name]) if hidden[name].any() else table for name, table in tables.items()}
+
+
+def _keep(table: Table, keep: pl.Series) -> Table:
+    return Table(table.resource, table.text.filter(keep), table.frame.filter(keep), table.lines[keep.to_numpy()],
+                 {}, {name: values.filter(keep) for name, values in table.lists.items()})
