@@ -33,7 +33,7 @@ def victim(package, victim_id="v-900", rank="kapitan", what="Held in custody.", 
 def statement(package, made_on="2021", value_min="1", value_max="1", sources=None):
     case, source = first(package, "cases", "case_id"), first(package, "sources", "source_id")
     return ["st-900", case, made_on, "", "Test NGO", "ngo", "deaths", value_min, value_max, "", "Test.",
-            source if sources is None else sources]
+            source if sources is None else sources, "stated", ""]
 
 
 def validate(package):
