@@ -1,3 +1,4 @@
+import contextlib
 import csv
 import json
 import shutil
@@ -62,11 +63,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def site(published) -> str:
-    """`datapackage serve` on a free 127.0.0.1 port, stopped after the session."""
+@contextlib.contextmanager
+def serving(dist: Path):
+    """`datapackage serve` of a published folder on a free 127.0.0.1 port; stopped on exit."""
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "datapackage", "serve", "--dist", str(published),
+    server = subprocess.Popen([sys.executable, "-m", "datapackage", "serve", "--dist", str(dist),
                                "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -82,7 +83,18 @@ def site(published) -> str:
         yield url
     finally:
         server.terminate()
-        server.wait(timeout=20)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # a connection kept open delays a graceful stop
+            server.kill()
+            server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def site(published) -> str:
+    """The real package's site, for the whole session."""
+    with serving(published) as url:
+        yield url
 
 
 def get_json(url: str):

@@ -27,13 +27,13 @@ def append(package, name, *rows, ending="\n") -> int:
 
 def victim(package, victim_id="v-900", rank="kapitan", what="Held in custody.", name="Test Person Birinci"):
     case, source = first(package, "cases", "case_id"), first(package, "sources", "source_id")
-    return [victim_id, case, name, "", "serviceman", rank, "", what, "", source]
+    return [victim_id, case, name, "", "serviceman", rank, "", what, "", source, "public", ""]
 
 
 def statement(package, made_on="2021", value_min="1", value_max="1", sources=None):
     case, source = first(package, "cases", "case_id"), first(package, "sources", "source_id")
     return ["st-900", case, made_on, "", "Test NGO", "ngo", "deaths", value_min, value_max, "", "Test.",
-            source if sources is None else sources, "stated", ""]
+            source if sources is None else sources, "stated", "", "public", ""]
 
 
 def validate(package):
@@ -53,7 +53,7 @@ def misspelt_rank(p):
 
 def death_before_arrest(p):
     append(p, "victims", victim(p))
-    line = append(p, "deaths", ["v-900", "2017-05-04", "2017-05-01", "", "", first(p, "sources", "source_id")])
+    line = append(p, "deaths", ["v-900", "2017-05-04", "2017-05-01", "", "", first(p, "sources", "source_id"), "public", ""])
     return [("seeds/deaths.csv", line, 3, "date_of_death", "date-order")]
 
 
@@ -78,7 +78,7 @@ def duplicate_id(p):
 
 
 def dangling_foreign_key(p):
-    line = append(p, "deaths", ["v-999", "", "", "", "", first(p, "sources", "source_id")])
+    line = append(p, "deaths", ["v-999", "", "", "", "", first(p, "sources", "source_id"), "public", ""])
     return [("seeds/deaths.csv", line, 1, "victim_id", "foreign-key")]
 
 
@@ -114,7 +114,7 @@ def ragged_row(p):
 
 def extra_cell(p):
     line = append(p, "victims", victim(p) + ["surplus"])
-    return [("seeds/victims.csv", line, 11, None, "extra-cell")]
+    return [("seeds/victims.csv", line, len(victim(p)) + 1, None, "extra-cell")]
 
 
 def extra_column(p):
@@ -123,7 +123,7 @@ def extra_column(p):
         table = list(csv.reader(f))
     with open(path, "w", encoding="utf-8", newline="") as f:
         csv.writer(f, lineterminator="\n").writerows(row + ["comment" if i == 0 else ""] for i, row in enumerate(table))
-    return [("seeds/victims.csv", 1, 11, "comment", "extra-column")]
+    return [("seeds/victims.csv", 1, len(table[0]) + 1, "comment", "extra-column")]
 
 
 def not_utf8(p):
@@ -184,7 +184,7 @@ def test_messages_say_what_was_expected(package):
 
 def test_partial_dates_possibly_out_of_order_are_a_warning(package):
     append(package, "victims", victim(package))
-    line = append(package, "deaths", ["v-900", "2017-05", "2017-05-02", "", "", first(package, "sources", "source_id")])
+    line = append(package, "deaths", ["v-900", "2017-05", "2017-05-02", "", "", first(package, "sources", "source_id"), "public", ""])
     code, findings = validate(package)
     assert [(f["line"], f["check"], f["severity"]) for f in findings if f["path"] == "seeds/deaths.csv"] == [
         (line, "date-order", "warning")]

@@ -14,7 +14,7 @@ from seedrepo import add_enum_value, append_row, commit, git, init, remove_row, 
 
 EXPECTED = Path(__file__).resolve().parent / "expected"
 NEW_VICTIM = ["v-003", "case-tartar", "Elçin Məmmədov", "", "serviceman", "", "",
-              'Held | "briefly"\nthen released.', "", "src-1lurer-bbc-2021"]
+              'Held | "briefly"\nthen released.', "", "src-1lurer-bbc-2021", "public", ""]
 
 
 def small_copy(target: Path) -> Path:

@@ -13,10 +13,10 @@ EXPECTED = Path(__file__).resolve().parent / "expected"
 @pytest.fixture
 def broken(small_package):
     with open(small_package / "seeds" / "deaths.csv", "a", encoding="utf-8") as f:
-        f.write("v-001,2017-05-04,2017-05-01,,,src-wikipedia-tartar-case\n")
+        f.write("v-001,2017-05-04,2017-05-01,,,src-wikipedia-tartar-case,public,\n")
     with open(small_package / "seeds" / "victims.csv", "a", encoding="utf-8") as f:
         f.write('v-003,case-tartar,Elkhan Aghazada,,serviceman,"kapitan: 100%, sure",,"Two\nlines.",,'
-                "src-wikipedia-tartar-case\n")
+                "src-wikipedia-tartar-case,public,\n")
     return small_package
 
 

@@ -1,0 +1,157 @@
+"""Withheld rows never reach a published byte or page.
+
+A unique marker is planted in a withheld person, their death and a trial that
+names them, in a copy of the small fixture package. Every published file is
+searched for it (Parquet and the zip decompressed, the SQLite file's raw
+bytes), then every page and JSON answer of the running site. The same search
+finds the marker when the rows are public, so it can fail."""
+
+import csv
+import io
+import json
+import re
+import urllib.parse
+import urllib.request
+import zipfile
+
+import pyarrow.parquet as pq
+import pytest
+
+from conftest import run, serving
+
+MARKER = "zq731902marker"
+NAME = "Kwzvtoğlu"  # searched for on the site; a page listing the row would show MARKER
+
+
+def add_rows(package, visibility):
+    reason = "living witness, no consent" if visibility == "withheld" else ""
+
+    def append(name, row):
+        path = package / "seeds" / f"{name}.csv"
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerow(row)
+        path.write_text(path.read_text(encoding="utf-8") + out.getvalue(), encoding="utf-8")
+
+    source = "src-wikipedia-tartar-case"
+    append("victims", ["v-950", "case-tartar", f"Aydın {NAME} {MARKER}", f"Aydin Kwzvtoglu {MARKER}", "serviceman", "kapitan", "",
+                       f"Seen by {MARKER} in custody.", f"note {MARKER}", source, visibility, reason])
+    append("deaths", ["v-950", "2017-05-04", "2017-05-09", f"place {MARKER}", "", source, visibility, reason])
+    append("trials", ["t-950", "case-tartar", "[court not named]", "2019", f"{MARKER} Aydın {NAME}", "v-950", "1",
+                      "accused-of-treason", "", "convicted", "", "", f"Trial of {MARKER}.", source, "stated", "",
+                      visibility, reason])
+
+
+def text_of_parquet(path) -> str:
+    return json.dumps(pq.read_table(path).to_pylist(), default=str, ensure_ascii=False)
+
+
+def published_text(dist) -> dict[str, str]:
+    """Every published file as searchable text: Parquet decoded, the zip's
+    members opened, everything else as raw bytes."""
+    found = {}
+    for path in sorted(p for p in dist.rglob("*") if p.is_file()):
+        name = str(path.relative_to(dist))
+        if path.suffix == ".parquet":
+            found[name] = text_of_parquet(path)
+        elif path.suffix == ".zip":
+            with zipfile.ZipFile(path) as archive:
+                for member in archive.namelist():
+                    data = archive.read(member)
+                    if member.endswith(".parquet"):
+                        found[f"{name}:{member}"] = json.dumps(pq.read_table(io.BytesIO(data)).to_pylist(),
+                                                               default=str, ensure_ascii=False)
+                    else:
+                        found[f"{name}:{member}"] = data.decode("utf-8", errors="replace")
+        else:
+            found[name] = path.read_bytes().decode("utf-8", errors="replace")
+    return found
+
+
+def site_pages(url: str) -> dict[str, str]:
+    """Every page and JSON answer a visitor can reach: home, each table and
+    row page (HTML and JSON), full-text searches and canned queries."""
+    def get(path):
+        try:
+            with urllib.request.urlopen(url + path, timeout=30) as response:
+                return response.read().decode("utf-8", errors="replace")
+        except urllib.error.HTTPError as error:
+            return error.read().decode("utf-8", errors="replace")
+
+    pages = {"/": get("/")}
+    database = json.loads(get("/.json"))
+    name = next(iter(database)) if "databases" not in database else database["databases"][0]["name"]
+    db = json.loads(get(f"/{name}.json"))
+    search = urllib.parse.quote(NAME)
+    for table in db["tables"] + [{"name": v["name"]} for v in db.get("views", [])]:
+        table_name = urllib.parse.quote(table["name"])
+        for path in (f"/{name}/{table_name}", f"/{name}/{table_name}.json?_shape=array&_size=max",
+                     f"/{name}/{table_name}?_search={search}", f"/{name}/{table_name}.csv?_size=max"):
+            pages[path] = get(path)
+        keys = table.get("primary_keys") or []
+        if table.get("hidden") or not keys:
+            continue
+        for row in json.loads(pages[f"/{name}/{table_name}.json?_shape=array&_size=max"]):
+            key = ",".join(urllib.parse.quote(str(row[k]), safe="") for k in keys)
+            pages[f"/{name}/{table_name}/{key}"] = get(f"/{name}/{table_name}/{key}")
+    for query in db.get("queries", []):
+        path = f"/{name}/{query['name']}?name={search}"
+        pages[path] = get(path)
+    return pages
+
+
+def where(marker, texts):
+    return sorted(name for name, text in texts.items() if re.search(re.escape(marker), text, re.IGNORECASE))
+
+
+@pytest.fixture(scope="module", params=["withheld", "public"])
+def release(request, tmp_path_factory):
+    from conftest import FIXTURES, copy_package
+    package = copy_package(tmp_path_factory.mktemp(request.param), FIXTURES / "small")
+    add_rows(package, request.param)
+    result = run("validate", cwd=package)
+    assert result.returncode == 0, result.stdout
+    result = run("publish", "--out", "dist", cwd=package)
+    assert result.returncode == 0, result.stderr
+    return request.param, package / "dist"
+
+
+def test_marker_in_no_published_file_unless_public(release):
+    visibility, dist = release
+    hits = where(MARKER, published_text(dist))
+    if visibility == "withheld":
+        assert hits == []
+    else:  # the search works: a public row is found in the CSV, Parquet, SQLite and zip
+        assert {"csv/victims.csv", "parquet/victims.parquet", "tartar-case.db"} <= set(hits)
+        assert any(hit.endswith(".zip:tartar-case-0.1.0/csv/victims.csv") or ".zip:" in hit for hit in hits)
+
+
+def test_marker_on_no_page_of_the_site_unless_public(release):
+    visibility, dist = release
+    with serving(dist) as url:
+        hits = where(MARKER, site_pages(url))
+    if visibility == "withheld":
+        assert hits == []
+    else:
+        assert any("/victims" in hit for hit in hits) and any("_search" in hit for hit in hits)
+
+
+def test_public_death_of_a_withheld_person_is_an_error(small_package):
+    add_rows(small_package, "withheld")
+    path = small_package / "seeds" / "deaths.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("withheld,living witness, no consent", "public,")
+                    .replace('withheld,"living witness, no consent"', "public,"), encoding="utf-8")
+    result = run("validate", "--format", "json", cwd=small_package)
+    findings = [(f["path"], f["field"], f["check"]) for f in json.loads(result.stdout)]
+    assert findings == [("seeds/deaths.csv", "visibility", "withheld-reference")]
+    assert result.returncode == 1
+
+
+def test_a_withheld_row_must_say_why(small_package):
+    add_rows(small_package, "withheld")
+    for name in ("victims", "deaths", "trials"):
+        path = small_package / "seeds" / f"{name}.csv"
+        path.write_text(path.read_text(encoding="utf-8").replace('withheld,"living witness, no consent"', "withheld,"),
+                        encoding="utf-8")
+    result = run("validate", "--format", "json", cwd=small_package)
+    findings = sorted((f["path"], f["field"], f["check"]) for f in json.loads(result.stdout))
+    assert findings == [(f"seeds/{n}.csv", "withheld_reason", "withheld-reason") for n in ("deaths", "trials", "victims")]
