@@ -40,30 +40,41 @@ def timeline(events: list[dict], kinds: list[tuple[str, str]], label: str) -> Ma
 
 
 def ranges(claims: list[dict], label: str) -> Markup:
-    """`claims`: dicts with figure, low, high, who, href; one group of bars
-    per figure, each bar from low to high (a dot when they are equal)."""
+    """`claims`: dicts with figure, low, high, who, href (and maybe qualifier); one
+    group of bars per figure on its own scale, each bar from low to high (a
+    dot when they are equal)."""
     claims = [c for c in claims if c.get("low") is not None or c.get("high") is not None]
     if not claims:
         return Markup("")
-    top = max(float(c["high"] if c.get("high") is not None else c["low"]) for c in claims) or 1
-    x = lambda value: LEFT + 170 + (WIDTH - LEFT - 170 - RIGHT) * float(value) / top  # noqa: E731
-    parts, y, figure = [], TOP, None
-    for claim in claims:
-        if claim["figure"] != figure:
-            figure = claim["figure"]
-            y += 8
-            parts.append(f'<text x="4" y="{y + 10}" font-weight="bold">{escape(figure)}</text>')
-            y += 16
-        low = claim["low"] if claim.get("low") is not None else claim["high"]
-        high = claim["high"] if claim.get("high") is not None else low
-        shape = (f'<rect x="{x(low) - 3:.1f}" y="{y}" width="{x(high) - x(low) + 6:.1f}" height="12" rx="6" '
-                 f'fill="#b03a2e" fill-opacity="0.8"/>')
-        value = f"{low}" if low == high else f"{low}–{high}"
-        parts.append(f'<text x="{LEFT + 160}" y="{y + 10}" text-anchor="end">{escape(_short(claim["who"]))}</text>')
-        parts.append(_mark(claim["href"], f"{claim['who']}: {value}", shape))
-        parts.append(f'<text x="{x(high) + 8:.1f}" y="{y + 10}">{escape(value)}</text>')
-        y += 18
-    return _svg(y + 24, label, parts + [_axis_values(top, x, y + 8)])
+    parts, y = [], TOP
+    for figure in dict.fromkeys(c["figure"] for c in claims):
+        group = [c for c in claims if c["figure"] == figure]
+        top = max(float(_high(c)) for c in group) or 1
+        x = lambda value: LEFT + 170 + (WIDTH - LEFT - 170 - RIGHT - 40) * float(value) / top  # noqa: E731
+        parts.append(f'<text x="4" y="{y + 18}" font-weight="bold">{escape(figure)}</text>')
+        y += 26
+        for claim in group:
+            parts.append(_bar(claim, x, y))
+            y += 18
+        parts.append(_axis_values(top, x, y + 2))
+        y += 22
+    return _svg(y + 4, label, parts)
+
+
+def _high(claim: dict):
+    return claim["high"] if claim.get("high") is not None else claim["low"]
+
+
+def _bar(claim: dict, x, y: float) -> str:
+    low = claim["low"] if claim.get("low") is not None else claim["high"]
+    high = _high(claim)
+    value = f"{low:g}" if low == high else f"{low:g}–{high:g}"
+    value += f" ({claim['qualifier']})" if claim.get("qualifier") else ""
+    shape = (f'<rect x="{x(low) - 4:.1f}" y="{y}" width="{x(high) - x(low) + 8:.1f}" height="12" rx="6" '
+             f'fill="#b03a2e" fill-opacity="0.8"/>')
+    return (f'<text x="{LEFT + 160}" y="{y + 10}" text-anchor="end">{escape(_short(claim["who"]))}</text>'
+            + _mark(claim["href"], f"{claim['who']}: {value}", shape)
+            + f'<text x="{x(high) + 10:.1f}" y="{y + 10}">{escape(value)}</text>')
 
 
 def _axis_years(first: date, last: date, x, height: int) -> str:

@@ -177,8 +177,8 @@ async def case_timeline(site: SiteContext, db, case: str) -> Markup:
 async def contested(site: SiteContext, db, case: str) -> Markup:
     """The contested figures of one case as ranges, each bar linked to its statement."""
     found = await rows(db, "select * from contested_figures where case_id = ?", [case])
-    claims = [{"figure": r["metric"], "low": r["value_min"], "high": r["value_max"],
-               "who": r["organisation"] or r["speaker"] or r["statement_id"],
+    claims = [{"figure": site.facet_label(None, "metric", {"value": r["metric"]}), "low": r["value_min"], "high": r["value_max"],
+               "who": r["organisation"] or r["speaker"] or r["statement_id"], "qualifier": r["qualifier"],
                "href": f"/{site.database}/statements/{r['statement_id']}"} for r in found]
     return ranges(claims, "Contested figures: each claim from its lowest to its highest value")
 
@@ -222,8 +222,9 @@ async def home_vars(datasette) -> dict:
     cases = []
     for row in await rows(db, f"select * from [{case}] order by rowid"):
         key = row[case_spec["key"]]
+        contested_count = (await db.execute("select count(*) from contested_figures where case_id = ?", [key])).first()[0]
         cases.append({"href": site.href(case, key), "title": row[case_spec["label"]],
-                      "chart": await case_timeline(site, db, key),
+                      "chart": await case_timeline(site, db, key), "contested": contested_count,
                       "people": [{"href": site.href(person, p[person_spec["key"]]), "name": p[person_spec["label"]]}
                                  for p in people if p.get(case_spec["key"]) == key]})
     return {"cases": cases, "site": site}
