@@ -96,7 +96,9 @@ def _table(resource: Resource) -> dict:
 
 
 def _queries() -> dict:
-    return {name: {"title": title, "description": about, "sql": (QUERIES / f"{name}.sql").read_text(encoding="utf-8")}
+    # hide_sql: a reader sees the form and the answer; the SQL is one click ("show") away.
+    return {name: {"title": title, "description": about, "hide_sql": True,
+                   "sql": (QUERIES / f"{name}.sql").read_text(encoding="utf-8")}
             for name, (title, about) in CANNED.items()}
 
 

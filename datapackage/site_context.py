@@ -95,13 +95,15 @@ class SiteContext:
 async def context(datasette) -> SiteContext:
     """The site context, built on first use and kept: the database never
     changes while it is served (Datasette opens it immutable)."""
-    cached = getattr(datasette, "_datapackage_site", None)
-    if cached is not None:
-        return cached
     config = datasette.plugin_config(PLUGIN) or {}
-    site = SiteContext(config.get("database", ""), config.get("resources", {}), config.get("sources", {}))
-    if site.resources:
-        db = datasette.get_database(site.database)
+    database = config.get("database", "")
+    db = datasette.databases.get(database)
+    cached = getattr(datasette, "_datapackage_site", None)
+    # Kept per database object: a database opened again gets fresh labels.
+    if cached is not None and cached[0] is db:
+        return cached[1]
+    site = SiteContext(database, config.get("resources", {}), config.get("sources", {}))
+    if site.resources and db is not None:
         for name, spec in site.resources.items():
             if spec.get("label"):
                 rows = await db.execute(f"select [{spec['key']}], [{spec['label']}] from [{name}]")
@@ -109,5 +111,5 @@ async def context(datasette) -> SiteContext:
         cited = site.cited["resource"]
         rows = await db.execute(f"select * from [{cited}]")
         site.sources = {row[site.resources[cited]["key"]]: dict(row) for row in rows}
-    datasette._datapackage_site = site
+    datasette._datapackage_site = (db, site)
     return site

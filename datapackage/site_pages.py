@@ -5,6 +5,8 @@ row of any table whose field is named after the page's key refers to it."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup
 
@@ -197,7 +199,7 @@ async def search_page(request, datasette):
         if count:
             found = await rows(db, f"select * from [{name}] where {where} order by rowid limit {HITS}", [expression])
             groups.append({"title": spec["title"], "count": count, "hits": [hit(site, name, r) for r in found],
-                           "more": f"/{site.database}/{name}?_search={query}"})
+                           "more": f"/{site.database}/{name}?" + urlencode({"_search": query})})
     return Response.html(await datasette.render_template(
         "search.html", {"q": query, "groups": groups, "site": site}, request=request))
 

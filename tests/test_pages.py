@@ -156,3 +156,11 @@ def test_tables_show_their_default_columns_and_clamp_long_text(site):
     hidden = set(re.findall(r'<th[^>]*class="col-([\w-]+) extra-column"', text))
     assert hidden and not hidden & set(schema["tableColumns"])
     assert '<div class="clamp">' in text
+
+
+def test_canned_queries_open_on_the_form_not_the_sql(site):
+    metadata = get_json(f"{site}/-/metadata.json")
+    for name, query in metadata["databases"][DB]["queries"].items():
+        text = page(site, f"/{DB}/{name}")
+        assert 'id="sql-editor"' not in text and 'id="sql-query"' not in text, name
+        assert "_show_sql=1" in text, name  # the SQL is one click away
