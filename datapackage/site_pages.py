@@ -100,6 +100,20 @@ async def page_row(request, datasette, page: str):
     return site, db, resource, key, found[0]
 
 
+def not_found(route):
+    """A page that answers 404 itself: Datasette's own error handling takes
+    seconds to render a missing page."""
+    async def view(request, datasette):
+        try:
+            return await route(request, datasette)
+        except NotFound as error:
+            body = await datasette.render_template(
+                "error.html", {"error": str(error), "status": 404, "title": "Not found"}, request=request)
+            return Response.html(body, status=404)
+    return view
+
+
+@not_found
 async def person_page(request, datasette):
     site, db, resource, key, person = await page_row(request, datasette, "person")
     spec = site.resources[resource]
@@ -143,6 +157,7 @@ def _parent(site: SiteContext, resource: str, row: dict) -> dict | None:
     return None
 
 
+@not_found
 async def case_page(request, datasette):
     site, db, resource, key, case = await page_row(request, datasette, "case")
     sections = await referring(site, db, resource, key)

@@ -148,6 +148,7 @@ def test_unknown_pages_are_not_found(site, path):
     with pytest.raises(urllib.error.HTTPError) as error:
         urllib.request.urlopen(site + path)
     assert error.value.code == 404
+    assert path.rsplit("/", 1)[1] in error.value.read().decode("utf-8")
 
 
 def test_tables_show_their_default_columns_and_clamp_long_text(site):
