@@ -65,6 +65,7 @@ def _resource_config(resource: Resource) -> dict:
         "key": resource.schema.get("primaryKey", [None])[0],
         "label": resource.schema.get("labelField"),
         "page": PAGES.get(resource.name),
+        "fields": [s["name"] for s in resource.fields],
         "columns": resource.schema.get("tableColumns", [s["name"] for s in resource.fields]),
         "sources": [s["name"] for s in resource.fields if s.get("sourceList")],
         "search": {"name": names, "text": texts},

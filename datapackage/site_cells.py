@@ -20,7 +20,7 @@ def cell(site: SiteContext, row, value, column: str, table: str | None, clamp: b
         return None
     if site.is_source_list(column):
         return source_links(site, str(value))
-    category = site.categories(table, column) and site.category(table, column, value)
+    category = site.category(table, column, value)
     if category:
         return coded(category)
     pointed = site.resource_of_key(column, table)

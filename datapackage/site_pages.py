@@ -33,11 +33,11 @@ async def rows(db, sql: str, params=()) -> list[dict]:
 
 
 def card(site: SiteContext, resource: str, row: dict, skip: tuple = ()) -> dict:
-    """A row as a reader sees it on a page: its default columns, each rendered
-    as on the tables, text in full; plus where the row lives."""
+    """A row as a reader sees it on a page: every field that has a value,
+    rendered as on the tables, text in full; plus where the row lives."""
     spec = site.resources[resource]
     fields = [(c, cell(site, row, row.get(c), c, resource, clamp=False) or row.get(c))
-              for c in spec["columns"] if c not in skip and row.get(c) not in (None, "")]
+              for c in spec["fields"] if c not in skip and row.get(c) not in (None, "")]
     key = str(row[spec["key"]])
     return {"fields": fields, "href": f"/{site.database}/{resource}/{key}", "key": key,
             "title": row.get(spec["label"]) if spec.get("label") else None}
@@ -48,18 +48,13 @@ async def referring(site: SiteContext, db, resource: str, key: str) -> list[dict
     column = site.resources[resource]["key"]
     sections = []
     for name, spec in site.resources.items():
-        if name == resource or column not in _fields(site, name):
+        if name == resource or column not in spec["fields"]:
             continue
         found = await rows(db, f"select * from [{name}] where [{column}] = ? order by rowid", [key])
         if found:
             sections.append({"title": spec["title"], "resource": name, "rows": found,
                              "cards": [card(site, name, r, skip=(column,)) for r in found]})
     return sections
-
-
-def _fields(site: SiteContext, resource: str) -> list[str]:
-    spec = site.resources[resource]
-    return [spec["key"], *spec["columns"], *spec["codes"], *spec["sources"]]
 
 
 def cited(site: SiteContext, *groups: list[dict]) -> list[dict]:
@@ -178,7 +173,7 @@ async def case_timeline(site: SiteContext, db, case: str) -> Markup:
     events = []
     for resource, field, kind, _, _ in EVENTS:
         spec = site.resources[resource]
-        joined = "" if case_key in _fields(site, resource) else \
+        joined = "" if case_key in spec["fields"] else \
             f"join [{person}] p on p.[{person_key}] = r.[{person_key}]"
         owner = "r" if not joined else "p"
         found = await rows(db, f"select r.[{spec['key']}] as key, r.[{field}_from] as day, r.[{field}] as written "

@@ -99,6 +99,21 @@ def test_the_person_page_has_everything_and_every_source_as_a_link(site, first_v
     for trial in trials:
         assert f'href="/{DB}/trials/{trial["trial_id"]}"' in text
     assert cited([first_victim], deaths, trials) <= source_links(text)
+    if first_victim["notes"]:
+        assert first_victim["notes"] in text
+
+
+def test_the_person_page_lists_the_statements_that_name_them(site):
+    from datapackage.names import without_patronymic
+    statements = rows(site, "statements.json")
+    for victim in rows(site, "victims.json"):
+        name = without_patronymic(victim["name"])
+        naming = {s["statement_id"] for s in statements if name in (s["summary"] or "")}
+        if naming:
+            text = page(site, f"/person/{victim['victim_id']}")
+            assert naming <= set(re.findall(rf'href="/{DB}/statements/([^"]+)"', text)), victim["victim_id"]
+            return
+    pytest.skip("no statement names a victim as the victims table writes the name")
 
 
 def test_every_row_that_refers_to_a_person_links_to_their_page(site):
