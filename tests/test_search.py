@@ -74,7 +74,8 @@ def found(conn, expression: str) -> set[int]:
 def people():
     rows = [{"id": i, "name": name, "summary": "Testified about Elchin Ahmedov." if i == 4 else None}
             for i, name in enumerate(PEOPLE)]
-    return indexed(rows, {"name": ["name"], "text": ["summary"]})
+    # kind (dictionary-encoded) and source_ids (a list) as publish types them
+    return indexed(rows, {"name": ["name"], "text": ["summary", "kind", "source_ids"]})
 
 
 @pytest.mark.parametrize("group", SPELLINGS)
@@ -100,6 +101,7 @@ def test_mentions_in_text_are_found_by_name(people):
 
 def test_words_as_typed_still_match(people):
     assert found(people, match_expression("Sabirli")) == {4}
+    assert found(people, match_expression("src-b")) == set(range(len(PEOPLE)))
 
 
 @pytest.mark.parametrize("query", ['"', "''", "   ", "-", "NEAR(", "a OR", "*"])

@@ -64,7 +64,8 @@ def same_rows(site, path: str, spellings: tuple) -> list[set]:
 
 
 SPELLINGS = [("Gafarov", "Qafarov", "Гафаров"), ("Guseynov", "Hüseynov", "Huseynov"), ("Elchin", "Elçin"),
-             ("Ahmedov", "Əhmədov"), ("Mammadov", "Məmmədov", "Mamedov")]
+             ("Ahmedov", "Əhmədov"), ("Mammadov", "Məmmədov", "Mamedov"),
+             ("Elchin Ahmedov", "Elçin Əhmədov"), ("Mehman Guseynov", "Mehman Hüseynov")]
 
 
 @pytest.mark.parametrize("spellings", SPELLINGS)
