@@ -3,7 +3,8 @@
 Azerbaijani Latin, its English renderings and Russian-derived spellings
 collapse to one key: Qafarov ~ Gafarov, Hüseynov ~ Huseynov ~ Guseynov,
 Elçin ~ Elchin, Ağazadə ~ Aghazada ~ Agazade. Folding can merge different
-people, so a match is only ever a warning.
+people, so a match is only ever a warning. search_key() folds free text the
+same way, word by word, for the search index and the queries run against it.
 """
 
 from __future__ import annotations

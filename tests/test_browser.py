@@ -17,7 +17,8 @@ CHROMIUM = next(filter(None, map(shutil.which, ("chromium", "chromium-browser", 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 375, "height": 740}}
-DB = "tartar-case"
+DESCRIPTOR = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+DB = DESCRIPTOR["name"]
 SPELLINGS = [("Gafarov", "Qafarov", "Гафаров"), ("Guseynov", "Hüseynov", "Huseynov"), ("Elchin", "Elçin"),
              ("Ahmedov", "Əhmədov"), ("Mammadov", "Məmmədov", "Mamedov")]
 
@@ -59,7 +60,7 @@ def first_row_visible(page) -> bool:
 
 def test_home_page_searches_reaches_people_and_links_its_charts(page, site):
     visit(page, site, "/", "home")
-    assert "Tartar case" in page.locator("h1").inner_text()
+    assert page.locator("h1").inner_text() == DESCRIPTOR["title"]
     assert page.locator("input[name=q]").count() == 1
     assert page.get_by_role("link", name="data dictionary").count() == 1
     victim = rows(site, "victims.json")[0]

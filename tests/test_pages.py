@@ -14,7 +14,8 @@ import pytest
 
 from conftest import ROOT, get_json
 
-DB = "tartar-case"
+DESCRIPTOR = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+DB = DESCRIPTOR["name"]
 
 
 def page(site, path: str) -> str:

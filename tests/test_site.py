@@ -12,7 +12,8 @@ from conftest import ROOT, get_json, read_csv, resources
 from test_publish import as_text, key
 
 NAMES = [r["name"] for r in resources()]
-DB = "tartar-case"
+DESCRIPTOR = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+DB = DESCRIPTOR["name"]
 
 
 def schema(name: str) -> dict:
@@ -109,6 +110,6 @@ def test_deaths_show_the_victim_name(site):
 
 
 def test_downloads_are_served(site):
-    for path in ("datapackage.json", "tartar-case-0.1.0.zip", "parquet/victims.parquet", "timeline.png",
-                 "data-dictionary.html"):
+    archive = f"{DB}-{DESCRIPTOR['version']}.zip"
+    for path in ("datapackage.json", archive, f"parquet/{NAMES[0]}.parquet", "timeline.png", "data-dictionary.html"):
         assert urllib.request.urlopen(f"{site}/downloads/{path}").status == 200
