@@ -217,7 +217,7 @@ async def search_page(request, datasette):
 def hit(site: SiteContext, resource: str, row: dict) -> dict:
     spec = site.resources[resource]
     key = str(row[spec["key"]])
-    text = next((row[f] for f in spec["search"]["text"] if row.get(f)), "")
+    text = max((row[f] for f in spec["search"]["text"] if row.get(f)), key=len, default="")  # the fullest text
     return {"href": site.href(resource, key), "title": row.get(spec["label"] or "") or key,
             "text": text if len(text) < 240 else text[:239] + "…"}
 
