@@ -1,24 +1,19 @@
-"""The pages the site adds to Datasette: one per person, one per case, a
-search over every table, and what the home page shows (cases, people and a
+"""The pages the site adds to Datasette: one per person, one per case, and
+what the home page shows (cases, people and a
 linked chart per case). Rows are gathered by following the schemas: every
 row of any table whose field is named after the page's key refers to it."""
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup
 
 from datapackage.chart import EVENTS
-from datapackage.search_index import match_expression, name_expression
+from datapackage.search_index import name_expression
 from datapackage.names import without_patronymic
 from datapackage.site_cells import cell
 from datapackage.site_charts import ranges, timeline
 from datapackage.site_context import SiteContext, context
-
-HITS = 20  # rows shown per table on the search page
-
 
 def searchable(spec: dict) -> bool:
     return any(spec["search"].values())
@@ -62,7 +57,7 @@ def cited(site: SiteContext, *groups: list[dict]) -> list[dict]:
     seen: dict[str, dict] = {}
     for group in groups:
         for row in group:
-            for field in {f for spec in site.resources.values() for f in spec["sources"]}:
+            for field in dict.fromkeys(f for spec in site.resources.values() for f in spec["sources"]):
                 for source_id in site.source_ids(str(row.get(field) or "")):
                     if source_id in site.sources and source_id not in seen:
                         seen[source_id] = site.sources[source_id]
@@ -193,33 +188,6 @@ async def contested(site: SiteContext, db, case: str) -> Markup:
                "who": r["organisation"] or r["speaker"] or r["statement_id"], "qualifier": r["qualifier"],
                "href": f"/{site.database}/statements/{r['statement_id']}"} for r in found]
     return ranges(claims, "Contested figures: each claim from its lowest to its highest value")
-
-
-async def search_page(request, datasette):
-    site = await context(datasette)
-    db = datasette.get_database(site.database)
-    query = (request.args.get("q") or "").strip()
-    groups = []
-    expression = match_expression(query) if query else ""
-    for name, spec in site.resources.items():
-        if not expression or not searchable(spec):
-            continue
-        where = f"rowid in (select rowid from [{name}_fts] where [{name}_fts] match ?)"
-        count = (await db.execute(f"select count(*) from [{name}] where {where}", [expression])).first()[0]
-        if count:
-            found = await rows(db, f"select * from [{name}] where {where} order by rowid limit {HITS}", [expression])
-            groups.append({"title": spec["title"], "count": count, "hits": [hit(site, name, r) for r in found],
-                           "more": f"/{site.database}/{name}?" + urlencode({"_search": query})})
-    return Response.html(await datasette.render_template(
-        "search.html", {"q": query, "groups": groups, "site": site}, request=request))
-
-
-def hit(site: SiteContext, resource: str, row: dict) -> dict:
-    spec = site.resources[resource]
-    key = str(row[spec["key"]])
-    text = max((row[f] for f in spec["search"]["text"] if row.get(f)), key=len, default="")  # the fullest text
-    return {"href": site.href(resource, key), "title": row.get(spec["label"] or "") or key,
-            "text": text if len(text) < 240 else text[:239] + "…"}
 
 
 async def home_vars(datasette) -> dict:

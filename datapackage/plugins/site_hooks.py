@@ -6,7 +6,8 @@ from datasette import hookimpl
 from datapackage.search_index import match_expression, person_expression
 from datapackage.site_cells import cell
 from datapackage.site_context import context
-from datapackage.site_pages import case_page, home_vars, person_page, search_page
+from datapackage.site_pages import case_page, home_vars, person_page
+from datapackage.site_search import search_page
 
 
 @hookimpl
