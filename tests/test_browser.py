@@ -39,6 +39,14 @@ def page(request, browser, tmp_path_factory):
     page.close()
 
 
+@pytest.fixture(scope="module")
+def desktop(browser):
+    """One 1280 px page for the visits that do not depend on the width (home, search, queries)."""
+    page = browser.new_page(viewport=VIEWPORTS["desktop"])
+    yield page
+    page.close()
+
+
 def visit(page, site, path, shot):
     page.goto(site + path)
     page.screenshot(path=str(page.shots / f"{shot}.png"))
@@ -58,7 +66,9 @@ def first_row_visible(page) -> bool:
     return box is not None and box["y"] < page.viewport_size["height"] and page.evaluate("window.scrollY") == 0
 
 
-def test_home_page_searches_reaches_people_and_links_its_charts(page, site):
+def test_home_page_searches_reaches_people_and_links_its_charts(desktop, site, tmp_path):
+    page = desktop
+    page.shots = tmp_path
     visit(page, site, "/", "home")
     assert page.locator("h1").inner_text() == DESCRIPTOR["title"]
     assert page.locator("input[name=q]").count() == 1
@@ -83,24 +93,18 @@ def search_results(page, site, query) -> list[str]:
     return page.locator(".hits a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
 
 
-@pytest.fixture(scope="module")
-def desktop(browser):
-    page = browser.new_page(viewport=VIEWPORTS["desktop"])
-    yield page
-    page.close()
-
-
 @pytest.mark.parametrize("spellings", SPELLINGS, ids="-".join)
 def test_spellings_find_each_other_from_the_home_page(desktop, site, spellings):
     results = [search_results(desktop, site, name) for name in spellings]
     assert all(r == results[0] for r in results)
 
 
-def test_a_search_finds_a_person_by_another_spelling(page, site):
+def test_a_search_finds_a_person_by_another_spelling(desktop, site, tmp_path):
+    page = desktop
     victim = next(v for v in rows(site, "victims.json") if v["name_variants"])
     variant = victim["name_variants"].split(";")[-1]
     assert f"/person/{victim['victim_id']}" in search_results(page, site, variant)
-    page.screenshot(path=str(page.shots / "search.png"))
+    page.screenshot(path=str(tmp_path / "search.png"))
 
 
 def test_person_page_reads_on_any_screen_with_its_sources_linked(page, site):
@@ -124,7 +128,9 @@ def test_case_page_shows_the_charts_and_its_people(page, site):
     assert no_horizontal_scroll(page)
 
 
-def test_contested_figures_show_labels_and_source_links(page, site):
+def test_contested_figures_show_labels_and_source_links(desktop, site, tmp_path):
+    page = desktop
+    page.shots = tmp_path
     claim = rows(site, "contested_figures.json")[0]
     metric = claim["metric"]
     visit(page, site, f"/{DB}/contested-figures?metric={urllib.parse.quote(metric)}", "contested")
