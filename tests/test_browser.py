@@ -82,6 +82,13 @@ def test_home_page_searches_reaches_people_and_links_its_charts(desktop, site, t
     assert page.url == site + href and page.locator("h1").count() == 1
 
 
+def test_home_page_fits_the_screen_with_its_search_box_first(page, site):
+    visit(page, site, "/", "home-top")
+    assert page.locator("input[name=q]").is_visible()
+    assert page.locator("input[name=q]").bounding_box()["y"] < page.viewport_size["height"] / 2
+    assert no_horizontal_scroll(page)
+
+
 def search_results(page, site, query) -> list[str]:
     """Types the query in the search box of the home page (the search page
     keeps the same box, so a page already showing results is reused)."""
