@@ -1,5 +1,6 @@
 """A timeline of arrests, deaths, court decisions and statements per case,
-rendered at publish time as a PNG (the same picture is in the README).
+rendered at publish time as a PNG (the same picture is in the README);
+the site draws the same events per case as linked SVG (site_charts.py).
 
 Each event sits at the earliest day its partial date can mean; undated
 events are left out. Fixed size, fonts and metadata keep the bytes stable.
@@ -9,13 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
+import pandas as pd
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from datapackage.dates import bounds  # noqa: E402
+from datapackage.dates import bounds
 
 EVENTS = (  # resource, date field, legend label, marker, colour
     ("deaths", "date_of_arrest", "arrest", "v", "#1f77b4"),
@@ -39,6 +36,11 @@ def events(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 def draw(frames: dict[str, pd.DataFrame], path: Path) -> None:
+    # Imported here: the site reads EVENTS without loading matplotlib.
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
     table = events(frames)
     titles = frames["cases"].set_index("case_id")["title"]
     cases = [c for c in frames["cases"]["case_id"] if c in set(table["case_id"])]

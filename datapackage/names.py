@@ -3,10 +3,13 @@
 Azerbaijani Latin, its English renderings and Russian-derived spellings
 collapse to one key: Qafarov ~ Gafarov, Hüseynov ~ Huseynov ~ Guseynov,
 Elçin ~ Elchin, Ağazadə ~ Aghazada ~ Agazade. Folding can merge different
-people, so a match is only ever a warning.
+people, so a match is only ever a warning. search_key() folds free text the
+same way, word by word, for the search index and the queries run against it.
 """
 
 from __future__ import annotations
+
+import re
 
 PATRONYMIC = r"\b\w+\s+(?:oğlu|oglu|oghlu|ogly|qızı|qizi|gizi|kyzy)\b"
 
@@ -39,24 +42,28 @@ def fold(names: "pd.Series") -> "pd.Series":
     return keys.str.split().str.join(" ").fillna("")
 
 
-# How Azerbaijani letters are commonly written in English and Russian-derived
-# Latin spellings (Qafarov ~ Gafarov ~ Kafarov, Hüseynov ~ Guseynov, Elçin ~ Elchin).
-SPELLINGS = {
-    "ə": ("a", "e"), "ı": ("i", "y"), "ö": ("o", "yo"), "ü": ("u", "yu"), "ç": ("ch",), "ş": ("sh",),
-    "ğ": ("g", "gh"), "x": ("kh", "h"), "c": ("j", "dzh"), "q": ("g", "k"), "h": ("h", "g", "kh"),
-}
-MAX_SPELLINGS = 256
+# Search keys: the same letter folds as fold(), applied word by word to free
+# text, with doubled letters collapsed (Məmmədov ~ Mammadov ~ Mamedov). Every
+# step is one regular-expression pass, so a key costs time linear in the text.
+PATTERNS = [(re.compile(old), new) for old, new in FOLDS]
+NOT_A_LETTER = re.compile(r"[^a-z]+")
+DOUBLED = re.compile(r"([a-z])\1+")
+PATRONYMIC_WORDS = re.compile(PATRONYMIC, re.IGNORECASE)
+CYRILLIC_TABLE = str.maketrans(CYRILLIC)
 
 
-def spellings(name: str) -> list[str]:
-    """Common English and Russian-derived spellings of every word of a name,
-    for the search index (a search for Gafarov then finds Qafarov)."""
-    found: list[str] = []
-    for word in name.lower().replace("i̇", "i").split():
-        variants = [""]
-        for letter in word:
-            options = SPELLINGS.get(letter, (letter,))
-            variants = [v + o for v in variants for o in options][:MAX_SPELLINGS]
-        variants += [v.replace("yev", "ev") for v in variants if "yev" in v]
-        found += [v for v in variants if v != word and v not in found]
-    return found
+def search_key(text: str | None) -> str:
+    """The folded words of a text, as the search index stores them and as a
+    query is rewritten before matching: 'Əhmədov' and 'Ахмедов' give 'agmadov'."""
+    if not text:
+        return ""
+    key = text.lower().translate(CYRILLIC_TABLE)
+    for pattern, new in PATTERNS:
+        key = pattern.sub(new, key)
+    key = DOUBLED.sub(r"\1", NOT_A_LETTER.sub(" ", key))
+    return " ".join(key.split())
+
+
+def without_patronymic(name: str) -> str:
+    """The name with its patronymic ('Şərif oğlu') left out, as texts usually cite it."""
+    return " ".join(PATRONYMIC_WORDS.sub(" ", name).split())

@@ -1,44 +1,101 @@
-"""The full-text index of a resource table: its searched text columns plus
-the common English and Russian spellings of the names in them."""
+"""The full-text index of a resource table and the queries run against it.
+
+Which fields are searched, and how, is declared in each Table Schema:
+`"search": {"name": [...], "text": [...]}`. Every searched field is indexed as
+written; besides, its words are stored folded (names in `name_keys`, other
+text in `text_keys`), and a query is folded the same way, so that Gafarov,
+Qafarov and Гафаров find each other in every table.
+"""
 
 from __future__ import annotations
 
 import sqlite3
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from datapackage.names import spellings
+from datapackage.names import search_key
 from datapackage.package import Resource
 
-NAME_FIELDS = ("name_variants", "defendant", "speaker")
-TEXT_FIELDS = ("title", "summary", "what_happened", "notes", "organisation", "reported_cause", "charge")
+KEYS = ("name_keys", "text_keys")
+NEAR = 3  # words a name may have between its parts (a patronymic is two)
 
 
 def search_columns(resource: Resource) -> tuple[list[str], list[str]]:
-    """The name columns (indexed with their other spellings) and the text
-    columns of a resource's full-text index; both empty means no index."""
-    names = [s["name"] for s in resource.fields if s.get("personName") or s["name"] in NAME_FIELDS]
-    texts = [s["name"] for s in resource.fields if s["name"] in TEXT_FIELDS]
-    return names, texts
+    """The declared name fields and text fields of a resource; both empty
+    means the resource has no full-text index."""
+    declared = resource.schema.get("search", {})
+    return list(declared.get("name", [])), list(declared.get("text", []))
 
 
 def build_search_index(conn: sqlite3.Connection, resource: Resource, table: pa.Table) -> None:
-    """A full-text table over the text columns a reader searches, plus the
-    spellings of the names in them; rowids match the resource table.
-    `table` holds the resource's columns, null where a cell is empty."""
+    """A full-text table over the searched fields plus their folded words;
+    rowids match the resource table. `table` holds the resource's columns,
+    typed or all strings, null where a cell is empty."""
     names, texts = search_columns(resource)
     if not names and not texts:
         return
-    columns = names + texts + (["spellings"] if names else [])
-    conn.execute(f"CREATE VIRTUAL TABLE [{resource.name}_fts] USING fts5("
-                 f"{', '.join(f'[{c}]' for c in columns)}, tokenize='unicode61 remove_diacritics 2')")
+    columns = names + texts
+    quoted = ", ".join(f"[{c}]" for c in columns + list(KEYS))
+    conn.execute(f"CREATE VIRTUAL TABLE [{resource.name}_fts] USING fts5({quoted}, "
+                 "tokenize='unicode61 remove_diacritics 2')")
+    cells = {c: _strings(table.column(c)) for c in columns}
     rowids = [r[0] for r in conn.execute(f"SELECT rowid FROM [{resource.name}] ORDER BY rowid")]
-    rows = []
-    for rowid, row in zip(rowids, table.select(names + texts).to_pylist()):
-        values = [row[c] for c in names + texts]
-        if names:
-            values.append(" ".join(spellings(" ".join(row[c] or "" for c in names))))
-        rows.append([rowid, *values])
-    marks = ", ".join("?" for _ in range(len(columns) + 1))
-    conn.executemany(f"INSERT INTO [{resource.name}_fts] (rowid, {', '.join(f'[{c}]' for c in columns)}) "
-                 f"VALUES ({marks})", rows)
+    rows = zip(rowids, *cells.values(), _keys(cells, names), _keys(cells, texts))
+    marks = ", ".join("?" for _ in range(len(columns) + len(KEYS) + 1))
+    conn.executemany(f"INSERT INTO [{resource.name}_fts] (rowid, {quoted}) VALUES ({marks})", rows)
+
+
+def _strings(column: pa.ChunkedArray) -> list[str | None]:
+    """A column as text whatever its Arrow type (dictionary, list, integer)."""
+    if pa.types.is_dictionary(column.type):
+        column = column.cast(column.type.value_type)
+    if pa.types.is_list(column.type) or pa.types.is_large_list(column.type):
+        column = pc.binary_join(column, " ")
+    return column.cast(pa.string()).to_pylist()
+
+
+def _keys(cells: dict[str, list], fields: list[str]) -> list[str]:
+    """The folded words of the given fields, one string per row."""
+    if not fields:
+        return [""] * len(next(iter(cells.values())))
+    return [" ".join(filter(None, map(search_key, parts))) for parts in zip(*(cells[f] for f in fields))]
+
+
+def _folded(query: str, near: bool = True) -> str:
+    """An FTS5 expression for the folded words of a query: all of them, close
+    together (so a patronymic may sit between a first name and a surname)."""
+    words = [f'"{w}"' for w in search_key(query).split()]
+    if len(words) > 1 and near:
+        return f"NEAR({' '.join(words)}, {NEAR})"
+    return " ".join(words)
+
+
+def match_expression(query: str) -> str:
+    """What a reader's query matches in any index: the words as typed, or
+    their folded spellings. Empty when the query has no word at all."""
+    exact = _exact(query)
+    folded = _folded(query)
+    if not folded:
+        return exact or '""'  # an empty phrase: matches nothing, unlike an empty query
+    spelled = f"{{{' '.join(KEYS)}}} : {folded}"
+    return f"({exact}) OR ({spelled})" if exact else spelled
+
+
+def name_expression(names: list[str]) -> str:
+    """Matches any of the given names (in any spelling) among the name fields
+    and the text of an index."""
+    parts = dict.fromkeys(_folded(n) for n in names)
+    return " OR ".join(f"({{{' '.join(KEYS)}}} : {p})" for p in parts if p)
+
+
+def person_expression(query: str) -> str:
+    """Matches a name typed in any spelling among the name fields only."""
+    folded = _folded(query)
+    return f"name_keys : {folded}" if folded else '""'
+
+
+def _exact(query: str) -> str:
+    """The query's words, each quoted, as Datasette escapes a search."""
+    words = [w.replace('"', "") for w in query.split()]
+    return " ".join(f'"{w}"' for w in words if w)

@@ -1,6 +1,7 @@
 """Datasette metadata generated from the package and its schemas: titles,
 licence and sources, column descriptions, facets, sort orders, labels,
-full-text search, canned queries and the home page."""
+full-text search, canned queries, the home page, and the configuration the
+site's plugins read (vocabularies, label fields, sources, pages)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from datapackage.search_index import search_columns
 from datapackage.package import Package, Resource
 
 QUERIES = Path(__file__).with_name("queries")
-LABELS = ("name", "title")
+PLUGIN = "datapackage-site"
+# Resources that have a page of their own on the site, and its address.
+PAGES = {"victims": "person", "cases": "case"}
 CANNED = {
     "contested-figures": ("Contested figures",
                           "Every figure on which claims differ, each claim with who made it, when, and its sources."),
@@ -42,7 +45,34 @@ def metadata(package: Package, database: str, downloads: list[str]) -> dict:
         "source": "Curated from the documents listed in the sources table",
         "source_url": "/" + database + "/sources",
         "databases": {database: {"tables": tables, "queries": _queries()}},
-        "plugins": {"datasette-block-robots": {"disallow": ["/"]}},
+        "plugins": {"datasette-block-robots": {"disallow": ["/"]}, PLUGIN: plugin_config(package, database)},
+    }
+
+
+def plugin_config(package: Package, database: str) -> dict:
+    """What the site's plugins need to know about the schemas, so that
+    they never hard-code a field, a vocabulary or a label."""
+    cited = next((s["sourceList"] for r in package.resources for s in r.fields if s.get("sourceList")), {})
+    titles = {r.get("name"): r.get("title") for r in package.descriptor.get("resources", []) if isinstance(r, dict)}
+    resources = {r.name: {"title": titles.get(r.name) or r.name, **_resource_config(r)} for r in package.resources}
+    return {"database": database, "resources": resources,
+            "sources": {"resource": cited.get("resource"), "separator": cited.get("separator", ";")}}
+
+
+def _resource_config(resource: Resource) -> dict:
+    names, texts = search_columns(resource)
+    return {
+        "key": resource.schema.get("primaryKey", [None])[0],
+        "label": resource.schema.get("labelField"),
+        "page": PAGES.get(resource.name),
+        "fields": [s["name"] for s in resource.fields],
+        "columns": resource.schema.get("tableColumns", [s["name"] for s in resource.fields]),
+        "sources": [s["name"] for s in resource.fields if s.get("sourceList")],
+        "search": {"name": names, "text": texts},
+        "codes": {s["name"]: s["categories"] for s in resource.fields if s.get("categories")},
+        "ordered": [s["name"] for s in resource.fields if s.get("categoriesOrdered")],
+        "dates": [s["name"] for s in resource.fields if s.get("partialDate")],
+        "cite": resource.schema.get("citeFields", []),
     }
 
 
@@ -56,9 +86,8 @@ def _table(resource: Resource) -> dict:
         if spec.get("partialDate"):
             for suffix, word in (("_from", "earliest"), ("_to", "latest")):
                 table["columns"][spec["name"] + suffix] = f"The {word} day {spec['name']} can mean."
-    label = next((s["name"] for s in resource.fields if s["name"] in LABELS), None)
-    if label:
-        table["label_column"] = label
+    if resource.schema.get("labelField"):
+        table["label_column"] = resource.schema["labelField"]
     dates = [s["name"] for s in resource.fields if s.get("partialDate")]
     table["sort"] = f"{dates[0]}_from" if dates and resource.name != "sources" else (resource.primary_key or [None])[0]
     if any(search_columns(resource)):
@@ -68,7 +97,9 @@ def _table(resource: Resource) -> dict:
 
 
 def _queries() -> dict:
-    return {name: {"title": title, "description": about, "sql": (QUERIES / f"{name}.sql").read_text(encoding="utf-8")}
+    # hide_sql: a reader sees the form and the answer; the SQL is one click ("show") away.
+    return {name: {"title": title, "description": about, "hide_sql": True,
+                   "sql": (QUERIES / f"{name}.sql").read_text(encoding="utf-8")}
             for name, (title, about) in CANNED.items()}
 
 
@@ -82,7 +113,5 @@ def home_page(package: Package, downloads: list[str]) -> str:
         f"the <a href=\"/{info['name']}/deaths_timeline\">deaths timeline</a> or "
         f"<a href=\"/{info['name']}/person\">everything about one person</a>. "
         f"Every column is described in the <a href=\"/downloads/data-dictionary.html\">data dictionary</a>.</p>"
-        f'<p><img src="/downloads/timeline.png" alt="Timeline of arrests, deaths, court decisions and statements per case" '
-        f'style="max-width:100%"></p>'
-        f"<p>Downloads:</p><ul>{links}</ul>"
+        f"<details class=\"downloads\"><summary>Downloads</summary><ul>{links}</ul></details>"
     )

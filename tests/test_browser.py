@@ -1,60 +1,162 @@
 """A real headless Chromium (Debian's, driven by Playwright) reads the site
-as a visitor would; screenshots are kept in the test's temporary folder."""
+as a visitor would, at 1280 px and on a phone (375 px); screenshots are kept
+in the test's temporary folder. Expected values come from the JSON API."""
 
+import json
+import re
 import shutil
+import urllib.parse
 
 import pytest
 from playwright.sync_api import sync_playwright
+
+from conftest import ROOT, get_json
 
 CHROMIUM = next(filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))),
                 "/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 375, "height": 740}}
+DESCRIPTOR = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+DB = DESCRIPTOR["name"]
+SPELLINGS = [("Gafarov", "Qafarov", "Гафаров"), ("Guseynov", "Hüseynov", "Huseynov"), ("Elchin", "Elçin"),
+             ("Ahmedov", "Əhmədov"), ("Mammadov", "Məmmədov", "Mamedov")]
 
 
 @pytest.fixture(scope="module")
-def page(site, tmp_path_factory):
+def browser():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.shots = tmp_path_factory.mktemp("screenshots")
-        yield page
+        yield browser
         browser.close()
+
+
+@pytest.fixture(scope="module", params=list(VIEWPORTS))
+def page(request, browser, tmp_path_factory):
+    page = browser.new_page(viewport=VIEWPORTS[request.param])
+    page.shots = tmp_path_factory.mktemp(f"screenshots-{request.param}")
+    yield page
+    page.close()
+
+
+@pytest.fixture(scope="module")
+def desktop(browser):
+    """One 1280 px page for the visits that do not depend on the width (home, search, queries)."""
+    page = browser.new_page(viewport=VIEWPORTS["desktop"])
+    yield page
+    page.close()
 
 
 def visit(page, site, path, shot):
     page.goto(site + path)
-    page.screenshot(path=str(page.shots / f"{shot}.png"), full_page=True)
+    page.screenshot(path=str(page.shots / f"{shot}.png"))
 
 
-def test_home_page_explains_and_links_downloads_and_shows_the_chart(page, site):
+def rows(site, path):
+    joiner = "&" if "?" in path else "?"
+    return get_json(f"{site}/{DB}/{path}{joiner}_shape=array&_size=max")
+
+
+def no_horizontal_scroll(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def first_row_visible(page) -> bool:
+    box = page.locator("table.rows-and-columns tbody tr").first.bounding_box()
+    return box is not None and box["y"] < page.viewport_size["height"] and page.evaluate("window.scrollY") == 0
+
+
+def test_home_page_searches_reaches_people_and_links_its_charts(desktop, site, tmp_path):
+    page = desktop
+    page.shots = tmp_path
     visit(page, site, "/", "home")
-    assert "Tartar case" in page.locator("h1").inner_text()
-    assert page.get_by_role("link", name="tartar-case-0.1.0.zip").count() == 1
+    assert page.locator("h1").inner_text() == DESCRIPTOR["title"]
+    assert page.locator("input[name=q]").count() == 1
     assert page.get_by_role("link", name="data dictionary").count() == 1
-    chart = page.locator("img[src='/downloads/timeline.png']")
-    assert chart.evaluate("img => img.complete && img.naturalWidth > 0")
+    victim = rows(site, "victims.json")[0]
+    assert page.locator(f"a[href='/person/{victim['victim_id']}']").count() >= 1
+    mark = page.locator("svg.chart a").last  # drawn last, so on top of any mark it overlaps
+    href = mark.get_attribute("href")
+    mark.click()
+    page.wait_for_load_state()
+    assert page.url == site + href and page.locator("h1").count() == 1
 
 
-def test_deaths_timeline_with_rank_facet(page, site):
-    visit(page, site, "/tartar-case/deaths_timeline", "deaths")  # rank is a default facet
-    facet = page.locator(".facet-info[data-column='rank']")
-    assert "polkovnik_leytenant" in facet.inner_text()
-    assert "Saleh Şərif oğlu Qafarov" in page.locator("table.rows-and-columns").inner_text()
+def test_home_page_fits_the_screen_with_its_search_box_first(page, site):
+    visit(page, site, "/", "home-top")
+    assert page.locator("input[name=q]").is_visible()
+    assert page.locator("input[name=q]").bounding_box()["y"] < page.viewport_size["height"] / 2
+    assert no_horizontal_scroll(page)
 
 
-def test_search_for_an_english_spelling_finds_the_azerbaijani_name(page, site):
-    visit(page, site, "/tartar-case/victims?_search=Gafarov", "search")
-    assert "Saleh Şərif oğlu Qafarov" in page.locator("table.rows-and-columns").inner_text()
+def search_results(page, site, query) -> list[str]:
+    """Types the query in the search box of the home page (the search page
+    keeps the same box, so a page already showing results is reused)."""
+    if not page.url.startswith(site) or page.locator("input[name=q]").count() == 0:
+        page.goto(site + "/")
+    page.fill("input[name=q]", query)
+    page.press("input[name=q]", "Enter")
+    page.wait_for_url(re.compile(r"/search\?q=" + re.escape(urllib.parse.quote_plus(query))))
+    return page.locator(".hits a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
 
 
-def test_contested_figures_query(page, site):
-    visit(page, site, "/tartar-case/contested-figures?metric=deaths", "contested")
-    table = page.locator("table.rows-and-columns").inner_text()
-    assert "Military Prosecutor" in table and "human rights defenders" in table
+@pytest.mark.parametrize("spellings", SPELLINGS, ids="-".join)
+def test_spellings_find_each_other_from_the_home_page(desktop, site, spellings):
+    results = [search_results(desktop, site, name) for name in spellings]
+    assert all(r == results[0] for r in results)
 
 
-def test_data_dictionary_page(page, site):
-    visit(page, site, "/downloads/data-dictionary.html", "dictionary")
-    assert page.locator("h2#victims").count() == 1
-    assert "Lieutenant colonel" in page.inner_text("body")
+def test_a_search_finds_a_person_by_another_spelling(desktop, site, tmp_path):
+    page = desktop
+    victim = next(v for v in rows(site, "victims.json") if v["name_variants"])
+    variant = victim["name_variants"].split(";")[-1]
+    assert f"/person/{victim['victim_id']}" in search_results(page, site, variant)
+    page.screenshot(path=str(tmp_path / "search.png"))
+
+
+def test_person_page_reads_on_any_screen_with_its_sources_linked(page, site):
+    victim = rows(site, "victims.json")[0]
+    visit(page, site, f"/person/{victim['victim_id']}", "person")
+    assert page.locator("h1").inner_text() == victim["name"]
+    cited = set(victim["source_ids"].split(";"))
+    linked = set(page.locator("a.source").evaluate_all("links => links.map(a => a.getAttribute('href'))"))
+    assert {f"/{DB}/sources/{s}" for s in cited} <= linked
+    assert no_horizontal_scroll(page)
+
+
+def test_case_page_shows_the_charts_and_its_people(page, site):
+    case = rows(site, "cases.json")[0]
+    visit(page, site, f"/case/{case['case_id']}", "case")
+    assert page.locator("h1").inner_text() == case["title"]
+    assert page.locator("svg.chart a").count() > 0
+    people = rows(site, f"victims.json?case_id={case['case_id']}")
+    for person in people[:3]:
+        assert page.locator(f"a[href='/person/{person['victim_id']}']").count() >= 1
+    assert no_horizontal_scroll(page)
+
+
+def test_contested_figures_show_labels_and_source_links(desktop, site, tmp_path):
+    page = desktop
+    page.shots = tmp_path
+    claim = rows(site, "contested_figures.json")[0]
+    metric = claim["metric"]
+    visit(page, site, f"/{DB}/contested-figures?metric={urllib.parse.quote(metric)}", "contested")
+    schema = json.loads((ROOT / "schemas" / "statements.json").read_text(encoding="utf-8"))
+    label = next(c["label"] for f in schema["fields"] if f["name"] == "metric"
+                 for c in f["categories"] if c["value"] == metric)
+    table = page.locator("table.rows-and-columns")
+    assert label in table.inner_text()
+    assert table.locator("a.source").count() >= len(claim["source_ids"].split(";"))
+
+
+def test_table_page_first_row_visible_with_labels_and_sources(page, site):
+    visit(page, site, f"/{DB}/trials", "trials")
+    assert first_row_visible(page)
+    first = page.locator("table.rows-and-columns tbody tr").first
+    assert first.locator("a.source").count() >= 1
+    schema = json.loads((ROOT / "schemas" / "trials.json").read_text(encoding="utf-8"))
+    labels = [c["label"] for f in schema["fields"] if f["name"] == "outcome" for c in f["categories"]]
+    assert any(label in first.inner_text() for label in labels)
+    toggle = page.locator(".clamp-toggle").first
+    toggle.click()
+    assert toggle.inner_text() == "less"

@@ -1,8 +1,10 @@
 """The Datasette site over real HTTP: every cell through the JSON API, the
-generated metadata, canned queries, search, settings and robots."""
+generated metadata, canned queries, search, settings and robots. Expected
+values are read from the published data at test time, never written here."""
 
 import json
 import urllib.parse
+import urllib.request
 
 import pytest
 
@@ -10,14 +12,25 @@ from conftest import ROOT, get_json, read_csv, resources
 from test_publish import as_text, key
 
 NAMES = [r["name"] for r in resources()]
+DESCRIPTOR = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+DB = DESCRIPTOR["name"]
+
+
+def schema(name: str) -> dict:
+    return json.loads((ROOT / "schemas" / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def rows(site, path: str) -> list[dict]:
+    joiner = "&" if "?" in path else "?"
+    return get_json(f"{site}/{DB}/{path}{joiner}_shape=array&_size=max")
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_every_cell_through_the_json_api(site, name):
-    rows = get_json(f"{site}/tartar-case/{name}.json?_shape=array&_size=max")
+    got_rows = rows(site, f"{name}.json")
     csv_rows = read_csv(ROOT / "seeds" / f"{name}.csv")
-    assert len(rows) == len(csv_rows)
-    got = {row[key(name)]: {c: as_text(row[c]) for c in csv_rows[0]} for row in rows}
+    assert len(got_rows) == len(csv_rows)
+    got = {row[key(name)]: {c: as_text(row[c]) for c in csv_rows[0]} for row in got_rows}
     assert got == {row[key(name)]: row for row in csv_rows}
 
 
@@ -26,54 +39,77 @@ def test_settings_and_read_only(site):
     assert settings["sql_time_limit_ms"] == 1000
     assert settings["max_returned_rows"] == 1000
     databases = get_json(f"{site}/-/databases.json")
-    assert [(d["name"], d["is_mutable"]) for d in databases] == [("tartar-case", False)]
+    assert [(d["name"], d["is_mutable"]) for d in databases] == [(DB, False)]
     plugins = {p["name"] for p in get_json(f"{site}/-/plugins.json")}
-    assert plugins == {"datasette-block-robots"}
+    assert {"datasette-block-robots", "site_hooks.py"} <= plugins
 
 
 def test_robots_are_blocked(site):
-    import urllib.request
     assert urllib.request.urlopen(f"{site}/robots.txt").read().decode() == "User-agent: *\nDisallow: /"
 
 
 def test_metadata_comes_from_the_schemas(site):
     metadata = get_json(f"{site}/-/metadata.json")
-    victims = metadata["databases"]["tartar-case"]["tables"]["victims"]
-    schema = json.loads((ROOT / "schemas" / "victims.json").read_text(encoding="utf-8"))
-    assert victims["columns"]["rank"] == next(f["description"] for f in schema["fields"] if f["name"] == "rank")
-    assert "rank" in victims["facets"] and victims["label_column"] == "name"
+    tables = metadata["databases"][DB]["tables"]
+    for name in NAMES:
+        declared = schema(name)
+        described = {f["name"]: f.get("description", "") for f in declared["fields"]}
+        assert {c: tables[name]["columns"][c] for c in described} == described
+        assert tables[name].get("label_column") == declared.get("labelField")
+        assert bool(tables[name].get("fts_table")) == bool(declared.get("search"))
     assert metadata["license"] == "CC-BY-4.0"
 
 
-def test_search_across_spellings(site):
-    rows = get_json(f"{site}/tartar-case/victims.json?_shape=array&_search=Guseynov")
-    assert "Mehman Hüseynov" in [row["name"] for row in rows]
+def same_rows(site, path: str, spellings: tuple) -> list[set]:
+    return [{json.dumps(r, sort_keys=True) for r in rows(site, path + urllib.parse.quote(s))} for s in spellings]
 
 
-def test_person_query(site):
-    rows = get_json(f"{site}/tartar-case/person.json?_shape=array&name=" + urllib.parse.quote("Gafarov"))
-    kinds = {(row["kind"], row["id"]) for row in rows}
-    assert ("victim", "v-001") in kinds and ("death", "v-001") in kinds
+SPELLINGS = [("Gafarov", "Qafarov", "Гафаров"), ("Guseynov", "Hüseynov", "Huseynov"), ("Elchin", "Elçin"),
+             ("Ahmedov", "Əhmədov"), ("Mammadov", "Məmmədov", "Mamedov"),
+             ("Elchin Ahmedov", "Elçin Əhmədov"), ("Mehman Guseynov", "Mehman Hüseynov")]
 
 
-def test_contested_figures_query(site):
-    rows = get_json(f"{site}/tartar-case/contested-figures.json?_shape=array&metric=deaths")
-    assert {"1", "13"} <= {str(row["value_min"]) for row in rows}
-    assert {row["metric"] for row in rows} == {"deaths"}
+@pytest.mark.parametrize("spellings", SPELLINGS)
+def test_every_table_and_the_person_query_treat_spellings_alike(site, spellings):
+    searched = [n for n in NAMES if schema(n).get("search")]
+    for path in [f"{n}.json?_search=" for n in searched] + ["person.json?name="]:
+        results = same_rows(site, path, spellings)
+        assert all(r == results[0] for r in results), path
+
+
+def test_a_victim_is_found_by_each_of_their_other_spellings(site):
+    victims = [v for v in rows(site, "victims.json") if v["name_variants"]][:5]
+    assert victims
+    for victim in victims:
+        for variant in victim["name_variants"].split(";"):
+            found = rows(site, "victims.json?_search=" + urllib.parse.quote(variant))
+            assert victim["victim_id"] in [r["victim_id"] for r in found], variant
+            person = rows(site, "person.json?name=" + urllib.parse.quote(variant))
+            assert ("victim", victim["victim_id"]) in {(r["kind"], r["id"]) for r in person}, variant
+
+
+def test_contested_figures_query_filters_by_metric(site):
+    everything = rows(site, "contested_figures.json")
+    metric = everything[0]["metric"]
+    chosen = rows(site, "contested-figures.json?metric=" + urllib.parse.quote(metric))
+    assert {r["metric"] for r in chosen} == {metric}
+    assert len(chosen) == sum(r["metric"] == metric for r in everything)
+    assert len({(r["value_min"], r["value_max"], r["qualifier"]) for r in chosen}) > 1
 
 
 def test_deaths_timeline_view_has_a_rank_facet(site):
-    data = get_json(f"{site}/tartar-case/deaths_timeline.json")
+    data = get_json(f"{site}/{DB}/deaths_timeline.json")
     assert "rank" in data["facet_results"]
 
 
 def test_deaths_show_the_victim_name(site):
-    data = get_json(f"{site}/tartar-case/deaths.json?_labels=on&_shape=array&victim_id=v-001")
-    assert data[0]["victim_id"] == {"value": "v-001", "label": "Saleh Şərif oğlu Qafarov"}
+    victims = {v["victim_id"]: v["name"] for v in rows(site, "victims.json")}
+    death = rows(site, "deaths.json")[0]
+    data = rows(site, f"deaths.json?_labels=on&victim_id={death['victim_id']}")
+    assert data[0]["victim_id"] == {"value": death["victim_id"], "label": victims[death["victim_id"]]}
 
 
 def test_downloads_are_served(site):
-    import urllib.request
-    for path in ("datapackage.json", "tartar-case-0.1.0.zip", "parquet/victims.parquet", "timeline.png",
-                 "data-dictionary.html"):
+    archive = f"{DB}-{DESCRIPTOR['version']}.zip"
+    for path in ("datapackage.json", archive, f"parquet/{NAMES[0]}.parquet", "timeline.png", "data-dictionary.html"):
         assert urllib.request.urlopen(f"{site}/downloads/{path}").status == 200

@@ -1,0 +1,54 @@
+"""The site's Datasette plugin: cells, pages, search and assets. The work is
+done in datapackage.site_* modules; this file only wires it to the hooks."""
+
+from datasette import hookimpl
+
+from datapackage.search_index import match_expression, person_expression
+from datapackage.site_cells import cell
+from datapackage.site_context import context
+from datapackage.site_pages import case_page, home_vars, person_page
+from datapackage.site_search import search_page
+
+
+@hookimpl
+def render_cell(row, value, column, table, database, datasette):
+    async def inner():
+        return cell(await context(datasette), row, value, column, table)
+    return inner
+
+
+# trylast: Datasette registers its own escape_fts on every connection; ours
+# must come after it so that a table's ?_search= also matches other spellings.
+@hookimpl(trylast=True)
+def prepare_connection(conn):
+    conn.create_function("escape_fts", 1, lambda q: match_expression(q or ""), deterministic=True)
+    conn.create_function("search_match", 1, lambda q: match_expression(q or ""), deterministic=True)
+    conn.create_function("person_match", 1, lambda q: person_expression(q or ""), deterministic=True)
+
+
+@hookimpl
+def register_routes():
+    return [
+        (r"^/person/(?P<key>[^/]+)$", person_page),
+        (r"^/case/(?P<key>[^/]+)$", case_page),
+        (r"^/search$", search_page),
+    ]
+
+
+@hookimpl
+def extra_template_vars(template, datasette):
+    async def inner():
+        if template == "index.html":
+            return await home_vars(datasette)
+        return {"site": await context(datasette)}
+    return inner
+
+
+@hookimpl
+def extra_css_urls():
+    return ["/assets/site.css"]
+
+
+@hookimpl
+def extra_js_urls():
+    return [{"url": "/assets/site.js", "module": False}]

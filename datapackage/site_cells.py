@@ -1,0 +1,63 @@
+"""How one cell reads on every page of the site (tables, rows, views and
+canned queries): coded values with their label, sources as links, ids with
+the name or title they stand for, long text clamped."""
+
+from __future__ import annotations
+
+from markupsafe import Markup, escape
+
+from datapackage.site_context import SiteContext
+
+LONG = 200  # characters above which a cell is clamped to a few lines
+
+
+def cell(site: SiteContext, row, value, column: str, table: str | None, clamp: bool = True) -> Markup | None:
+    """The HTML of a cell, or None to let Datasette render it; `clamp` False
+    on pages that show a row's text in full."""
+    if isinstance(value, dict):  # a foreign key Datasette already expanded
+        value = value.get("value")
+    if value is None or value == "":
+        return None
+    if site.is_source_list(column):
+        return source_links(site, str(value))
+    category = site.category(table, column, value)
+    if category:
+        return coded(category)
+    pointed = site.resource_of_key(column, table)
+    if pointed:
+        return reference(site, pointed, str(value))
+    spec = site.resources.get(table or "")
+    if spec and spec.get("page") and column == spec.get("label"):
+        return Markup('<a href="{}">{}</a>').format(site.href(table, str(row[spec["key"]])), value)
+    if clamp and isinstance(value, str) and len(value) > LONG and not value.startswith(("http://", "https://")):
+        return Markup('<div class="clamp">{}</div>').format(value)
+    return None
+
+
+def source_links(site: SiteContext, value: str) -> Markup:
+    """Each cited source as a link to its row, reading 'publisher, date'."""
+    links = []
+    resource = site.cited["resource"]
+    for source_id in site.source_ids(value):
+        source = site.sources.get(source_id)
+        if source is None:
+            links.append(escape(source_id))
+            continue
+        links.append(Markup('<a class="source" href="{}" title="{}">{}</a>').format(
+            site.href(resource, source_id), source.get("title") or source_id, site.source_text(source)))
+    return Markup('<span class="sources">{}</span>').format(Markup("; ").join(links))
+
+
+def coded(category: dict) -> Markup:
+    """A coded value's label, with the code itself kept beside it."""
+    return Markup('<span class="label">{}</span> <code class="code">{}</code>').format(
+        category.get("label", category["value"]), category["value"])
+
+
+def reference(site: SiteContext, resource: str, key: str) -> Markup:
+    """An id shown as the name or title it stands for, linked to its page."""
+    label = site.labels.get(resource, {}).get(key)
+    href = site.href(resource, key)
+    if not label:
+        return Markup('<a href="{}">{}</a>').format(href, key)
+    return Markup('<a href="{}">{}</a> <code class="code">{}</code>').format(href, label, key)

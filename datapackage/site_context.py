@@ -1,0 +1,115 @@
+"""What the site's plugins know about the package: the configuration that
+`site.py` writes from the schemas into the Datasette metadata, and the
+labels of people, cases and sources read once from the (immutable) database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+from markupsafe import Markup
+
+from datapackage.site import PLUGIN
+
+
+@dataclass
+class SiteContext:
+    database: str
+    resources: dict[str, dict]
+    cited: dict
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    sources: dict[str, dict] = field(default_factory=dict)
+
+    def resource_of_key(self, column: str, table: str | None) -> str | None:
+        """The resource a column points at when it is named after that
+        resource's key (victim_id, case_id ...), other than the table's own."""
+        return next((name for name, spec in self.resources.items()
+                     if spec["key"] == column and name != table), None)
+
+    def categories(self, table: str | None, column: str) -> list[dict] | None:
+        """The vocabulary of a coded column: the table's own field first,
+        else the first resource with a coded field of that name (views)."""
+        if table in self.resources and column in self.resources[table]["codes"]:
+            return self.resources[table]["codes"][column]
+        return next((spec["codes"][column] for spec in self.resources.values() if column in spec["codes"]), None)
+
+    def category(self, table: str | None, column: str, value) -> dict | None:
+        return next((c for c in self.categories(table, column) or [] if c["value"] == value), None)
+
+    def is_ordered(self, table: str | None, column: str) -> bool:
+        if table in self.resources:
+            return column in self.resources[table]["ordered"]
+        return any(column in spec["ordered"] for spec in self.resources.values())
+
+    def is_source_list(self, column: str) -> bool:
+        return any(column in spec["sources"] for spec in self.resources.values())
+
+    def href(self, resource: str, key: str) -> str:
+        """A row's own page when its resource has one, else its Datasette row."""
+        page = self.resources[resource].get("page")
+        if page:
+            return f"/{page}/{quote(key, safe='')}"
+        return f"/{self.database}/{resource}/{quote(key, safe='')}"
+
+    def extra_columns(self, table: str | None, columns: list[str]) -> set[str]:
+        """Columns of a table left out of its default view (the schema's
+        `tableColumns`); shown on request."""
+        shown = self.resources.get(table or "", {}).get("columns")
+        return {c for c in columns if c not in shown} if shown else set()
+
+    def key_label(self, table: str | None, column: str, key: str) -> Markup:
+        """After a table's own key, the name it stands for when the key also
+        points at another resource (a death's victim_id names the victim)."""
+        pointed = self.resource_of_key(column, table)
+        label = self.labels.get(pointed, {}).get(key) if pointed else None
+        if not label:
+            return Markup("")
+        return Markup(' <a class="key-label" href="{}">{}</a>').format(self.href(pointed, key), label)
+
+    def facet_label(self, table: str | None, column: str, facet: dict) -> str:
+        """A facet value as a reader knows it: its label, or the name or title it stands for."""
+        category = self.category(table, column, facet["value"])
+        if category:
+            return category.get("label", facet["value"])
+        pointed = self.resource_of_key(column, table)
+        label = self.labels.get(pointed, {}).get(facet["value"]) if pointed else None
+        return str(label or facet.get("label") or facet["value"] or "-")
+
+    def facet_values(self, table: str | None, facet: dict) -> list[dict]:
+        """Facet values, in the vocabulary's order when it is ordered (the rank ladder)."""
+        values = facet["results"]
+        if not self.is_ordered(table, facet["name"]):
+            return values
+        order = {c["value"]: i for i, c in enumerate(self.categories(table, facet["name"]) or [])}
+        return sorted(values, key=lambda v: order.get(v["value"], len(order)))
+
+    def source_ids(self, value: str) -> list[str]:
+        return [s.strip() for s in value.split(self.cited["separator"]) if s.strip()]
+
+    def source_text(self, source: dict) -> str:
+        """How a source is cited in a cell: its declared citation fields."""
+        spec = self.resources[self.cited["resource"]]
+        return ", ".join(str(source[f]) for f in spec["cite"] if source.get(f)) or source[spec["key"]]
+
+
+async def context(datasette) -> SiteContext:
+    """The site context, built on first use and kept: the database never
+    changes while it is served (Datasette opens it immutable)."""
+    config = datasette.plugin_config(PLUGIN) or {}
+    database = config.get("database", "")
+    db = datasette.databases.get(database)
+    cached = getattr(datasette, "_datapackage_site", None)
+    # Kept per database object: a database opened again gets fresh labels.
+    if cached is not None and cached[0] is db:
+        return cached[1]
+    site = SiteContext(database, config.get("resources", {}), config.get("sources", {}))
+    if site.resources and db is not None:
+        for name, spec in site.resources.items():
+            if spec.get("label"):
+                rows = await db.execute(f"select [{spec['key']}], [{spec['label']}] from [{name}]")
+                site.labels[name] = {row[0]: row[1] for row in rows}
+        cited = site.cited["resource"]
+        rows = await db.execute(f"select * from [{cited}]")
+        site.sources = {row[site.resources[cited]["key"]]: dict(row) for row in rows}
+    datasette._datapackage_site = (db, site)
+    return site
