@@ -152,7 +152,7 @@ def test_invalid_package_is_not_published_and_dist_is_untouched(published, tmp_p
     assert run("publish", "--out", "dist", cwd=root).returncode == 0
     before = {p: p.read_bytes() for p in (root / "dist").rglob("*") if p.is_file()}
     with open(root / "seeds" / "victims.csv", "a", encoding="utf-8") as f:
-        f.write("v-900,case-tartar,Test Person,,serviceman,kapitn,,x,,src-wikipedia-tartar-case\n")
+        f.write("v-900,case-tartar,Test Person,,serviceman,kapitn,,x,,src-wikipedia-tartar-case,public,\n")
     result = run("publish", "--out", "dist", cwd=root)
     assert result.returncode == 1
     assert "rank 'kapitn' is not an allowed value" in result.stderr
