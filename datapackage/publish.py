@@ -17,7 +17,9 @@ from datapackage.chart import draw
 from datapackage.database import build_database
 from datapackage.dictionary import html_page
 from datapackage.findings import has_errors
+from datapackage.parquet import for_consumers
 from datapackage.release import created, descriptor, write_json, write_zip
+from datapackage.release_documents import write_documents
 from datapackage.site import metadata
 from datapackage.validate import Checked, check
 
@@ -54,10 +56,11 @@ def build(checked: Checked, out: Path) -> None:
     (out / "parquet").mkdir()
     for resource in package.resources:
         shutil.copyfile(package.root / resource.path, out / "csv" / Path(resource.path).name)
-        pq.write_table(arrow_table(resource, frames[resource.name]), out / "parquet" / f"{resource.name}.parquet",
-                       compression="zstd")
+        pq.write_table(for_consumers(resource, arrow_table(resource, frames[resource.name])),
+                       out / "parquet" / f"{resource.name}.parquet", compression="zstd")
     name = name_of(checked)
     build_database(package, frames, out / f"{name}.db")
+    write_documents(package, out)
     stamp = created(package, frames)
     release = descriptor(package, out, stamp)
     write_json(out / "datapackage.json", release)
