@@ -65,10 +65,11 @@ def publish(descriptor: Path, out: Path):
         datapackage publish --out dist
     """
     from datapackage.publish import InvalidPackage, publish as publish_package
+    from datapackage.release_folder import OutputError
 
     try:
         folder = publish_package(descriptor, out)
-    except PackageError as error:
+    except (PackageError, OutputError) as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(2)
     except InvalidPackage as invalid:

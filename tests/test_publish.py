@@ -156,4 +156,4 @@ def test_invalid_package_is_not_published_and_dist_is_untouched(published, tmp_p
     assert "not published" in result.stderr
     after = {p: p.read_bytes() for p in (root / "dist").rglob("*") if p.is_file()}
     assert after == before
-    assert sorted(p.name for p in root.iterdir()) == ["datapackage.json", "dist", "schemas", "seeds"]
+    assert sorted(p.name for p in root.iterdir()) == [".dist.releases", "datapackage.json", "dist", "schemas", "seeds"]
