@@ -30,8 +30,8 @@ READING_NOTE = ("Each Parquet file has the columns of its CSV, typed, plus deriv
 
 def for_consumers(resource: Resource, table: pa.Table) -> pa.Table:
     fields, arrays = [], []
-    for field, array in zip(table.schema, table.columns):
-        for field, array in _projected(resource.field(field.name), field, array):
+    for typed, column in zip(table.schema, table.columns):
+        for field, array in _projected(resource.field(typed.name), typed, column):
             fields.append(field)
             arrays.append(array)
     projected = pa.Table.from_arrays(arrays, schema=pa.schema(fields, metadata=table.schema.metadata))

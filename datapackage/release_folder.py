@@ -134,6 +134,7 @@ def explain(error: Exception, out: Path) -> str:
         reason = "the file system is read-only"
     else:
         reason = getattr(error, "strerror", None) or str(error).splitlines()[0]
+        reason += f": {error.filename}" if getattr(error, "filename", None) else ""
     return f"{out}: not published, {reason} ({out} is unchanged)"
 
 

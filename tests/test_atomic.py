@@ -2,10 +2,11 @@
 runs, and reports an output folder it cannot write as one message, exit 2.
 
 The kill test runs this file as a script: a server process that imports
-the toolkit and publishes once (about 2 s of a 2.5 s command), then forks a
-fresh `datapackage publish` for each attempt and SIGKILLs it at the delay it
-is given. The kill points are thus spread over the publish's own work, and
-50 kills fit in a few seconds each.
+the toolkit and publishes once (imports and first use take about 1.5 s of
+the 2 s the command takes on the small package), then forks a fresh
+`datapackage publish` for each attempt and SIGKILLs it at the delay it is
+given. The kill points are thus spread over the publish's own work, and 50
+kills take about 25 publish durations.
 """
 
 import gc
@@ -55,8 +56,8 @@ def release_problems(dist: Path) -> list[str]:
 
 class Watcher(threading.Thread):
     """Checks `dist` over and over until stopped; records every problem.
-    That `dist` exists is checked every millisecond; the hashes, which cost
-    more and would slow the publishes on a small machine, every 25th time."""
+    That `dist` exists is checked every 2 ms; the hashes, which cost more
+    and would slow the publishes on a small machine, every 25th time."""
 
     def __init__(self, dist: Path):
         super().__init__(daemon=True)
@@ -73,7 +74,7 @@ class Watcher(threading.Thread):
             except OSError as error:
                 self.problems.append(f"dist unreadable: {error}")
             looks += 1
-            time.sleep(0.001)
+            time.sleep(0.002)
 
     def __enter__(self):
         self.start()
@@ -146,10 +147,10 @@ def test_dist_is_always_a_complete_release_while_publishes_are_killed(tmp_path):
         assert outcome == "0"
         killed, left_building, attempts = 0, 0, 0
         with Watcher(dist) as watcher:
-            while killed < KILLS and attempts < 2 * KILLS:
+            while killed < KILLS and attempts < 3 * KILLS:
                 # Stratified: attempt i is killed somewhere in the i-th
                 # fiftieth of a publish's duration.
-                outcome, _ = server.publish(duration * ((attempts % KILLS) + random.random()) / KILLS)
+                outcome, seconds = server.publish(duration * ((attempts % KILLS) + random.random()) / KILLS)
                 attempts += 1
                 if outcome == "killed":
                     killed += 1
@@ -157,6 +158,7 @@ def test_dist_is_always_a_complete_release_while_publishes_are_killed(tmp_path):
                     assert release_problems(dist) == []
                 else:
                     assert outcome == "0"
+                    duration = seconds  # the machine's load changes: follow it
         assert watcher.problems == []
         assert killed == KILLS
         assert watcher.checks > KILLS
@@ -176,17 +178,16 @@ def publish_in_process(package: Path, out: Path) -> Path:
 
 
 def test_the_previous_release_is_kept_until_the_next_publish_and_leftovers_go(small_package):
-    dist = small_package / "dist"
+    dist, releases = small_package / "dist", small_package / ".dist.releases"
     first = publish_in_process(small_package, dist)
-    second = publish_in_process(small_package, dist)
-    releases = small_package / ".dist.releases"
-    assert dist.is_symlink() and {first, second} == set(releases.iterdir())
+    # What killed runs leave: a half-built folder, a temporary link, and a
+    # release moved in but never linked.
     (small_package / ".dist.building-99999").mkdir()
     (small_package / ".dist.building-99999" / "half.parquet").write_bytes(b"PAR1")
     (small_package / ".dist.link-99999").symlink_to(".dist.releases/never-finished")
     (releases / "never-finished").mkdir()
-    third = publish_in_process(small_package, dist)
-    assert {second, third} == set(releases.iterdir())
+    second = publish_in_process(small_package, dist)
+    assert dist.is_symlink() and {first, second} == set(releases.iterdir())
     assert sorted(p.name for p in small_package.iterdir()) == [".dist.releases", "datapackage.json", "dist",
                                                                "schemas", "seeds"]
     assert release_problems(dist) == []
@@ -205,6 +206,7 @@ def test_a_plain_dist_folder_is_replaced_without_a_moment_missing(small_package)
         while not watching.is_set():
             if not dist.exists():
                 gaps.append(time.monotonic())
+            time.sleep(0.0005)
     watcher = threading.Thread(target=watch)
     watcher.start()
     try:

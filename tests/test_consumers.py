@@ -13,7 +13,7 @@ import polars as pl
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import FIXTURES, copy_package, run
+from conftest import FIXTURES, copy_package
 
 # Ranks out of ladder order (and out of alphabetical order), with a blank.
 RANKS = ["mayor", "esger", "", "general_mayor", "kapitan", "bas_esger"]
@@ -27,8 +27,8 @@ def release(tmp_path_factory):
         for number, rank in enumerate(RANKS, start=10):
             writer.writerow([f"v-0{number}", "case-tartar", f"Test Person {chr(65 + number)}", "",
                              "serviceman", rank, "", "Held.", "", "src-wikipedia-tartar-case"])
-    result = run("publish", "--out", "dist", cwd=package)
-    assert result.returncode == 0, result.stderr
+    from datapackage.publish import publish
+    publish(package / "datapackage.json", package / "dist")
     return package
 
 
@@ -135,3 +135,8 @@ def test_every_parquet_column_is_described_beside_the_files(release):
         for field in pq.read_schema(parquet(release, name)):
             about = field.metadata[b"description"].decode("utf-8")
             assert about and f"| `{field.name}` |" in dictionary and about in dictionary, (name, field.name)
+
+
+def test_a_package_without_readme_licences_or_citation_still_publishes(release):
+    assert not list(release.glob("*.cff")) and not list(release.glob("LICENSE*"))
+    assert sorted(p.name for p in (release / "dist").glob("*.md")) == ["data-dictionary.md"]
