@@ -70,10 +70,11 @@ def publish(descriptor: Path, out: Path, timings: bool):
         datapackage publish --out dist
     """
     from datapackage.publish import InvalidPackage, publish as publish_package
+    from datapackage.release_folder import OutputError
 
     try:
         folder = publish_package(descriptor, out, timed if timings else None)
-    except PackageError as error:
+    except (PackageError, OutputError) as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(2)
     except InvalidPackage as invalid:

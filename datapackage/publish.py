@@ -1,13 +1,13 @@
 """Publish a valid package: CSV, Parquet, SQLite, release descriptor, zip.
 
-Everything is written to a temporary folder beside the output and moved into
-place at the end, so an interrupted run leaves the previous output intact.
+Everything is written to a folder of its own and swapped in whole at the end
+(see `release_folder`), so an interrupted run leaves the previous output intact.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
+import errno
+import sqlite3
 from contextlib import nullcontext
 from pathlib import Path
 
@@ -18,8 +18,11 @@ from datapackage.chart import EVENTS, draw
 from datapackage.database import build_database
 from datapackage.dictionary import html_page
 from datapackage.findings import has_errors
+from datapackage.parquet import for_consumers
 from datapackage.privacy import public_tables
 from datapackage.release import created, descriptor, write_json, write_zip
+from datapackage.release_documents import write_documents
+from datapackage.release_folder import OutputError, ReleaseFolder, explain
 from datapackage.site import metadata
 from datapackage.validate import Checked, check
 
@@ -33,22 +36,24 @@ class InvalidPackage(Exception):
 
 
 def publish(descriptor_path: Path, out: Path, stage=None) -> Path:
-    """Returns the output folder. Raises InvalidPackage when validation finds errors.
+    """Returns the output folder. Raises InvalidPackage when validation finds
+    errors and OutputError when the release cannot be written there.
     `stage(name)`, when given, is a context manager wrapped around each stage."""
     with (stage or nullcontext)("validate"):
         checked = check(descriptor_path)
     if has_errors(checked.findings):
         raise InvalidPackage(checked.findings)
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    building = out.parent / f".{out.name}.building-{os.getpid()}"
-    shutil.rmtree(building, ignore_errors=True)
+    folder = ReleaseFolder(out, checked.package.root)
     try:
-        build(checked, building, stage)
-        _replace(building, out)
-    finally:
-        shutil.rmtree(building, ignore_errors=True)
-    return out
+        with folder.building() as building:
+            build(checked, building, stage)
+            folder.swap_in(building)
+    except (OSError, sqlite3.OperationalError) as error:
+        cause = _output_failure(error)
+        if cause is None:
+            raise
+        raise OutputError(explain(cause, folder.out)) from None
+    return folder.out
 
 
 def name_of(checked: Checked) -> str:
@@ -67,11 +72,12 @@ def build(checked: Checked, out: Path, stage=None) -> None:
             tables[resource.name].text.write_csv(out / "csv" / Path(resource.path).name)
     with stage("parquet"):
         for resource in package.resources:
-            pq.write_table(arrow_table(tables[resource.name]), out / "parquet" / f"{resource.name}.parquet",
-                           compression="zstd")
+            pq.write_table(for_consumers(resource, arrow_table(tables[resource.name])),
+                           out / "parquet" / f"{resource.name}.parquet", compression="zstd")
     name = name_of(checked)
     with stage("sqlite"):
         build_database(package, tables, out / f"{name}.db")
+    write_documents(package, out)
     stamp = created(package, tables)
     release = descriptor(package, out, stamp)
     write_json(out / "datapackage.json", release)
@@ -87,9 +93,13 @@ def build(checked: Checked, out: Path, stage=None) -> None:
         write_zip(out / archive, out, stamp)
 
 
-def _replace(new: Path, out: Path) -> None:
-    old = out.parent / f".{out.name}.old-{os.getpid()}"
-    if out.exists():
-        os.rename(out, old)
-    os.rename(new, out)
-    shutil.rmtree(old, ignore_errors=True)
+# SQLite reports a full or unwritable disk with its own codes, not errno.
+SQLITE_DISK_CODES = {3: errno.EACCES, 8: errno.EROFS, 10: errno.EIO, 13: errno.ENOSPC, 14: errno.EACCES}
+
+
+def _output_failure(error: Exception) -> OSError | None:
+    """The operating-system error behind a failed write; None for a defect here."""
+    if isinstance(error, OSError):
+        return error
+    number = SQLITE_DISK_CODES.get(getattr(error, "sqlite_errorcode", 0) & 0xFF)
+    return OSError(number, str(error)) if number else None

@@ -15,8 +15,14 @@ import subprocess
 import zipfile
 from pathlib import Path
 
+import pyarrow.parquet as pq
+
 from datapackage.package import Package, Resource
+from datapackage.release_documents import DICTIONARY
 from datapackage.table import Table
+
+# The Data Resource properties that describe a resource rather than its file.
+ABOUT = ("title", "description", "homepage", "sources", "licenses")
 
 
 def created(package: Package, tables: dict[str, Table]) -> str:
@@ -41,23 +47,37 @@ def file_facts(path: Path) -> dict:
 def descriptor(package: Package, out: Path, stamp: str) -> dict:
     release = {k: v for k, v in package.descriptor.items() if k != "resources"}
     release["created"] = stamp
+    about = [_about(item) for item in package.descriptor["resources"]]
     resources = []
-    for resource in package.resources:
+    for resource, told in zip(package.resources, about):
         csv_path = f"csv/{Path(resource.path).name}"
-        resources.append({"name": resource.name, "path": csv_path, "format": "csv", "mediatype": "text/csv",
+        resources.append({"name": resource.name, **told, "path": csv_path, "format": "csv", "mediatype": "text/csv",
                           "encoding": "utf-8", "schema": _csv_schema(resource), **file_facts(out / csv_path)})
-    for resource in package.resources:
+    for resource, told in zip(package.resources, about):
         parquet_path = f"parquet/{resource.name}.parquet"
         # A file resource: Frictionless reads Parquet through pandas (nulls
         # become NaN, lists fail), so it checks these by bytes and hash; the
-        # typed schema and field descriptions are inside each Parquet file.
+        # typed schema and field descriptions are inside each Parquet file
+        # and in the data dictionary beside it.
         resources.append({"name": f"{resource.name}-parquet", "type": "file", "path": parquet_path,
                           "format": "parquet", "mediatype": "application/vnd.apache.parquet",
-                          "description": f"{resource.name} as typed Parquet (zstd); partial dates gain "
-                                         "<field>_from and <field>_to date bounds.",
+                          "title": f"{told.get('title', resource.name)} (typed Parquet)",
+                          "description": _parquet_description(resource, out / parquet_path),
                           **file_facts(out / parquet_path)})
     release["resources"] = resources
     return release
+
+
+def _parquet_description(resource: Resource, path: Path) -> str:
+    derived = [name for name in pq.read_schema(path).names if resource.field(name) is None]
+    added = f", plus {', '.join(derived)}" if derived else ""
+    return (f"{resource.name} as typed Parquet (zstd): the columns of the CSV{added}. "
+            f"Every column, with its type and description, is in {DICTIONARY}.")
+
+
+def _about(item: dict) -> dict:
+    """What the package says about a resource, beyond where and how it is stored."""
+    return {key: item[key] for key in ABOUT if key in item}
 
 
 def _csv_schema(resource: Resource) -> dict:

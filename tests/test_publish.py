@@ -69,7 +69,7 @@ def test_sqlite_round_trip_with_sqlite3(published, name):
 def test_parquet_types_come_from_the_schema(published):
     schema = pq.read_schema(published / "parquet" / "statements.parquet")
     assert str(schema.field("value_min").type) == "int64"
-    assert str(schema.field("made_on_from").type) == "date32[day]"
+    assert str(schema.field("made_on_from").type) == "timestamp[us]"
     assert str(schema.field("source_ids").type) == "list<element: string>"
     assert str(schema.field("metric").type) == "dictionary<values=string, indices=int32, ordered=0>"
     assert schema.field("summary").metadata[b"description"] == b"What was said, in the dataset's own words."
@@ -159,4 +159,4 @@ def test_invalid_package_is_not_published_and_dist_is_untouched(published, tmp_p
     assert "not published" in result.stderr
     after = {p: p.read_bytes() for p in (root / "dist").rglob("*") if p.is_file()}
     assert after == before
-    assert sorted(p.name for p in root.iterdir()) == ["datapackage.json", "dist", "schemas", "seeds"]
+    assert sorted(p.name for p in root.iterdir()) == [".dist.releases", "datapackage.json", "dist", "schemas", "seeds"]

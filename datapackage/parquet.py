@@ -1,0 +1,66 @@
+"""The Parquet an analyst loads without options.
+
+`for_consumers` projects the typed table of `datapackage.arrow` onto what is
+written: columns are only added or retyped, never removed or renamed.
+
+- Date bounds (`<field>_from`, `<field>_to`) become timestamps, because pandas
+  reads Arrow dates as Python objects on which `.dt` fails.
+- Every enum whose schema says `categoriesOrdered` gains `<field>_order`, its
+  1-based position in the schema's list: polars sorts categoricals by text and
+  DuckDB reads dictionaries as VARCHAR, so the order would otherwise be lost.
+- The file carries pandas metadata naming each integer column `Int64`, so
+  pandas keeps blanks as <NA> instead of turning the column into float64.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pyarrow as pa
+
+from datapackage.package import Resource
+
+BOUND_TYPE = pa.timestamp("us")
+ORDER_SUFFIX = "_order"
+READING_NOTE = ("Each Parquet file has the columns of its CSV, typed, plus derived columns: for each partial date, "
+                "FIELD_from and FIELD_to, timestamps at midnight of the earliest and latest day it can mean; for "
+                "each list of values whose order matters (such as the rank ladder), FIELD_order, the value's "
+                "position in that list, to sort by. pandas reads integers as nullable Int64, the bounds as "
+                "datetime64 and ordered lists as ordered categories; polars and DuckDB read them without options.")
+
+
+def for_consumers(resource: Resource, table: pa.Table) -> pa.Table:
+    fields, arrays = [], []
+    for typed, column in zip(table.schema, table.columns):
+        for field, array in _projected(resource.field(typed.name), typed, column):
+            fields.append(field)
+            arrays.append(array)
+    projected = pa.Table.from_arrays(arrays, schema=pa.schema(fields, metadata=table.schema.metadata))
+    return _with_pandas_metadata(projected)
+
+
+def _projected(spec: dict | None, field: pa.Field, array: pa.ChunkedArray):
+    if pa.types.is_date32(field.type):
+        yield field.with_type(BOUND_TYPE), array.cast(BOUND_TYPE)
+        return
+    yield field, array
+    if spec and spec.get("categoriesOrdered") and "enum" in spec.get("constraints", {}):
+        yield _order_column(spec, array)
+
+
+def _order_column(spec: dict, array: pa.ChunkedArray) -> tuple[pa.Field, pa.Array]:
+    name, vocabulary = spec["name"], spec["constraints"]["enum"]
+    position = {value: index + 1 for index, value in enumerate(vocabulary)}
+    values = [None if value is None else position[value] for value in array.to_pylist()]
+    about = (f"Position of {name} in its ordered list of allowed values (1 is the first, "
+             f"{len(vocabulary)} the last; see the data dictionary). Sort by this column to sort by {name}.")
+    field = pa.field(name + ORDER_SUFFIX, pa.int64(), metadata={"description": about})
+    return field, pa.array(values, pa.int64())
+
+
+def _with_pandas_metadata(table: pa.Table) -> pa.Table:
+    """pyarrow writes pandas metadata for a frame; writing it for the frame
+    pandas should get back makes pyarrow restore those dtypes on reading."""
+    integers = {pa.int64(): pd.Int64Dtype()}
+    frame = table.to_pandas(types_mapper=integers.get)
+    pandas_meta = pa.Schema.from_pandas(frame, preserve_index=False).metadata[b"pandas"]
+    return table.replace_schema_metadata({**(table.schema.metadata or {}), b"pandas": pandas_meta})
