@@ -7,6 +7,7 @@ Everything is written to a folder of its own and swapped in whole at the end
 from __future__ import annotations
 
 import errno
+import re
 import sqlite3
 from contextlib import nullcontext
 from pathlib import Path
@@ -100,6 +101,8 @@ SQLITE_DISK_CODES = {3: errno.EACCES, 8: errno.EROFS, 10: errno.EIO, 13: errno.E
 def _output_failure(error: Exception) -> OSError | None:
     """The operating-system error behind a failed write; None for a defect here."""
     if isinstance(error, OSError):
-        return error
+        # The column engine's writers raise OSError with the code only in the text.
+        code = re.search(r"os error (\d+)", str(error)) if error.errno is None else None
+        return OSError(int(code.group(1)), str(error)) if code else error
     number = SQLITE_DISK_CODES.get(getattr(error, "sqlite_errorcode", 0) & 0xFF)
     return OSError(number, str(error)) if number else None

@@ -110,8 +110,9 @@ def serve(package: Path) -> None:
     delay after which to SIGKILL that publish (negative: never)."""
     os.chdir(package)
     from datapackage.cli import cli
-    from datapackage.publish import publish
-    publish(Path("datapackage.json"), package.parent / "warm-up")
+    import datapackage.publish  # noqa: F401  (imported, never run: the column engine's
+    # thread pools start on first use and do not survive a fork, so each publish
+    # starts them in its own child)
     for line in sys.stdin:
         delay, start = float(line), time.monotonic()
         child = os.fork()
