@@ -5,7 +5,11 @@ import csv
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
+
+# Tests write cells longer than the csv module's default limit (131,072).
+csv.field_size_limit(sys.maxsize)
 
 # Fixed identity and no user or system configuration: commits work on any machine.
 GIT_ENV = {
