@@ -24,9 +24,20 @@ from datapackage.snapshot import SnapshotError
 # commands that need them import them when they run.
 
 
-@click.group()
+DISTRIBUTION = "tartar-case-datapackage"  # the name in pyproject.toml, not the command's
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name=DISTRIBUTION, prog_name="datapackage",
+                      message=f"%(prog)s %(version)s ({DISTRIBUTION}: the Tartar case open dataset "
+                              "toolkit, not the datapackage-py library)")
 def cli():
-    """Validate, publish and explore the Tartar case data package."""
+    """Validate, publish and explore the Tartar case data package.
+
+    This is the toolkit of the Tartar case open dataset; it is not the
+    deprecated datapackage-py library, which also installs a command
+    called datapackage.
+    """
 
 
 @cli.command()
@@ -104,7 +115,9 @@ def serve(dist: Path, port: int, host: str, allow_robots: bool):
 @click.argument("descriptor", default="datapackage.json", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--out", default="docs", show_default=True, type=click.Path(file_okay=False, path_type=Path))
 def docs(descriptor: Path, out: Path):
-    """Regenerate the data dictionary and the timeline chart in docs/.
+    """Regenerate docs/data-dictionary.md from the schemas.
+
+    The timeline chart depends on the data: publish draws it in dist/.
 
     \b
     Example:
