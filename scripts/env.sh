@@ -19,7 +19,9 @@ if [ "$(cat "$STAMP" 2>/dev/null)" != "$want" ]; then
   # per package instead, on stderr so that a command's stdout stays clean.
   if ! "$VENV/bin/python" -m pip install --disable-pip-version-check --progress-bar off \
       -c "$ROOT/requirements.lock" -e "$ROOT[test]" 2>&1 | tee "$log" \
-      | awk -v total="$total" '/^Collecting /{n++; printf "  [%d/%d] %s\n", n, total, $2; fflush()}
+      | awk -v total="$total" '/^(Collecting|Processing) /{n++; name = $2; sub(/.*\//, "", name)
+                                 printf "  [%d/%d] %s\n", n, total, name; fflush()}
+                               /^Installing collected packages/{print "  Unpacking them into the environment"; fflush()}
                                /^Successfully installed/{print "  Installed."}' >&2; then
     echo "Installing failed; the last lines of $log:" >&2
     tail -n 15 "$log" >&2
