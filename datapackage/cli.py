@@ -44,7 +44,10 @@ def cli():
 @click.argument("descriptor", default="datapackage.json", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--format", "form", type=click.Choice(FORMATS), default="text", show_default=True,
               help="How to print the findings.")
-def validate(descriptor: Path, form: str):
+@click.option("--markdown-report", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="Also write the findings as Markdown to this file (a pull-request summary), "
+                   "without validating twice.")
+def validate(descriptor: Path, form: str, markdown_report: Path | None):
     """Check the CSVs against their schemas and the cross-table rules.
 
     \b
@@ -59,7 +62,17 @@ def validate(descriptor: Path, form: str):
         click.echo(f"Error: {error}", err=True)
         sys.exit(2)
     click.echo(render(findings, form), nl=False)
+    if markdown_report:
+        write_report(markdown_report, render(findings, "markdown"))
     sys.exit(1 if has_errors(findings) else 0)
+
+
+def write_report(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        click.echo(f"Error: cannot write {path}: {error.strerror}", err=True)
+        sys.exit(2)
 
 
 @cli.command()

@@ -212,7 +212,7 @@ def long_cells(tmp_path) -> tuple[Path, str, str, str]:
     words = "Tərtər, \"quoted\"; Гафаров\n"
     old = words * 8000  # 208,000 characters
     new = old[:100_000] + "X" + old[100_001:]
-    huge = "Ə" * 3_000_000
+    huge = "Ə" * 1_000_000  # 2 MB in UTF-8
     small_copy(tmp_path / "base")
     set_cell(tmp_path / "base", "victims", "v-002", "what_happened", old)
     head = small_copy(tmp_path / "head")
