@@ -121,7 +121,7 @@ def _text_rows(r: ResourceDiff, kind: str, rows: list[KeyedRow], where: str) -> 
 
 def _text_changed(r: ResourceDiff, row: ChangedRow) -> list[str]:
     out = [f"  changed {_key(r, row.key)} (line {row.line})"]
-    return out + [f"    {c.field}: {' -> '.join(_text_cell(v, _at(c)) for v in (c.old, c.new))}" for c in row.cells]
+    return out + [f"    {c.field}: {_text_cell(c.old, _at(c))} -> {_text_cell(c.new, _at(c))}" for c in row.cells]
 
 
 def _at(change: CellChange) -> int:
