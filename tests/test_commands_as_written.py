@@ -4,7 +4,8 @@ prints what they show (the way sqlite-utils checks its docs).
 A fenced block of commands is marked by the HTML comment before it:
   <!-- example: SCENARIO -->  each `$ command` runs, in a fresh copy of the
                               scenario, and prints exactly the lines below it;
-  <!-- runs: SCENARIO -->     each command runs there and exits 0;
+  <!-- runs: SCENARIO -->     each line (a command, pasted as it is) runs
+                              there and exits 0;
   <!-- not run: REASON -->    the command exists and its options parse (it
                               serves until stopped, or another test runs it).
 Scenarios are small packages in a git repository with the scripts, so that
@@ -26,7 +27,7 @@ from seedrepo import GIT_ENV, borrowed_venv, commit, git, init, set_cell, with_s
 DOCUMENTS = ("README.md", "CONTRIBUTING.md")
 MARKED = re.compile(r"<!-- (example|runs|not run): ([^>]*?) -->\n```\n(.*?)```", re.S)
 FENCED = re.compile(r"^```[^\n]*\n(.*?)^```", re.S | re.M)
-COMMAND_WORDS = ("$ ", "scripts/", "datapackage", "python")
+COMMAND_WORDS = ("$ ", "scripts/", "datapackage", "python", "source ")
 
 
 @dataclass
@@ -37,7 +38,10 @@ class Block:
     text: str
 
     def commands(self) -> list[tuple[str, str]]:
-        """(command, the output shown under it) for every `$ ` line."""
+        """(command, the output shown under it): in an example, every `$ `
+        line; elsewhere every line, without a prompt so that it can be pasted."""
+        if self.kind != "example":
+            return [(line.strip(), "") for line in self.text.splitlines() if line.strip()]
         pairs = []
         for line in self.text.splitlines(keepends=True):
             if line.startswith("$ "):
@@ -105,7 +109,12 @@ def test_every_block_of_commands_is_marked():
         for body in FENCED.findall(text):
             if any(line.startswith(COMMAND_WORDS) for line in body.splitlines()):
                 assert body in marked, f"{name}: mark this block (see {Path(__file__).name}):\n{body}"
-                assert all(line.startswith("$ ") for line in body.splitlines()[:1]), body
+
+
+def test_examples_show_prompts_and_other_blocks_paste_as_they_are():
+    for block in BLOCKS:
+        first = block.text.splitlines()[0]
+        assert first.startswith("$ ") == (block.kind == "example"), f"{block.document}: {first}"
 
 
 def test_scenarios_are_known():
