@@ -26,4 +26,5 @@ def main() -> None:
         sys.exit(2)
 
 
-main()
+if __name__ == "__main__":
+    main()
