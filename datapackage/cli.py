@@ -28,16 +28,30 @@ from datapackage.snapshot import SnapshotError
 # commands that need them import them when they run.
 
 
-@click.group(cls=SafeGroup)
+DISTRIBUTION = "tartar-case-datapackage"  # the name in pyproject.toml, not the command's
+
+
+@click.group(cls=SafeGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name=DISTRIBUTION, prog_name="datapackage",
+                      message=f"%(prog)s %(version)s ({DISTRIBUTION}: the Tartar case open dataset "
+                              "toolkit, not the datapackage-py library)")
 def cli():
-    """Validate, publish and explore the Tartar case data package."""
+    """Validate, publish and explore the Tartar case data package.
+
+    This is the toolkit of the Tartar case open dataset; it is not the
+    deprecated datapackage-py library, which also installs a command
+    called datapackage.
+    """
 
 
 @cli.command()
 @click.argument("descriptor", default="datapackage.json", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--format", "form", type=click.Choice(FORMATS), default="text", show_default=True,
               help="How to print the findings.")
-def validate(descriptor: Path, form: str):
+@click.option("--markdown-report", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="Also write the findings as Markdown to this file (a pull-request summary), "
+                   "without validating twice.")
+def validate(descriptor: Path, form: str, markdown_report: Path | None):
     """Check the CSVs against their schemas and the cross-table rules.
 
     \b
@@ -52,7 +66,17 @@ def validate(descriptor: Path, form: str):
         click.echo(f"Error: {error}", err=True)
         sys.exit(2)
     click.echo(render(findings, form), nl=False)
+    if markdown_report:
+        write_report(markdown_report, render(findings, "markdown"))
     sys.exit(1 if has_errors(findings) else 0)
+
+
+def write_report(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        click.echo(f"Error: cannot write {path}: {error.strerror}", err=True)
+        sys.exit(2)
 
 
 @cli.command()
@@ -117,7 +141,9 @@ def serve(dist: Path, port: int, host: str, allow_robots: bool):
 @click.argument("descriptor", default="datapackage.json", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--out", default="docs", show_default=True, type=click.Path(file_okay=False, path_type=Path))
 def docs(descriptor: Path, out: Path):
-    """Regenerate the data dictionary and the timeline chart in docs/.
+    """Regenerate docs/data-dictionary.md from the schemas.
+
+    The timeline chart depends on the data: publish draws it in dist/.
 
     \b
     Example:

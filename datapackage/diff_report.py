@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import re
 
-from datapackage.diff import ADDED, REMOVED, ChangedRow, Key, KeyedRow, PackageDiff, ResourceDiff
+from datapackage.diff import ADDED, REMOVED, CellChange, ChangedRow, Key, KeyedRow, PackageDiff, ResourceDiff
+from datapackage.excerpt import excerpt, first_difference
 from datapackage.schema_diff import SchemaChange
 from datapackage.snapshot import WORKING_TREE, Origin
 
@@ -104,17 +105,28 @@ def text(diff: PackageDiff) -> str:
     return "\n".join(out) + "\n"
 
 
+def _text_cell(value: str, start: int = 0) -> str:
+    part = excerpt(value, start)
+    shown = _show(part.text)
+    return f"{shown} [{part.note}]" if part.note else shown
+
+
 def _text_rows(r: ResourceDiff, kind: str, rows: list[KeyedRow], where: str) -> list[str]:
     out = []
     for row in rows:
         out.append(f"  {kind} {_key(r, row.key)} ({where} {row.line})")
-        out += [f"    {column}: {_show(value)}" for column, value in row.cells.items()]
+        out += [f"    {column}: {_text_cell(value)}" for column, value in row.cells.items()]
     return out
 
 
 def _text_changed(r: ResourceDiff, row: ChangedRow) -> list[str]:
     out = [f"  changed {_key(r, row.key)} (line {row.line})"]
-    return out + [f"    {c.field}: {_show(c.old)} -> {_show(c.new)}" for c in row.cells]
+    return out + [f"    {c.field}: {_text_cell(c.old, _at(c))} -> {_text_cell(c.new, _at(c))}" for c in row.cells]
+
+
+def _at(change: CellChange) -> int:
+    """Long old and new values are both shown from where they start to differ."""
+    return first_difference(change.old, change.new)
 
 
 # Markdown ----------------------------------------------------------------------
@@ -129,11 +141,17 @@ def _md(value) -> str:
     return escaped.replace("\r\n", "<br>").replace("\n", "<br>").replace("\r", "<br>")
 
 
-def _table(header: list[str], rows: list[list], numeric: int = 1) -> list[str]:
-    """A Markdown table; the first `numeric` columns are right-aligned."""
+def _md_cell(value: str, start: int = 0) -> str:
+    part = excerpt(value, start)
+    return _md(part.text) + (f"<br>{_md(f'[{part.note}]')}" if part.note else "")
+
+
+def _table(header: list[str], rows: list[list[str]], numeric: int = 1) -> list[str]:
+    """A Markdown table of cells already written as Markdown; the first
+    `numeric` columns are right-aligned."""
     align = ["---:"] * numeric + ["---"] * (len(header) - numeric)
     lines = ["| " + " | ".join(_md(h) for h in header) + " |", "| " + " | ".join(align) + " |"]
-    return lines + ["| " + " | ".join(_md(cell) for cell in row) + " |" for row in rows] + [""]
+    return lines + ["| " + " | ".join(row) + " |" for row in rows] + [""]
 
 
 def markdown(diff: PackageDiff) -> str:
@@ -153,14 +171,15 @@ def _md_rows(title: str, rows: list[KeyedRow], where: str) -> list[str]:
     if not rows:
         return []
     columns = list(rows[0].cells)
-    body = [[row.line] + [row.cells.get(c, "") for c in columns] for row in rows]
+    body = [[str(row.line)] + [_md_cell(row.cells.get(c, "")) for c in columns] for row in rows]
     return [f"{title}:", ""] + _table([where] + columns, body)
 
 
 def _md_changed(r: ResourceDiff) -> list[str]:
     if not r.changed:
         return []
-    body = [[row.line, _key(r, row.key), c.field, c.old, c.new] for row in r.changed for c in row.cells]
+    body = [[str(row.line), _md(_key(r, row.key)), _md(c.field), _md_cell(c.old, _at(c)), _md_cell(c.new, _at(c))]
+            for row in r.changed for c in row.cells]
     key = ", ".join(r.key) if r.key else "row"
     return ["Cells changed:", ""] + _table(["line", key, "field", "old", "new"], body)
 

@@ -8,6 +8,8 @@ import csv
 import io
 import json
 import subprocess
+import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -152,9 +154,25 @@ def _read_json(origin: Origin, relative: str, what: str = ""):
         raise SnapshotError(f"{origin.name(relative)}:{error.lineno}:{error.colno}: not valid JSON: {error.msg}")
 
 
+@contextmanager
+def _cells_of_any_length():
+    """Python's csv module refuses a cell over 131,072 characters, and validation
+    accepts longer ones: a diff that stopped there would hide the rest of a change."""
+    previous = csv.field_size_limit(sys.maxsize)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
+
+
 def _read_csv(origin: Origin, relative: str, resource: str) -> tuple[list[str], list[Row]]:
     text = _text(origin, relative, f" ({DESCRIPTOR} lists it as resource '{resource}')")
     reader = csv.reader(io.StringIO(text, newline=""))
+    with _cells_of_any_length():
+        return _rows(origin, relative, reader)
+
+
+def _rows(origin: Origin, relative: str, reader) -> tuple[list[str], list[Row]]:
     try:
         header = next(reader, [])
         rows, line = [], reader.line_num + 1

@@ -1,11 +1,18 @@
 """Edits to a package's CSVs and schemas, and temporary git repositories
-holding a package, for the tests of diff and check-pr."""
+holding a package and the scripts, for the tests of diff, check-pr and the
+documented commands."""
 
 import csv
+import hashlib
 import json
 import os
+import shutil
 import subprocess
+import sys
 from pathlib import Path
+
+# Tests write cells longer than the csv module's default limit (131,072).
+csv.field_size_limit(sys.maxsize)
 
 # Fixed identity and no user or system configuration: commits work on any machine.
 GIT_ENV = {
@@ -31,6 +38,27 @@ def commit(repo: Path, message: str) -> str:
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", message)
     return git(repo, "rev-parse", "HEAD")
+
+
+def borrowed_venv(repo: Path) -> None:
+    """A .venv that runs this interpreter, stamped as up to date so that
+    scripts/env.sh installs nothing (no network in tests)."""
+    bin_ = repo / ".venv" / "bin"
+    bin_.mkdir(parents=True)
+    for name, command in (("python", f'"{sys.executable}"'), ("datapackage", f'"{sys.executable}" -m datapackage')):
+        (bin_ / name).write_text(f'#!/bin/sh\nexec {command} "$@"\n', encoding="utf-8")
+        (bin_ / name).chmod(0o755)
+    stamp = hashlib.sha256((repo / "pyproject.toml").read_bytes() + (repo / "requirements.lock").read_bytes())
+    (repo / ".venv" / ".installed").write_text(stamp.hexdigest() + "\n", encoding="utf-8")
+
+
+def with_scripts(repo: Path, root: Path) -> Path:
+    """The scripts and the files that pin the environment, copied into `repo`."""
+    shutil.copytree(root / "scripts", repo / "scripts")
+    for name in ("pyproject.toml", "requirements.lock"):
+        shutil.copy(root / name, repo / name)
+    (repo / ".gitignore").write_text(".venv/\ndist/\n", encoding="utf-8")
+    return repo
 
 
 def _read(path: Path) -> list[list[str]]:

@@ -1,45 +1,28 @@
 """scripts/check-pr in a temporary clone-like repository: a contributor's
 wrong edit shows up as an annotation on its line and in the data diff, and
-the script fails after writing the summary. Always --no-tests: the suite
-running itself would never end."""
+the script fails after writing the summary, and when any step fails. Never
+the real suite: the suite running itself would never end."""
 
 import hashlib
 import os
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from conftest import FIXTURES, ROOT, copy_package
-from seedrepo import GIT_ENV, commit, git, init, set_cell
+from seedrepo import GIT_ENV, borrowed_venv, commit, git, init, set_cell, with_scripts
 
 ANNOTATION = "::error file=seeds/victims.csv,line=4,col=6,title=enum::rank 'kicik-cavus' is not an allowed value"
 DIFF_ROW = "| 4 | v-002 | rank | kicik\\_cavus | kicik-cavus |"
-
-
-def borrowed_venv(repo: Path) -> None:
-    """A .venv that runs this interpreter, stamped as up to date so that
-    scripts/env.sh installs nothing (no network in tests)."""
-    bin_ = repo / ".venv" / "bin"
-    bin_.mkdir(parents=True)
-    for name, command in (("python", f'"{sys.executable}"'), ("datapackage", f'"{sys.executable}" -m datapackage')):
-        (bin_ / name).write_text(f'#!/bin/sh\nexec {command} "$@"\n', encoding="utf-8")
-        (bin_ / name).chmod(0o755)
-    stamp = hashlib.sha256((repo / "pyproject.toml").read_bytes() + (repo / "requirements.lock").read_bytes())
-    (repo / ".venv" / ".installed").write_text(stamp.hexdigest() + "\n", encoding="utf-8")
 
 
 @pytest.fixture
 def repo(tmp_path) -> Path:
     """main holds the small package; the branch `fix-rank` edits a rank wrongly."""
     init(tmp_path)
-    shutil.copytree(ROOT / "scripts", tmp_path / "scripts")
-    for name in ("pyproject.toml", "requirements.lock"):
-        shutil.copy(ROOT / name, tmp_path / name)
+    with_scripts(tmp_path, ROOT)
     copy_package(tmp_path, FIXTURES / "small")
-    (tmp_path / ".gitignore").write_text(".venv/\ndist/\n", encoding="utf-8")
     commit(tmp_path, "Package")
     borrowed_venv(tmp_path)
     git(tmp_path, "checkout", "-q", "-b", "fix-rank")
@@ -48,12 +31,13 @@ def repo(tmp_path) -> Path:
     return tmp_path
 
 
-def check_pr(repo: Path, *args: str, summary: Path | None = None) -> subprocess.CompletedProcess:
+def check_pr(repo: Path, *args: str, summary: Path | None = None, tests: bool = False) -> subprocess.CompletedProcess:
     env = {**os.environ, **GIT_ENV}
     env.pop("GITHUB_STEP_SUMMARY", None)  # the suite itself may run in GitHub Actions
     if summary:
         env["GITHUB_STEP_SUMMARY"] = str(summary)
-    return subprocess.run([str(repo / "scripts" / "check-pr"), "--no-tests", *args], cwd=repo,
+    options = [] if tests else ["--no-tests"]
+    return subprocess.run([str(repo / "scripts" / "check-pr"), *options, *args], cwd=repo,
                           capture_output=True, text=True, encoding="utf-8", env=env)
 
 
@@ -100,3 +84,38 @@ def test_wrong_usage_exits_2(repo):
     result = check_pr(repo, "--tests-please")
     assert result.stderr == "usage: scripts/check-pr [--no-tests] [BASE]\n"
     assert result.returncode == 2
+
+
+def test_a_diff_that_cannot_be_made_fails_the_check(repo):
+    """The reviewer gets no diff: that step fails on its own account, and
+    the other steps still run."""
+    result = check_pr(repo, "no-such-revision")
+    assert "The data diff could not be computed." in result.stdout
+    assert "'no-such-revision' is neither a package directory" in result.stdout
+    assert "==== FAILED: data diff" in result.stderr
+    assert result.stdout.splitlines()[-1] == "==== Not publishing: validation found errors"
+    assert result.returncode == 1
+
+
+def test_failing_tests_fail_the_check_after_the_feedback(repo):
+    """The tests run last, after the annotations and the summary; a suite
+    that fails makes the whole check fail even when the data is valid."""
+    (repo / "scripts" / "test").write_text("#!/bin/sh\necho '==== suite ran'\nexit 1\n", encoding="utf-8")
+    result = check_pr(repo, "main", tests=True)
+    lines = result.stdout.splitlines()
+    assert lines.index("==== Annotations (datapackage validate --format github)") < \
+        lines.index("==== Pull request summary: data diff") < lines.index("==== suite ran")
+    assert "==== FAILED: tests" in result.stderr
+    assert result.returncode == 1
+
+
+def test_a_long_cell_cannot_blind_the_review(repo):
+    """A cell longer than Python's CSV limit is in the summary, shortened,
+    with its hash; the rows after it are still diffed."""
+    long = "Ə" * 200_000
+    set_cell(repo, "victims", "v-001", "notes", long)
+    result = check_pr(repo, "main")
+    summary = result.stdout.split("==== Pull request summary: data diff")[1]
+    assert f"of 200,000; sha256 {hashlib.sha256(long.encode()).hexdigest()}" in summary
+    assert DIFF_ROW in summary
+    assert "could not be computed" not in summary

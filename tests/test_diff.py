@@ -1,6 +1,7 @@
 """`datapackage diff`: the exact output of each format on two package copies,
 diffs between git revisions and the working tree, and unreadable sides."""
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -198,3 +199,44 @@ def test_schema_changes_are_described():
         'field order ["a", "b"] -> ["b", "a"]',
         'primary key ["a"] -> ["a", "b"]',
     ]
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@pytest.fixture
+def long_cells(tmp_path) -> tuple[Path, str, str, str]:
+    """head adds a multi-megabyte cell and changes one character in the
+    middle of a cell longer than Python's default CSV limit (131,072)."""
+    words = "Tərtər, \"quoted\"; Гафаров\n"
+    old = words * 8000  # 208,000 characters
+    new = old[:100_000] + "X" + old[100_001:]
+    huge = "Ə" * 1_000_000  # 2 MB in UTF-8
+    small_copy(tmp_path / "base")
+    set_cell(tmp_path / "base", "victims", "v-002", "what_happened", old)
+    head = small_copy(tmp_path / "head")
+    set_cell(head, "victims", "v-002", "what_happened", new)
+    set_cell(head, "victims", "v-001", "notes", huge)
+    return tmp_path, old, new, huge
+
+
+@pytest.mark.parametrize("form", ["text", "markdown"])
+def test_long_cells_are_shortened_with_their_hash(long_cells, form):
+    root, old, new, huge = long_cells
+    result = run("diff", "base", "head", "--format", form, cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout) < 5000  # nothing is shown whole
+    for value in (old, new, huge):
+        assert f"of {len(value):,}; sha256 {sha256(value)}" in result.stdout
+    # The excerpts of the changed cell show where it changed.
+    assert "characters 99,951 to 100,150 of 208,000" in result.stdout
+    assert result.stdout.count("X") == 1
+
+
+def test_json_keeps_long_cells_whole(long_cells):
+    root, old, new, huge = long_cells
+    document = json.loads(run("diff", "base", "head", "--format", "json", cwd=root).stdout)
+    changed = {cell["field"]: cell for row in document["resources"][0]["changed"] for cell in row["cells"]}
+    assert changed["what_happened"]["old"] == old and changed["what_happened"]["new"] == new
+    assert changed["notes"]["new"] == huge

@@ -86,15 +86,34 @@ def test_least_privilege(path):
     assert all(p == {"contents": "write"} for p in writers.values())
 
 
-def test_ci_checks_pull_requests_and_releases_tags():
+def step_running(steps: list[dict], command: str) -> int:
+    return next(i for i, step in enumerate(steps) if step.get("run", "").startswith(command))
+
+
+def test_ci_gives_feedback_first_then_tests_and_releases_tags():
     workflow = load(ROOT / ".github" / "workflows" / "ci.yml")
     on = triggers(workflow)
     assert "pull_request" in on and on["push"] == {"branches": ["main"], "tags": ["v*"]}
     steps = workflow["jobs"]["check"]["steps"]
     assert steps[0]["with"]["fetch-depth"] == 0  # the diff needs the base commit
-    assert any(s.get("run", "").startswith("scripts/check-pr ") for s in steps)
+    feedback, tests = step_running(steps, "scripts/check-pr --no-tests "), step_running(steps, "scripts/test")
+    assert feedback < tests
+    assert steps[tests]["if"] == "${{ !cancelled() }}"  # the tests run even when the data check failed
     release = workflow["jobs"]["release"]
     assert release["if"] == "startsWith(github.ref, 'refs/tags/v')"
+    step_running(release["steps"], "scripts/datapackage publish ")
     attach = release["steps"][-1]
     assert attach["uses"].startswith("softprops/action-gh-release@")
     assert attach["with"]["files"].split() == ["dist/*.zip", "dist/parquet/*.parquet"]
+
+
+def test_the_cached_venv_is_keyed_on_what_makes_env_sh_reinstall():
+    """A stale .venv restored from the cache would test other versions."""
+    steps = load(ROOT / ".github" / "workflows" / "ci.yml")["jobs"]["check"]["steps"]
+    cache = next(step for step in steps if step.get("uses", "").startswith("actions/cache@"))
+    assert cache["with"]["path"] == ".venv"
+    assert "hashFiles('pyproject.toml', 'requirements.lock')" in cache["with"]["key"]
+    assert "steps.python.outputs.python-version" in cache["with"]["key"]
+    env_sh = (ROOT / "scripts" / "env.sh").read_text(encoding="utf-8")
+    assert 'cat "$ROOT/pyproject.toml" "$ROOT/requirements.lock" | sha256sum' in env_sh
+    assert step_running(steps, "scripts/check-pr") > steps.index(cache)
