@@ -97,11 +97,12 @@ def small_published(tmp_path_factory) -> Path:
     root = copy_package(tmp_path_factory.mktemp("small"), FIXTURES / "small")
     source = "src-wikipedia-tartar-case"
     set_cell(root, "deaths", "v-001", "date_of_death", "2017-06-02")
-    append_row(root, "victims", ["v-003", "case-tartar", "Mehman Hüseynov", "", "serviceman", "", "", "x", "", source])
-    append_row(root, "victims", ["v-004", "case-tartar", "Elçin Quliyev", "", "serviceman", "", "", "x", "", source])
-    append_row(root, "deaths", ["v-003", "2017-05-04", "2017-05", "", "", source])
+    append_row(root, "victims", ["v-003", "case-tartar", "Mehman Hüseynov", "", "serviceman", "", "", "x", "", source, "public", ""])
+    append_row(root, "victims", ["v-004", "case-tartar", "Elçin Quliyev", "", "serviceman", "", "", "x", "", source, "public", ""])
+    append_row(root, "deaths", ["v-003", "2017-05-04", "2017-05", "", "", source, "public", ""])
     append_row(root, "statements", ["st-003", "case-tartar", "2017-05", "", "Military Prosecutor's Office",
-                                    "prosecutor", "deaths", "1", "1", "", "One death.", source])
+                                    "prosecutor", "deaths", "1", "1", "", "One death.", source, "stated", "",
+                                    "public", ""])
     result = run("publish", "--out", "dist", cwd=root)
     assert result.returncode == 0, result.stderr
     return root / "dist"
