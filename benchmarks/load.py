@@ -23,6 +23,7 @@ import sqlite3
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -128,7 +129,7 @@ def pages(url: str) -> dict[str, list[str]]:
     return {kind: list(dict.fromkeys(paths)) for kind, paths in kinds.items() if paths}
 
 
-def normal_client(url, mix, counter, results, deadline, timeout):
+def normal_client(url, mix, counter, results, deadline, timeout, fresh):
     client = Client(url, timeout)
     while time.monotonic() < deadline:
         with counter["lock"]:
@@ -136,6 +137,8 @@ def normal_client(url, mix, counter, results, deadline, timeout):
                 break
             counter["left"] -= 1
             kind, path = mix[counter["left"] % len(mix)]
+            if fresh:  # an address never asked before: rendered, not replayed from the page cache
+                path += f"{'&' if '?' in path else '?'}_fresh={counter['left']}"
         start = time.perf_counter()
         status = client.get(path)
         results.record(kind, status, time.perf_counter() - start, path)
@@ -157,8 +160,10 @@ def abusive_client(url, database, stop, results, timeout, index):
     client.close()
 
 
-def run(url: str, requests: int, clients: int, abusers: int, limit: float, timeout: float = 30.0) -> Results:
-    """Sends the mixed load; returns latencies of normal pages and every error."""
+def run(url: str, requests: int, clients: int, abusers: int, limit: float, timeout: float = 30.0,
+        fresh: bool = False) -> Results:
+    """Sends the mixed load; returns latencies of normal pages and every error.
+    `fresh` makes every address new, so that each page is rendered."""
     kinds = pages(url)
     # Interleave kinds so that each kind is spread over the whole run.
     longest = max(len(p) for p in kinds.values())
@@ -169,7 +174,8 @@ def run(url: str, requests: int, clients: int, abusers: int, limit: float, timeo
     deadline = time.monotonic() + limit
     bad = [threading.Thread(target=abusive_client, args=(url, database, stop, results, timeout, i), daemon=True)
            for i in range(abusers)]
-    good = [threading.Thread(target=normal_client, args=(url, mix, counter, results, deadline, timeout), daemon=True)
+    good = [threading.Thread(target=normal_client, args=(url, mix, counter, results, deadline, timeout, fresh),
+                             daemon=True)
             for _ in range(clients)]
     for thread in bad:
         thread.start()
@@ -204,29 +210,37 @@ def free_port() -> int:
 class Server:
     """`datapackage serve` on a free 127.0.0.1 port, for the length of a `with`."""
 
-    def __init__(self, dist: Path, startup: float = 60.0):
-        self.dist, self.startup = dist, startup
+    def __init__(self, dist: Path, *options: str, env: dict | None = None, startup: float = 60.0):
+        self.dist, self.options, self.env, self.startup = dist, options, env, startup
 
     def __enter__(self) -> str:
         port = free_port()
+        self.log = tempfile.TemporaryFile()  # a pipe nobody reads could fill and block the server
         self.process = subprocess.Popen([sys.executable, "-m", "datapackage", "serve", "--dist", str(self.dist),
-                                         "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        url = f"http://127.0.0.1:{port}"
+                                         "--port", str(port), *self.options], env=self.env,
+                                        stdout=subprocess.DEVNULL, stderr=self.log)
+        self.url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + self.startup
-        while Client(url, 2).get("/-/versions.json") != 200:
+        while Client(self.url, 2).get("/-/versions.json") != 200:
             if self.process.poll() is not None or time.monotonic() > deadline:
-                self.__exit__()
-                raise RuntimeError("the site did not start: " + self.process.stderr.read().decode())
+                raise RuntimeError("the site did not start: " + self.stop())
             time.sleep(0.2)
-        return url
+        return self.url
 
     def __exit__(self, *exc) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        self.stop()
+
+    def stop(self) -> str:
+        """Stops the server; returns what it wrote on stderr."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.seek(0)
+        return self.log.read().decode("utf-8", "replace")
 
 
 def machine() -> list[str]:
@@ -269,14 +283,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--abusers", type=int, default=6)
     parser.add_argument("--limit", type=float, default=600, help="seconds before the run stops itself")
+    parser.add_argument("--fresh", action="store_true", help="never ask the same address twice (no cached page)")
     parser.add_argument("--out", type=Path, default=HERE / "LOAD.md", help="Markdown report ('-' for none)")
     options = parser.parse_args(argv)
     command = "python benchmarks/load.py " + " ".join(argv if argv is not None else sys.argv[1:])
     if options.url:
-        results = run(options.url, options.requests, options.clients, options.abusers, options.limit)
+        results = run(options.url, options.requests, options.clients, options.abusers, options.limit,
+                      fresh=options.fresh)
     else:
         with Server(options.dist) as url:
-            results = run(url, options.requests, options.clients, options.abusers, options.limit)
+            results = run(url, options.requests, options.clients, options.abusers, options.limit, fresh=options.fresh)
     text = report(results, command, options)
     print(text)
     if str(options.out) != "-":

@@ -81,9 +81,10 @@ _builtin = threading.local()
 
 
 def _bounded_printf(form, *args):
-    """SQLite's printf, refusing widths and precisions above the length limit:
-    `printf('%.*c', 900000000, 'x')` loops 900 million times inside one step,
-    where no time limit can stop it."""
+    """SQLite's printf, NULL (as SQLite's own answer for a result over the
+    length limit) for a width or precision above that limit without running
+    it: `printf('%.*c', 900000000, 'x')` loops 900 million times inside one
+    step, where no time limit can stop it."""
     if isinstance(form, str):
         taken = 0
         for width, precision, _ in CONVERSION.findall(form):
@@ -92,7 +93,7 @@ def _bounded_printf(form, *args):
                 taken += part == "*"
                 if isinstance(number, (int, str)) and str(number).lstrip("-").isdigit() \
                         and abs(int(number)) > VISITOR_LIMITS[sqlite3.SQLITE_LIMIT_LENGTH]:
-                    raise ValueError("printf width or precision too large")
+                    return None
     if not hasattr(_builtin, "conn"):
         _builtin.conn = sqlite3.connect(":memory:")
         for limit, value in VISITOR_LIMITS.items():
