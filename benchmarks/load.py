@@ -248,12 +248,14 @@ def machine() -> list[str]:
                 if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else ""
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     from importlib.metadata import version
-    return [f"- machine: {os.cpu_count()} CPUs ({cpu}), {memory:.1f} GiB memory, {platform.platform()}",
+    busy = ", ".join(f"{n:.1f}" for n in os.getloadavg())
+    return [f"- machine: {os.cpu_count()} CPUs ({cpu}), {memory:.1f} GiB memory, {platform.platform()}; "
+            f"load average before the run (other work on the machine): {busy}",
             f"- versions: Python {platform.python_version()}, Datasette {version('datasette')}, "
             f"uvicorn {version('uvicorn')}, SQLite {sqlite3.sqlite_version}"]
 
 
-def report(results: Results, command: str, options) -> str:
+def report(results: Results, command: str, options, setting: list[str]) -> str:
     ms = lambda s: f"{s * 1000:.0f}"  # noqa: E731
     rows = [f"| {kind} | {len(v)} | {ms(percentile(v, 50))} | {ms(percentile(v, 95))} | {ms(percentile(v, 99))} |"
             for kind, v in sorted(results.latencies.items())]
@@ -264,7 +266,7 @@ def report(results: Results, command: str, options) -> str:
         f"{options.clients} clients sent {options.requests} requests (table, facet, search and row pages, canned "
         f"queries) while {options.abusers} clients sent expensive SQL without pause. Produced by:", "",
         f"    {command}", "",
-        *machine(), "",
+        *setting, "",
         f"- normal requests: {len(every)} answered 200 in {results.seconds:.1f} s, "
         f"{len(every) / results.seconds:.0f} requests/s; errors: {len(results.errors)}",
         f"- latency of normal pages (ms): p50 {ms(percentile(every, 50))}, p95 {ms(percentile(every, 95))}, "
@@ -287,13 +289,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=HERE / "LOAD.md", help="Markdown report ('-' for none)")
     options = parser.parse_args(argv)
     command = "python benchmarks/load.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    setting = machine()
     if options.url:
         results = run(options.url, options.requests, options.clients, options.abusers, options.limit,
                       fresh=options.fresh)
     else:
         with Server(options.dist) as url:
             results = run(url, options.requests, options.clients, options.abusers, options.limit, fresh=options.fresh)
-    text = report(results, command, options)
+    text = report(results, command, options, setting)
     print(text)
     if str(options.out) != "-":
         options.out.write_text(text, encoding="utf-8")

@@ -164,7 +164,7 @@ def test_datasettes_own_pages_work_under_the_content_security_policy(server, db)
 
 def test_pages_keep_answering_while_abusive_sql_runs(server):
     # Every address is new, so each page runs its SQL: no cached answer hides a stall.
-    results = run(server.url, requests=150, clients=8, abusers=6, limit=20, fresh=True)
+    results = run(server.url, requests=120, clients=8, abusers=6, limit=20, fresh=True)
     assert results.errors == []
     assert results.abusive.get(400, 0) >= 1  # abusive queries were running, and were stopped
     assert percentile(results.normal, 50) < 0.5, results.latencies

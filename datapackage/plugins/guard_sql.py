@@ -113,7 +113,9 @@ async def _busy(scope, send) -> None:
 
 @hookimpl
 def asgi_wrapper(datasette):
-    datasette.executor = Lanes(datasette.setting("num_sql_threads"))
+    unused, datasette.executor = datasette.executor, Lanes(datasette.setting("num_sql_threads"))
+    if unused is not None:
+        unused.shutdown(wait=False)
     slots = asyncio.Semaphore(SLOTS)
     waiting = 0
 
