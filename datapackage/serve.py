@@ -16,10 +16,12 @@ import os
 import sys
 import threading
 from collections import OrderedDict
-from urllib.parse import parse_qsl
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 HERE = Path(__file__).parent
+# No facet suggestions: they cost one query per column on every table page,
+# and the schemas already declare each table's facets.
 SETTINGS = {"sql_time_limit_ms": 1000, "max_returned_rows": 1000, "default_allow_sql": True,
             "allow_download": True, "num_sql_threads": 3, "suggest_facets": False}
 ROBOTS = "datasette-block-robots"
@@ -132,7 +134,7 @@ def use(ds, release: Release) -> None:
     databases = {name: d for name, d in ds.databases.items() if d.is_memory}
     db.name = db.route = release.name
     ds.databases = {**databases, release.name: db}
-    ds._metadata_local = release.metadata()
+    ds._metadata_local = release.metadata()  # where Datasette 0.65 keeps the metadata it was given
 
 
 def following(app, ds, release: Release, pages: PageCache):
@@ -196,13 +198,15 @@ class PageCache:
             start, chunks, size = {}, [], 0
 
             async def recording(message):
-                nonlocal start, size
+                nonlocal start, chunks, size
                 if message["type"] == "http.response.start":
                     start = message
                 elif chunks is not None and start.get("status") == 200:
                     chunks.append(message.get("body", b""))
                     size += len(chunks[-1])
-                    if not message.get("more_body") and size <= self.MAX_ANSWER:
+                    if size > self.MAX_ANSWER:
+                        chunks = None  # too large to keep: stop copying it
+                    elif not message.get("more_body"):
                         self.keep(key, start, b"".join(chunks))
                 await send(message)
             await app(scope, receive, recording)

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 import urllib.request
@@ -36,8 +37,10 @@ def changed_copy(package):
 def releases(tmp_path_factory):
     """Two releases published side by side: the small package and a changed copy."""
     root = tmp_path_factory.mktemp("serve")
-    packages = [copy_package(root.joinpath(name), FIXTURES / "small") for name in ("a", "b") if
-                not root.joinpath(name).mkdir()]
+    packages = []
+    for name in ("a", "b"):
+        (root / name).mkdir()
+        packages.append(copy_package(root / name, FIXTURES / "small"))
     victim = changed_copy(packages[1])
     runs = [subprocess.Popen([sys.executable, "-m", "datapackage", "publish", "--out", str(root / f"release-{p.name}")],
                              cwd=p, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for p in packages]
@@ -59,7 +62,7 @@ def download(url):
 def replace_by_rename(dist, release, scratch):
     """The new folder renamed into place, as a publish without symlinks does."""
     building = scratch / "building"
-    subprocess.run(["cp", "-a", str(release), str(building)], check=True)
+    shutil.copytree(release, building)
     if dist.is_symlink():
         dist.unlink()
     else:
@@ -68,7 +71,7 @@ def replace_by_rename(dist, release, scratch):
 
 
 def test_serve_follows_each_republish_without_a_restart(releases, tmp_path):
-    root, first, second, victim = releases
+    _, first, second, victim = releases
     database = json.loads((first / "datapackage.json").read_text(encoding="utf-8"))["name"]
     dist, scratch = tmp_path / "dist", tmp_path / "tmp"
     dist.symlink_to(first)
@@ -90,7 +93,7 @@ def test_serve_follows_each_republish_without_a_restart(releases, tmp_path):
         assert download(url) == (first / "datapackage.json").read_bytes()
 
         replace_by_rename(dist, second, tmp_path)  # a folder replaced by a folder
-        subprocess.run(["rm", "-rf", str(tmp_path / "old")], check=True)  # the old release is gone
+        shutil.rmtree(tmp_path / "old")  # the old release is gone
         assert account(url, database, victim) == MARKER
 
         robots = urllib.request.urlopen(f"{url}/robots.txt", timeout=30).read().decode()
