@@ -80,7 +80,7 @@ CONVERSION = re.compile(r"%[-+ 0#,!]*(\*|\d+)?(?:\.(\*|\d+))?([a-zA-Z%])")
 _builtin = threading.local()
 
 
-def _bounded_printf(form, *args):
+def _bounded_printf(form=None, *args):
     """SQLite's printf, NULL (as SQLite's own answer for a result over the
     length limit) for a width or precision above that limit without running
     it: `printf('%.*c', 900000000, 'x')` loops 900 million times inside one
@@ -91,8 +91,7 @@ def _bounded_printf(form, *args):
             for part in (width, precision):
                 number = args[taken] if part == "*" and taken < len(args) else part
                 taken += part == "*"
-                if isinstance(number, (int, str)) and str(number).lstrip("-").isdigit() \
-                        and abs(int(number)) > VISITOR_LIMITS[sqlite3.SQLITE_LIMIT_LENGTH]:
+                if _too_large(number):
                     return None
     if not hasattr(_builtin, "conn"):
         _builtin.conn = sqlite3.connect(":memory:")
@@ -100,6 +99,17 @@ def _bounded_printf(form, *args):
             _builtin.conn.setlimit(limit, value)
     placeholders = ", ".join("?" * (len(args) + 1))
     return _builtin.conn.execute(f"select printf({placeholders})", (form, *args)).fetchone()[0]
+
+
+def _too_large(number) -> bool:
+    """Whether SQLite would read `number` (int, real or text) as a width or
+    precision above the length limit."""
+    try:
+        return abs(int(float(number))) > VISITOR_LIMITS[sqlite3.SQLITE_LIMIT_LENGTH]
+    except OverflowError:
+        return True
+    except (TypeError, ValueError):
+        return False
 
 
 async def _busy(scope, send) -> None:
