@@ -49,6 +49,7 @@ class Results:
     errors: list[str] = field(default_factory=list)
     abusive: dict[int, int] = field(default_factory=dict)
     seconds: float = 0.0
+    addresses: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def record(self, kind: str, status: int | None, seconds: float, path: str) -> None:
@@ -170,6 +171,7 @@ def run(url: str, requests: int, clients: int, abusers: int, limit: float, timeo
     mix = [(kind, paths[i % len(paths)]) for i in range(longest) for kind, paths in kinds.items()]
     database = kinds["table"][0].split("/")[1]
     results, stop = Results(), threading.Event()
+    results.addresses = len(set(mix))
     counter = {"left": requests, "lock": threading.Lock()}
     deadline = time.monotonic() + limit
     bad = [threading.Thread(target=abusive_client, args=(url, database, stop, results, timeout, i), daemon=True)
@@ -264,7 +266,9 @@ def report(results: Results, command: str, options, setting: list[str]) -> str:
     return "\n".join([
         "# Load test", "",
         f"{options.clients} clients sent {options.requests} requests (table, facet, search and row pages, canned "
-        f"queries) while {options.abusers} clients sent expensive SQL without pause. Produced by:", "",
+        f"queries, {'each request a new address' if options.fresh else f'{results.addresses} different addresses'}) "
+        f"while "
+        f"{options.abusers} clients sent expensive SQL without pause. Produced by:", "",
         f"    {command}", "",
         *setting, "",
         f"- normal requests: {len(every)} answered 200 in {results.seconds:.1f} s, "
