@@ -49,11 +49,14 @@ def _lower_priority() -> None:
 
 
 class Lanes(ThreadPoolExecutor):
-    """Datasette's SQL threads, with a separate lane for visitors' own SQL."""
+    """Datasette's SQL threads, with a separate lane for visitors' own SQL
+    and the count of requests admitted to it or waiting for it."""
 
     def __init__(self, workers: int):
         super().__init__(max_workers=workers, thread_name_prefix="sql")
         self.visitors = ThreadPoolExecutor(max_workers=SLOTS, thread_name_prefix=LANE, initializer=_lower_priority)
+        self.slots = asyncio.Semaphore(SLOTS)
+        self.waiting = 0
 
     def submit(self, fn, /, *args, **kwargs):
         if visitor_sql.get():
@@ -121,33 +124,38 @@ async def _busy(scope, send) -> None:
     await send({"type": "http.response.body", "body": body.encode("utf-8")})
 
 
+def _lanes(datasette) -> Lanes:
+    # Datasette builds its application more than once (its internal client
+    # has one): every copy shares the same lanes.
+    if not isinstance(datasette.executor, Lanes):
+        unused, datasette.executor = datasette.executor, Lanes(datasette.setting("num_sql_threads"))
+        if unused is not None:
+            unused.shutdown(wait=False)
+    return datasette.executor
+
+
 @hookimpl
 def asgi_wrapper(datasette):
-    unused, datasette.executor = datasette.executor, Lanes(datasette.setting("num_sql_threads"))
-    if unused is not None:
-        unused.shutdown(wait=False)
-    slots = asyncio.Semaphore(SLOTS)
-    waiting = 0
+    lanes = _lanes(datasette)
 
     def wrap(app):
         async def gate(scope, receive, send):
-            nonlocal waiting
             if scope["type"] != "http" or not carries_visitor_sql(scope):
                 return await app(scope, receive, send)
-            if slots.locked() and waiting >= QUEUE:
+            if lanes.slots.locked() and lanes.waiting >= QUEUE:
                 return await _busy(scope, send)
-            waiting += 1
+            lanes.waiting += 1
             try:
-                await asyncio.wait_for(slots.acquire(), WAIT)
+                await asyncio.wait_for(lanes.slots.acquire(), WAIT)
             except asyncio.TimeoutError:
                 return await _busy(scope, send)
             finally:
-                waiting -= 1
+                lanes.waiting -= 1
             token = visitor_sql.set(True)
             try:
                 await app(scope, receive, send)
             finally:
                 visitor_sql.reset(token)
-                slots.release()
+                lanes.slots.release()
         return gate
     return wrap
