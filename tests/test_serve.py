@@ -35,7 +35,8 @@ def changed_copy(package):
 
 @pytest.fixture(scope="module")
 def releases(tmp_path_factory):
-    """Two releases published side by side: the small package and a changed copy."""
+    """Two releases published side by side: the small package and a changed
+    copy; the changed copy's package comes first."""
     root = tmp_path_factory.mktemp("serve")
     packages = []
     for name in ("a", "b"):
@@ -46,7 +47,7 @@ def releases(tmp_path_factory):
                              cwd=p, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for p in packages]
     for process in runs:
         assert process.wait(timeout=120) == 0, process.stderr.read().decode()
-    return root, root / "release-a", root / "release-b", victim
+    return packages[1], root / "release-a", root / "release-b", victim
 
 
 def account(url, database, victim):
@@ -60,18 +61,16 @@ def download(url):
 
 
 def replace_by_rename(dist, release, scratch):
-    """The new folder renamed into place, as a publish without symlinks does."""
+    """A copy of `release` renamed into place where the `dist` symlink was:
+    `dist` is a plain folder from then on, as publish wrote it before symlinks."""
     building = scratch / "building"
     shutil.copytree(release, building)
-    if dist.is_symlink():
-        dist.unlink()
-    else:
-        dist.rename(scratch / "old")
+    dist.unlink()
     building.rename(dist)
 
 
 def test_serve_follows_each_republish_without_a_restart(releases, tmp_path):
-    _, first, second, victim = releases
+    changed, first, second, victim = releases
     database = json.loads((first / "datapackage.json").read_text(encoding="utf-8"))["name"]
     dist, scratch = tmp_path / "dist", tmp_path / "tmp"
     dist.symlink_to(first)
@@ -92,8 +91,8 @@ def test_serve_follows_each_republish_without_a_restart(releases, tmp_path):
         assert account(url, database, victim) == before
         assert download(url) == (first / "datapackage.json").read_bytes()
 
-        replace_by_rename(dist, second, tmp_path)  # a folder replaced by a folder
-        shutil.rmtree(tmp_path / "old")  # the old release is gone
+        result = run("publish", "--out", str(dist), cwd=changed)  # the real publish, over the served folder
+        assert result.returncode == 0, result.stderr
         assert account(url, database, victim) == MARKER
 
         robots = urllib.request.urlopen(f"{url}/robots.txt", timeout=30).read().decode()
