@@ -1,16 +1,38 @@
-"""Datasette, read-only, over a published release."""
+"""Datasette, read-only, over a published release, following republishes.
+
+`datapackage serve` runs `python -m datapackage.serve`: one process that
+builds the Datasette application itself, so that it can swap in a new release
+(the `dist` folder replaced by rename, or a `dist` symlink pointed at a new
+release folder) without a restart, and so that uvicorn logs no visitor's
+address or query.
+"""
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import json
 import os
 import sys
-import tempfile
+import threading
+from collections import OrderedDict
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 HERE = Path(__file__).parent
-SETTINGS = {"sql_time_limit_ms": "1000", "max_returned_rows": "1000", "default_allow_sql": "on",
-            "allow_download": "on"}
+# No facet suggestions: they cost one query per column on every table page,
+# and the schemas already declare each table's facets.
+SETTINGS = {"sql_time_limit_ms": 1000, "max_returned_rows": 1000, "default_allow_sql": True,
+            "allow_download": True, "num_sql_threads": 3, "suggest_facets": False}
+ROBOTS = "datasette-block-robots"
+ALLOW_ROBOTS = {"literal": "User-agent: *\nAllow: /"}
+# Parameters that carry SQL written by the visitor.
+VISITOR_SQL = {"sql", "_where"}
+
+
+def carries_visitor_sql(scope) -> bool:
+    query = scope.get("query_string", b"").decode("latin-1")
+    return any(key in VISITOR_SQL for key, _ in parse_qsl(query, keep_blank_values=True))
 
 
 class NothingToServe(Exception):
@@ -18,23 +40,208 @@ class NothingToServe(Exception):
 
 
 def command(dist: Path, port: int, host: str, allow_robots: bool) -> list[str]:
-    """The datasette command line for a published folder."""
-    release = dist / "datapackage.json"
-    metadata = dist / "metadata.json"
-    if not release.exists() or not metadata.exists():
-        raise NothingToServe(f"{dist}: no published release here; run 'datapackage publish --out {dist}' first")
-    name = json.loads(release.read_text(encoding="utf-8"))["name"]
-    if allow_robots:
-        config = json.loads(metadata.read_text(encoding="utf-8"))
-        config.get("plugins", {}).pop("datasette-block-robots", None)
-        handle, path = tempfile.mkstemp(suffix=".json")
-        os.write(handle, json.dumps(config).encode("utf-8"))
-        os.close(handle)
-        metadata = Path(path)
-    args = [sys.executable, "-m", "datasette", "serve", "-i", str(dist / f"{name}.db"), "-m", str(metadata),
-            "--static", f"downloads:{dist}", "--static", f"assets:{HERE / 'static'}",
-            "--plugins-dir", str(HERE / "plugins"), "--template-dir", str(HERE / "templates"),
-            "--host", host, "--port", str(port)]
-    for key, value in SETTINGS.items():
-        args += ["--setting", key, value]
-    return args
+    """The command line that serves a published folder."""
+    release_name(dist)
+    args = [sys.executable, "-m", "datapackage.serve", "--dist", str(dist), "--port", str(port), "--host", host]
+    return args + ["--allow-robots"] if allow_robots else args
+
+
+def release_name(dist: Path) -> str:
+    """The database name of the release in `dist`; NothingToServe when there is none."""
+    try:
+        name = json.loads((dist / "datapackage.json").read_text(encoding="utf-8"))["name"]
+        if (dist / "metadata.json").is_file() and (dist / f"{name}.db").is_file():
+            return name
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    raise NothingToServe(f"{dist}: no published release here; run 'datapackage publish --out {dist}' first")
+
+
+class Release:
+    """What `dist` points at now: the release folder and its database file.
+
+    Its identity is the database file's inode, so both layouts are followed:
+    a symlink moved to another folder and a folder replaced by rename.
+    """
+
+    def __init__(self, dist: Path, allow_robots: bool):
+        self.dist = Path(os.path.abspath(dist))
+        self.allow_robots = allow_robots
+        self.name = release_name(self.dist)
+        self.folder = Path(os.path.realpath(self.dist))
+        self.identity = self._identity()
+
+    def _identity(self) -> tuple[int, int] | None:
+        try:
+            info = (Path(os.path.realpath(self.dist)) / f"{self.name}.db").stat()
+        except OSError:
+            return None
+        return info.st_dev, info.st_ino
+
+    def changed(self) -> bool:
+        return self._identity() not in (None, self.identity)
+
+    def reload(self) -> bool:
+        """Moves to the release `dist` points at now; False while it is incomplete."""
+        try:
+            name = release_name(self.dist)
+        except NothingToServe:
+            return False
+        self.name, self.folder = name, Path(os.path.realpath(self.dist))
+        self.identity = self._identity()
+        return True
+
+    def metadata(self) -> dict:
+        config = json.loads((self.folder / "metadata.json").read_text(encoding="utf-8"))
+        if self.allow_robots:
+            config.setdefault("plugins", {})[ROBOTS] = ALLOW_ROBOTS
+        return config
+
+
+def release_database(ds, release: Release):
+    """A Datasette database over the release's file, with its own connections."""
+    from datasette.database import Database
+
+    class ReleaseDatabase(Database):
+        # Datasette keeps one connection per thread and database *name*; a new
+        # release keeps the name, so connections are kept per database object
+        # instead, and the old release's close when its object is dropped.
+        def __init__(self):
+            super().__init__(ds, str(release.folder / f"{release.name}.db"), is_mutable=False)
+            self._local = threading.local()
+
+        async def execute_fn(self, fn):
+            def in_thread():
+                conn = getattr(self._local, "conn", None)
+                if conn is None:
+                    conn = self._local.conn = self.connect()
+                    ds._prepare_connection(conn, self.name)
+                return fn(conn)
+
+            return await asyncio.get_running_loop().run_in_executor(ds.executor, in_thread)
+
+        async def execute(self, sql, *args, **kwargs):
+            # Datasette would log a failing query with its parameters: a
+            # visitor's search or SQL is theirs, not the log's.
+            return await super().execute(sql, *args, **{**kwargs, "log_sql_errors": False})
+
+    return ReleaseDatabase()
+
+
+def use(ds, release: Release) -> None:
+    """Serves `release`: its database under its name and its metadata."""
+    db = release_database(ds, release)
+    databases = {name: d for name, d in ds.databases.items() if d.is_memory}
+    db.name = db.route = release.name
+    ds.databases = {**databases, release.name: db}
+    ds._metadata_local = release.metadata()  # where Datasette 0.65 keeps the metadata it was given
+
+
+def following(app, ds, release: Release, pages: PageCache):
+    """ASGI middleware: before each request, swap in a republished release."""
+    async def asgi(scope, receive, send):
+        if scope["type"] == "http" and release.changed() and release.reload():
+            use(ds, release)
+            pages.clear()
+        await app(scope, receive, send)
+    return asgi
+
+
+class PageCache:
+    """Finished answers to anonymous GETs, kept until the release changes.
+
+    The database is immutable, so the same address gives the same answer
+    until a republish; rendering a table page costs tens of milliseconds,
+    replaying it almost nothing. Not kept: visitors' own SQL (the SQL guard
+    plugin's business), answers that are not 200, set a cookie, or are larger
+    than MAX_ANSWER, and requests with a cookie or credentials.
+    """
+
+    MAX_ANSWER = 1_000_000
+    MAX_TOTAL = 64_000_000
+
+    def __init__(self):
+        self.answers: OrderedDict[tuple, tuple[dict, bytes]] = OrderedDict()
+        self.size = 0
+
+    def clear(self) -> None:
+        self.answers.clear()
+        self.size = 0
+
+    @staticmethod
+    def key(scope) -> tuple | None:
+        headers = dict(scope.get("headers", []))
+        query = scope.get("query_string", b"")
+        if scope["method"] != "GET" or b"cookie" in headers or b"authorization" in headers \
+                or carries_visitor_sql(scope):
+            return None
+        return scope.get("scheme"), headers.get(b"host"), scope.get("raw_path") or scope["path"], query
+
+    def keep(self, key: tuple, start: dict, body: bytes) -> None:
+        if any(name.lower() == b"set-cookie" for name, _ in start.get("headers", [])):
+            return
+        self.answers[key] = (start, body)
+        self.size += len(body)
+        while self.size > self.MAX_TOTAL:
+            self.size -= len(self.answers.popitem(last=False)[1][1])
+
+    def __call__(self, app):
+        async def asgi(scope, receive, send):
+            key = self.key(scope) if scope["type"] == "http" else None
+            if key is None:
+                return await app(scope, receive, send)
+            if key in self.answers:
+                self.answers.move_to_end(key)
+                start, body = self.answers[key]
+                await send(start)
+                return await send({"type": "http.response.body", "body": body})
+            start, chunks, size = {}, [], 0
+
+            async def recording(message):
+                nonlocal start, chunks, size
+                if message["type"] == "http.response.start":
+                    start = message
+                elif chunks is not None and start.get("status") == 200:
+                    chunks.append(message.get("body", b""))
+                    size += len(chunks[-1])
+                    if size > self.MAX_ANSWER:
+                        chunks = None  # too large to keep: stop copying it
+                    elif not message.get("more_body"):
+                        self.keep(key, start, b"".join(chunks))
+                await send(message)
+            await app(scope, receive, recording)
+        return asgi
+
+
+def application(dist: Path, allow_robots: bool):
+    from datasette.app import Datasette
+
+    release = Release(dist, allow_robots)
+    ds = Datasette(immutables=[str(release.folder / f"{release.name}.db")], settings=SETTINGS,
+                   static_mounts=[("downloads", str(release.dist)), ("assets", str(HERE / "static"))],
+                   plugins_dir=str(HERE / "plugins"), template_dir=str(HERE / "templates"))
+    use(ds, release)
+    pages = PageCache()
+    return following(pages(ds.app()), ds, release, pages)
+
+
+def main(argv: list[str] | None = None) -> None:
+    import uvicorn
+
+    parser = argparse.ArgumentParser(prog="python -m datapackage.serve")
+    parser.add_argument("--dist", type=Path, default=Path("dist"))
+    parser.add_argument("--port", type=int, default=8001)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--allow-robots", action="store_true")
+    options = parser.parse_args(argv)
+    try:
+        app = application(options.dist, options.allow_robots)
+    except NothingToServe as error:
+        sys.exit(f"Error: {error}")
+    # No access log: visitors' addresses and searches are not recorded.
+    uvicorn.run(app, host=options.host, port=options.port, log_level="warning", access_log=False,
+                server_header=False, lifespan="on")
+
+
+if __name__ == "__main__":
+    main()

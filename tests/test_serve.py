@@ -1,0 +1,106 @@
+"""`datapackage serve` follows a republish without a restart, whether `dist` is
+a symlink to a release folder or a folder replaced by rename; `--allow-robots`
+lets robots in and leaves no temporary file."""
+
+import csv
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import urllib.request
+
+import pytest
+
+from conftest import FIXTURES, ROOT, copy_package, run
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from load import Server  # noqa: E402
+
+MARKER = "Republished0marker"
+
+
+def changed_copy(package):
+    """The package with the first victim's account replaced by MARKER."""
+    path = package / "seeds" / "victims.csv"
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    rows[0]["what_happened"] = MARKER
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return rows[0]["victim_id"]
+
+
+@pytest.fixture(scope="module")
+def releases(tmp_path_factory):
+    """Two releases published side by side: the small package and a changed
+    copy; the changed copy's package comes first."""
+    root = tmp_path_factory.mktemp("serve")
+    packages = []
+    for name in ("a", "b"):
+        (root / name).mkdir()
+        packages.append(copy_package(root / name, FIXTURES / "small"))
+    victim = changed_copy(packages[1])
+    runs = [subprocess.Popen([sys.executable, "-m", "datapackage", "publish", "--out", str(root / f"release-{p.name}")],
+                             cwd=p, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for p in packages]
+    for process in runs:
+        assert process.wait(timeout=120) == 0, process.stderr.read().decode()
+    return packages[1], root / "release-a", root / "release-b", victim
+
+
+def account(url, database, victim):
+    with urllib.request.urlopen(f"{url}/{database}/victims/{victim}.json?_shape=array", timeout=30) as response:
+        return json.loads(response.read())[0]["what_happened"]
+
+
+def download(url):
+    with urllib.request.urlopen(f"{url}/downloads/datapackage.json", timeout=30) as response:
+        return response.read()
+
+
+def replace_by_rename(dist, release, scratch):
+    """A copy of `release` renamed into place where the `dist` symlink was:
+    `dist` is a plain folder from then on, as publish wrote it before symlinks."""
+    building = scratch / "building"
+    shutil.copytree(release, building)
+    dist.unlink()
+    building.rename(dist)
+
+
+def test_serve_follows_each_republish_without_a_restart(releases, tmp_path):
+    changed, first, second, victim = releases
+    database = json.loads((first / "datapackage.json").read_text(encoding="utf-8"))["name"]
+    dist, scratch = tmp_path / "dist", tmp_path / "tmp"
+    dist.symlink_to(first)
+    scratch.mkdir()
+    # One server for both checks: a start takes seconds.
+    server = Server(dist, "--allow-robots", env={**os.environ, "TMPDIR": str(scratch)})
+    with server as url:
+        before = account(url, database, victim)
+        assert before != MARKER
+
+        link = tmp_path / "dist.new"
+        link.symlink_to(second)
+        os.replace(link, dist)  # the symlink moved atomically to the new release
+        assert account(url, database, victim) == MARKER
+        assert download(url) == (second / "datapackage.json").read_bytes()
+
+        replace_by_rename(dist, first, tmp_path)  # now a plain folder
+        assert account(url, database, victim) == before
+        assert download(url) == (first / "datapackage.json").read_bytes()
+
+        result = run("publish", "--out", str(dist), cwd=changed)  # the real publish, over the served folder
+        assert result.returncode == 0, result.stderr
+        assert account(url, database, victim) == MARKER
+
+        robots = urllib.request.urlopen(f"{url}/robots.txt", timeout=30).read().decode()
+    assert "Allow: /" in robots and "Disallow: /" not in robots  # --allow-robots, after a republish too
+    assert list(scratch.iterdir()) == []  # no temporary file left
+
+
+def test_serve_without_a_release_is_a_clear_error(tmp_path):
+    result = run("serve", "--dist", str(tmp_path / "nothing"), cwd=tmp_path)
+    assert result.returncode == 2
+    assert "no published release here" in result.stderr and "Traceback" not in result.stderr
