@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import itertools
 import json
 import re
 import shutil
@@ -41,6 +42,7 @@ CASE_DAYS = (np.datetime64("2010-01-01"), 2000)
 PATTERNED = {"country": ["AZ", "RU", "GE", "TR"], "language": ["az", "en", "ru", "tr"]}
 # A reserved example domain: generated sources are not real documents.
 URL = "https://example.org/source/"
+NEWLINE = 10
 # The share of victims given a spelling variant of another victim's name
 # (a realistic trickle of possible-duplicate warnings).
 VARIANT_SHARE = 0.0005
@@ -77,8 +79,13 @@ def order(schemas: dict[str, dict]) -> list[str]:
 
 # ---------------------------------------------------------------- columns
 
-def choose(rng, words, n: int) -> pa.Array:
-    return pa.array(words).take(pa.array(rng.integers(0, len(words), n)))
+def pick(rng, values: pa.Array, n: int, share: float = 0.0) -> pa.Array:
+    """n values drawn at random, a share of them blank (null, written as empty)."""
+    return values.take(pa.array(rng.integers(0, len(values), n), mask=rng.random(n) < share if share else None))
+
+
+def choose(rng, words: list[str], n: int, share: float = 0.0) -> pa.Array:
+    return pick(rng, pa.array(words), n, share)
 
 
 def blank(rng, column: pa.Array, share: float) -> pa.Array:
@@ -94,7 +101,7 @@ def join(*parts, sep: str = "") -> pa.Array:
 def ids(prefix: str, n: int) -> pa.Array:
     """prefix-001, prefix-002, ...: three digits at least, more as the table grows."""
     numbers = pc.cast(pa.array(np.arange(1, n + 1)), pa.string())
-    return join(pa.array([prefix] * n), pc.utf8_lpad(numbers, 3, "0"))
+    return join(prefix, pc.utf8_lpad(numbers, 3, "0"))
 
 
 def id_prefix(pattern: str) -> str:
@@ -135,10 +142,8 @@ def person_names(rng, n: int) -> pa.Array:
     # "Hacı" + "Əli" -> "Hacıəli": a prefix joins the root as one word.
     stem = pc.utf8_capitalize(join(pa.array(PREFIXES).take(pa.array(prefix)), pa.array(ROOTS).take(pa.array(root))))
     surname = join(pc.replace_substring(stem, "i\u0307", "i"), pa.array(SUFFIXES).take(pa.array(suffix)))
-    surname = pc.if_else(pa.array(female), join(surname, pa.array(["a"] * n)), surname)
-    father = choose(rng, MALE, n)
-    kin = pc.if_else(pa.array(female), pa.array(["qızı"] * n), pa.array(["oğlu"] * n))
-    patronymic = blank(rng, join(father, kin, sep=" "), 0.6)
+    surname = pc.if_else(pa.array(female & (suffix == 0)), join(surname, "a"), surname)  # Əliyev, Əliyeva
+    patronymic = join(choose(rng, MALE, n, share=0.6), pc.if_else(pa.array(female), "qızı", "oğlu"), sep=" ")
     given = pa.array(firsts).take(pa.array(first))
     names = pc.if_else(pc.is_null(patronymic), join(given, surname, sep=" "),
                        join(given, pc.fill_null(patronymic, ""), surname, sep=" "))
@@ -167,18 +172,21 @@ def english_spelling(names: pa.Array) -> pa.Array:
     return names
 
 
-def prose(rng, n: int, most: int = 3) -> pa.Array:
-    """One to `most` synthetic sentences; a few cells span two lines."""
-    count = rng.integers(1, most + 1, n)
-    parts = [pc.if_else(pa.array(count > i), choose(rng, SENTENCES, n), pa.array([""] * n)) for i in range(most)]
-    text = pc.utf8_trim_whitespace(join(*parts, sep=" "))
-    return pc.if_else(pa.array(rng.random(n) < 0.01), join(text, pa.array(["(continued)"] * n), sep="\n"), text)
+def prose(rng, n: int, most: int = 3, share: float = 0.0) -> pa.Array:
+    """One to `most` synthetic sentences; 1% of cells span two lines. Every
+    possible cell is built once and the column is one `take` from them."""
+    cells = [" ".join(SENTENCES[i] for i in combo) for k in range(1, most + 1)
+             for combo in itertools.product(range(len(SENTENCES)), repeat=k)]
+    cells += [cell + "\n(continued)" for cell in cells]
+    half = len(cells) // 2
+    pick = rng.integers(0, half, n) + half * (rng.random(n) < 0.01)
+    return pa.array(cells).take(pa.array(pick, mask=rng.random(n) < share if share else None))
 
 
 def source_lists(rng, sources: pa.Array, n: int) -> pa.Array:
     """One to three source ids separated by ';'."""
     count = rng.choice([1, 2, 3], n, p=[0.5, 0.35, 0.15])
-    parts = [choose(rng, sources.to_pylist(), n) for _ in range(3)]
+    parts = [pick(rng, sources, n) for _ in range(3)]
     two, three = join(parts[0], parts[1], sep=";"), join(parts[0], parts[1], parts[2], sep=";")
     return pc.choose(pa.array((count - 1).astype(np.int8)), parts[0], two, three)
 
@@ -212,6 +220,7 @@ class Builder:
         rng, n, name = self.rng, self.n, spec["name"]
         constraints = spec.get("constraints", {})
         required = constraints.get("required") or is_key
+        share = 0.0 if required else 0.3
         if reference:
             return self.reference(reference, is_key, required)
         if is_key:
@@ -221,30 +230,29 @@ class Builder:
         if spec["type"] == "integer":
             return self.integer(spec, required)
         if "enum" in constraints:
-            values = choose(rng, constraints["enum"], n)
+            return choose(rng, constraints["enum"], n, share)
         elif spec.get("sourceList"):
             values = source_lists(rng, self.tables[spec["sourceList"]["resource"]].column(
                 spec["sourceList"]["field"]).combine_chunks(), n)
         elif spec.get("personName"):
             values = person_names(rng, n)
         elif name in PATTERNED:
-            values = choose(rng, PATTERNED[name], n)
+            return choose(rng, PATTERNED[name], n, share)
         elif name == "url":
-            values = join(pa.array([URL] * n), as_text(np.arange(1, n + 1)))
+            values = join(URL, as_text(np.arange(1, n + 1)))
         elif name == "name_variants" and "name" in self.columns:
             values = english_spelling(self.columns["name"])
         elif name == "victim_id":  # a victim named in a trial
-            values = choose(rng, self.tables["victims"].column("victim_id").to_pylist(), n)
+            return pick(rng, self.tables["victims"].column("victim_id").combine_chunks(), n, share)
         else:
-            values = prose(rng, n, 3 if required else 1)
-        return values if required else blank(rng, values, 0.3)
+            return prose(rng, n, 3 if required else 1, share)
+        return values if required else blank(rng, values, share)
 
     def reference(self, reference: dict, is_key: bool, required: bool) -> pa.Array:
         target = self.tables[reference["resource"]].column(reference["fields"][0]).combine_chunks()
         if is_key:  # one row per referenced row at most (deaths.victim_id)
             return target.take(pa.array(self.rng.choice(len(target), self.n, replace=False)))
-        values = target.take(pa.array(self.rng.integers(0, len(target), self.n)))
-        return values if required else blank(self.rng, values, 0.4)
+        return pick(self.rng, target, self.n, 0.0 if required else 0.4)
 
     def date(self, spec: dict, required: bool) -> pa.Array:
         name = spec["name"]
@@ -323,10 +331,17 @@ def row_bytes(cells: list) -> bytes:
 
 
 def lines_per_row(table: pa.Table) -> np.ndarray:
-    """Physical lines each record takes (a quoted cell may hold newlines)."""
+    """Physical lines each record takes (a quoted cell may hold newlines),
+    found on the columns' raw buffers: the row of every newline byte."""
     extra = np.zeros(table.num_rows, dtype=np.int64)
     for column in table.columns:
-        extra += pc.fill_null(pc.count_substring(column, "\n"), 0).to_numpy()
+        array = column.combine_chunks()
+        _, offsets, data = array.buffers()
+        if data is None:
+            continue
+        offsets = np.frombuffer(offsets, dtype=np.int32)[array.offset:array.offset + len(array) + 1]
+        found = np.flatnonzero(np.frombuffer(data, dtype=np.uint8)[offsets[0]:offsets[-1]] == NEWLINE) + offsets[0]
+        extra += np.bincount(np.searchsorted(offsets, found, side="right") - 1, minlength=len(array))
     return 1 + extra
 
 
