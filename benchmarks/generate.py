@@ -408,6 +408,7 @@ def write_package(out: Path, descriptor: dict, schemas: dict[str, dict], tables:
         lines = write_csv(out / resource["path"], tables[name], edits, header)
         if plan:
             manifest += plan.manifest(name, resource["path"], lines)
+    (out / "sizes.json").write_text(json.dumps(sizes) + "\n", encoding="utf-8")
     if plan:
         (out / "errors.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False), encoding="utf-8")
 

@@ -1,0 +1,147 @@
+"""The Table Schema checks, as Pandera schemas, over the Parquet release on Dask.
+
+    pip install -e '.[scale]'
+    python benchmarks/distributed.py --dist dist [--partitions 8] [--scheduler processes]
+
+Reads `dist/parquet/<resource>.parquet` with Dask, validates every partition
+with a pandas-backend Pandera schema derived from the resource's Table Schema
+(from the release's `datapackage.json`), and checks what needs the whole
+table at once with Dask itself: unique fields, primary keys, foreign keys.
+Uses `datapackage.pandera_schema` when the package provides a pandas-backend
+schema; otherwise the minimal schema derived below. Prints what it found and
+how long each step took; exit 1 when anything fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import dask
+import dask.dataframe as dd
+import pandas as pd
+import pandera
+import pandera.pandas as pa
+
+FAILURES = pd.DataFrame({"column": pd.Series(dtype=str), "check": pd.Series(dtype=str),
+                         "failure_case": pd.Series(dtype=str)})
+
+
+def minimal_schema_from_table_schema(schema: dict) -> pa.DataFrameSchema:
+    """Per-row rules of a Table Schema as a pandas Pandera schema: type,
+    required, enum, pattern, minimum/maximum, minLength/maxLength. Blanks are
+    null in Parquet, and Pandera's checks skip nulls, so only `required` sees them."""
+    keys = schema.get("primaryKey", [])
+    keys = [keys] if isinstance(keys, str) else keys
+    columns = {}
+    for spec in schema["fields"]:
+        c = spec.get("constraints", {})
+        checks = []
+        if "enum" in c:
+            checks.append(pa.Check.isin(c["enum"]))
+        if "pattern" in c and not spec.get("sourceList"):
+            checks.append(pa.Check(lambda s, p=c["pattern"]: s.astype(str).str.fullmatch(p), name="pattern"))
+        if "minimum" in c:
+            checks.append(pa.Check.ge(c["minimum"]))
+        if "maximum" in c:
+            checks.append(pa.Check.le(c["maximum"]))
+        if "minLength" in c:
+            checks.append(pa.Check.str_length(min_value=c["minLength"]))
+        if "maxLength" in c:
+            checks.append(pa.Check.str_length(max_value=c["maxLength"]))
+        dtype = "Int64" if spec.get("type") == "integer" else None
+        required = bool(c.get("required")) or spec["name"] in keys
+        columns[spec["name"]] = pa.Column(dtype, checks=checks, nullable=not required)
+    return pa.DataFrameSchema(columns, strict=False)
+
+
+def derived_schema(schema: dict) -> tuple[pa.DataFrameSchema, str]:
+    try:
+        from datapackage import pandera_schema
+    except ImportError:
+        return minimal_schema_from_table_schema(schema), "minimal schema derived in benchmarks/distributed.py"
+    derived = pandera_schema(schema)
+    if isinstance(derived, pa.DataFrameSchema):
+        return derived, "datapackage.pandera_schema"
+    return minimal_schema_from_table_schema(schema), "minimal schema (pandera_schema is not pandas-backed)"
+
+
+def partition_failures(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> pd.DataFrame:
+    try:
+        schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        cases = errors.failure_cases
+        return pd.DataFrame({"column": cases["column"].astype(str), "check": cases["check"].astype(str),
+                             "failure_case": cases["failure_case"].astype(str)})
+    return FAILURES
+
+
+def whole_table_findings(name: str, frame: dd.DataFrame, schema: dict, frames: dict) -> list[str]:
+    """Checks that need every partition: unique, primary key, foreign keys."""
+    found = []
+    keys = schema.get("primaryKey", [])
+    keys = [keys] if isinstance(keys, str) else keys
+    unique = [[f["name"]] for f in schema["fields"] if f.get("constraints", {}).get("unique")]
+    for columns in ([keys] if keys else []) + [u for u in unique if u != keys]:
+        sizes = frame[columns].dropna().groupby(columns).size()
+        repeated = int((sizes > 1).sum().compute())
+        if repeated:
+            found.append(f"{name}: {repeated} values of {'+'.join(columns)} occur more than once")
+    for key in schema.get("foreignKeys", []):
+        target = key["reference"].get("resource") or name
+        if target not in frames:
+            found.append(f"{name}: foreign key to {target}, which is not in the release")
+            continue
+        wanted = frames[target][key["reference"]["fields"]].dropna().drop_duplicates()
+        wanted["_found"] = True
+        merged = frame[key["fields"]].dropna().merge(wanted, how="left", left_on=key["fields"],
+                                                     right_on=key["reference"]["fields"])
+        dangling = int(merged["_found"].isna().sum().compute())
+        if dangling:
+            found.append(f"{name}: {dangling} rows whose {'+'.join(key['fields'])} is not in {target}")
+    return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--dist", type=Path, default=Path("dist"))
+    parser.add_argument("--partitions", type=int, default=8, help="Dask partitions per table")
+    parser.add_argument("--scheduler", default="processes", choices=["processes", "threads", "synchronous"])
+    args = parser.parse_args(argv)
+    release = args.dist / "datapackage.json"
+    if not release.exists():
+        print(f"{args.dist}: no release here; run 'datapackage publish --out {args.dist}' first", file=sys.stderr)
+        return 2
+    schemas = {r["name"]: r["schema"] for r in json.loads(release.read_text(encoding="utf-8"))["resources"]
+               if isinstance(r.get("schema"), dict)}
+    started = time.perf_counter()
+    problems = []
+    with dask.config.set(scheduler=args.scheduler):
+        frames = {name: dd.read_parquet(args.dist / "parquet" / f"{name}.parquet").repartition(
+            npartitions=args.partitions) for name in schemas}
+        for name, schema in schemas.items():
+            problems += check_resource(name, schema, frames)
+    print(f"total {time.perf_counter() - started:.1f} s, scheduler {args.scheduler}, "
+          f"{args.partitions} partitions per table, dask {dask.__version__}, pandera {pandera.__version__}")
+    print("\n".join(problems) if problems else "no failures")
+    return 1 if problems else 0
+
+
+def check_resource(name: str, schema: dict, frames: dict) -> list[str]:
+    start = time.perf_counter()
+    frame = frames[name]
+    pandera, source = derived_schema(schema)
+    failures = frame.map_partitions(partition_failures, pandera, meta=FAILURES).compute()
+    problems = [f"{name}: {count} cells fail {check} on {column}"
+                for (column, check), count in failures.groupby(["column", "check"]).size().items()]
+    problems += whole_table_findings(name, frame, schema, frames)
+    rows = len(frame)
+    print(f"{name}: {rows:,} rows, {frame.npartitions} partitions, {source}: {time.perf_counter() - start:.1f} s")
+    return problems
+
+
+if __name__ == "__main__":
+    sys.exit(main())
