@@ -79,30 +79,28 @@ def partition_failures(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> pd.Da
     return FAILURES
 
 
-def whole_table_findings(name: str, frame: dd.DataFrame, schema: dict, frames: dict) -> list[str]:
-    """Checks that need every partition: unique, primary key, foreign keys."""
-    found = []
+def whole_table_checks(name: str, frame: dd.DataFrame, schema: dict, frames: dict) -> dict[str, object]:
+    """Lazy counts that need every partition: values repeated in a unique
+    field or primary key, rows whose foreign key is not in the target."""
+    checks = {}
     keys = schema.get("primaryKey", [])
     keys = [keys] if isinstance(keys, str) else keys
     unique = [[f["name"]] for f in schema["fields"] if f.get("constraints", {}).get("unique")]
     for columns in ([keys] if keys else []) + [u for u in unique if u != keys]:
         sizes = frame[columns].dropna().groupby(columns).size()
-        repeated = int((sizes > 1).sum().compute())
-        if repeated:
-            found.append(f"{name}: {repeated} values of {'+'.join(columns)} occur more than once")
+        checks[f"{name}: values of {'+'.join(columns)} that occur more than once"] = (sizes > 1).sum()
     for key in schema.get("foreignKeys", []):
         target = key["reference"].get("resource") or name
+        label = f"{name}: rows whose {'+'.join(key['fields'])} is not in {target}"
         if target not in frames:
-            found.append(f"{name}: foreign key to {target}, which is not in the release")
+            checks[label] = len(frame)
             continue
         wanted = frames[target][key["reference"]["fields"]].dropna().drop_duplicates()
-        wanted["_found"] = True
+        wanted = wanted.assign(_found=True)
         merged = frame[key["fields"]].dropna().merge(wanted, how="left", left_on=key["fields"],
                                                      right_on=key["reference"]["fields"])
-        dangling = int(merged["_found"].isna().sum().compute())
-        if dangling:
-            found.append(f"{name}: {dangling} rows whose {'+'.join(key['fields'])} is not in {target}")
-    return found
+        checks[label] = merged["_found"].isna().sum()
+    return checks
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -118,28 +116,34 @@ def main(argv: list[str] | None = None) -> int:
     schemas = {r["name"]: r["schema"] for r in json.loads(release.read_text(encoding="utf-8"))["resources"]
                if isinstance(r.get("schema"), dict)}
     started = time.perf_counter()
-    problems = []
+    # Nullable pandas types keep Parquet's int64 exact (no float detour for nulls).
+    frames = {name: dd.read_parquet(args.dist / "parquet" / f"{name}.parquet", dtype_backend="numpy_nullable")
+              .repartition(npartitions=args.partitions) for name in schemas}
+    lazy, sources = {}, {}
+    for name, schema in schemas.items():
+        checks, sources[name] = derived_schema(schema)
+        lazy[f"{name} rows"] = frames[name].shape[0]
+        lazy[f"{name} cells"] = frames[name].map_partitions(partition_failures, checks, meta=FAILURES)
+        lazy.update(whole_table_checks(name, frames[name], schema, frames))
+    # One compute for everything: the graph shares the Parquet reads.
     with dask.config.set(scheduler=args.scheduler):
-        frames = {name: dd.read_parquet(args.dist / "parquet" / f"{name}.parquet").repartition(
-            npartitions=args.partitions) for name in schemas}
-        for name, schema in schemas.items():
-            problems += check_resource(name, schema, frames)
+        (done,) = dask.compute(lazy)
+    problems = report(schemas, sources, done)
     print(f"total {time.perf_counter() - started:.1f} s, scheduler {args.scheduler}, "
           f"{args.partitions} partitions per table, dask {dask.__version__}, pandera {pandera.__version__}")
     print("\n".join(problems) if problems else "no failures")
     return 1 if problems else 0
 
 
-def check_resource(name: str, schema: dict, frames: dict) -> list[str]:
-    start = time.perf_counter()
-    frame = frames[name]
-    pandera, source = derived_schema(schema)
-    failures = frame.map_partitions(partition_failures, pandera, meta=FAILURES).compute()
-    problems = [f"{name}: {count} cells fail {check} on {column}"
-                for (column, check), count in failures.groupby(["column", "check"]).size().items()]
-    problems += whole_table_findings(name, frame, schema, frames)
-    rows = len(frame)
-    print(f"{name}: {rows:,} rows, {frame.npartitions} partitions, {source}: {time.perf_counter() - start:.1f} s")
+def report(schemas: dict, sources: dict, done: dict) -> list[str]:
+    problems = []
+    for name in schemas:
+        print(f"{name}: {done[f'{name} rows']:,} rows, checked with the {sources[name]}")
+        cells = done[f"{name} cells"]
+        problems += [f"{name}: {count} cells fail {check} on {column}"
+                     for (column, check), count in cells.groupby(["column", "check"]).size().items()]
+    problems += [f"{label}: {int(count)}" for label, count in done.items()
+                 if not label.endswith((" rows", " cells")) and int(count)]
     return problems
 
 
