@@ -1,7 +1,7 @@
 """The Table Schema checks, as Pandera schemas, over the Parquet release on Dask.
 
     pip install -e '.[scale]'
-    python benchmarks/distributed.py --dist dist [--partitions 8] [--scheduler processes]
+    python benchmarks/distributed.py --dist dist [--partitions 8] [--scheduler threads|processes]
 
 Reads `dist/parquet/<resource>.parquet` with Dask, validates every partition
 with a pandas-backend Pandera schema derived from the resource's Table Schema
@@ -107,7 +107,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--dist", type=Path, default=Path("dist"))
     parser.add_argument("--partitions", type=int, default=8, help="Dask partitions per table")
-    parser.add_argument("--scheduler", default="processes", choices=["processes", "threads", "synchronous"])
+    parser.add_argument("--scheduler", default="threads", choices=["threads", "processes", "synchronous"],
+                        help="threads: one process; processes: a local pool, each worker importing pandas again")
     args = parser.parse_args(argv)
     release = args.dist / "datapackage.json"
     if not release.exists():

@@ -36,7 +36,8 @@ from names_parts import FEMALE, MALE, PREFIXES, ROOTS, SENTENCES, SUFFIXES  # no
 ROOT = Path(__file__).resolve().parent.parent
 FIRST_DAY = np.datetime64("2017-01-01")
 DAYS = int((np.datetime64("2025-06-30") - FIRST_DAY).astype(int))
-# Cases begin before every other generated date, so `notBefore: cases.began_on` holds.
+# Cases begin (and end) before every other generated date, so
+# `notBefore: cases.began_on` holds.
 CASE_DAYS = (np.datetime64("2010-01-01"), 2000)
 # Fields whose pattern is not an id or a date: values that match it.
 PATTERNED = {"country": ["AZ", "RU", "GE", "TR"], "language": ["az", "en", "ru", "tr"]}
@@ -121,8 +122,9 @@ def partial_dates(rng, n: int, start=FIRST_DAY, days=DAYS, offset=None) -> tuple
     return text, day
 
 
-def later(rng, day: np.ndarray, spread: int) -> np.ndarray:
-    return np.minimum(day + rng.integers(0, spread, len(day)), DAYS - 1)
+def later(rng, day: np.ndarray, spread: int, days: int) -> np.ndarray:
+    """Days up to `spread` after `day`, within the `days` the dates span."""
+    return np.minimum(day + rng.integers(0, spread, len(day)), days - 1)
 
 
 def person_names(rng, n: int) -> pa.Array:
@@ -176,7 +178,7 @@ def prose(rng, n: int, most: int = 3, share: float = 0.0) -> pa.Array:
     """One to `most` synthetic sentences; 1% of cells span two lines. Every
     possible cell is built once and the column is one `take` from them."""
     cells = [" ".join(SENTENCES[i] for i in combo) for k in range(1, most + 1)
-             for combo in itertools.product(range(len(SENTENCES)), repeat=k)]
+             for combo in itertools.permutations(range(len(SENTENCES)), k)]
     cells += [cell + "\n(continued)" for cell in cells]
     half = len(cells) // 2
     pick = rng.integers(0, half, n) + half * (rng.random(n) < 0.01)
@@ -257,16 +259,9 @@ class Builder:
     def date(self, spec: dict, required: bool) -> pa.Array:
         name = spec["name"]
         earlier = [f["name"] for f in self.schemas_fields() if f.get("notAfter") == name and f["name"] in self.days]
-        if self.table_name_is("cases"):
-            text, day = partial_dates(self.rng, self.n, *CASE_DAYS)
-            if earlier:
-                day = self.days[earlier[0]] + self.rng.integers(30, 3000, self.n)
-                text, day = partial_dates(self.rng, self.n, CASE_DAYS[0], offset=day)
-        elif earlier:
-            text, day = partial_dates(self.rng, self.n, offset=later(self.rng, self.days[earlier[0]], 400))
-        else:
-            text, day = partial_dates(self.rng, self.n)
-        self.days[name] = day
+        start, days = CASE_DAYS if self.current == "cases" else (FIRST_DAY, DAYS)
+        offset = later(self.rng, self.days[earlier[0]], 400, days) if earlier else None
+        text, self.days[name] = partial_dates(self.rng, self.n, start, days, offset)
         return text if required else blank(self.rng, text, 0.2)
 
     def integer(self, spec: dict, required: bool) -> pa.Array:
@@ -290,9 +285,6 @@ class Builder:
 
     def schemas_fields(self) -> list[dict]:
         return self.schemas[self.current]["fields"]
-
-    def table_name_is(self, name: str) -> bool:
-        return self.current == name
 
 
 def build_tables(rng, schemas: dict[str, dict], sizes: dict[str, int]) -> dict[str, pa.Table]:
