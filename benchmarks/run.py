@@ -24,7 +24,7 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -34,7 +34,10 @@ SITE_MARK = "<!-- site -->"
 PYTHON = sys.executable
 BIN = Path(sys.executable).parent
 TOOLS = ("validate", "frictionless", "pyarrow", "publish")
-PARSE = "import sys, pyarrow.csv as c; [c.read_csv(p) for p in sys.argv[1:]]"
+PARSE = ("import sys, pyarrow.csv as c; o = c.ParseOptions(newlines_in_values=True); "
+         "[c.read_csv(p, parse_options=o) for p in sys.argv[1:]]")
+# Exit codes that mean the tool did its job (1 = it found errors in the package).
+DONE = {"validate": (0, 1), "frictionless": (0, 1), "pyarrow": (0,), "publish": (0,)}
 # A publish that reports its stages prints lines like "stage parquet: 1.23 s" on stderr.
 STAGE = re.compile(r"^\s*(?:stage\s+)?([A-Za-z][\w .-]*?):?\s+([0-9]+(?:\.[0-9]+)?)\s*s\s*$")
 
@@ -58,7 +61,7 @@ def command(tool: str, package: Path, work: Path) -> list[str]:
     return [PYTHON, "-m", "datapackage", "publish", descriptor, "--out", str(work / f"dist-{package.name}")]
 
 
-def measure(argv: list[str], timeout: float, log: Path) -> Run:
+def measure(argv: list[str], timeout: float, log: Path, done: tuple[int, ...]) -> Run:
     """Run one process; wall time, its own peak RSS, and whether it finished."""
     with open(log, "wb") as out, open(log.with_suffix(".err"), "wb") as err:
         start = time.perf_counter()
@@ -77,7 +80,7 @@ def measure(argv: list[str], timeout: float, log: Path) -> Run:
         timed_out = killed.is_set()
     process.returncode = os.waitstatus_to_exitcode(status)
     code = process.returncode
-    verdict = "timeout" if timed_out else ("ok" if code in (0, 1) else f"exit {code}")
+    verdict = "timeout" if timed_out else ("ok" if code in done else f"exit {code}")
     return Run(seconds, usage.ru_maxrss / 1024, verdict, stages(log.with_suffix(".err")))
 
 
@@ -109,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=Path("/tmp/datapackage-bench"))
     parser.add_argument("--label", default="", help="a line saying what this run measures")
     parser.add_argument("--stages", action="store_true", help="report publish stage times printed on stderr")
+    parser.add_argument("--merge", action="store_true",
+                        help="keep the earlier runs (WORK/runs.json) of the tools and sizes not run this time")
     args = parser.parse_args(argv)
     tools = [t for t in args.tools.split(",") if t]
     unknown = set(tools) - set(TOOLS)
@@ -123,14 +128,35 @@ def main(argv: list[str] | None = None) -> int:
         runs: dict[str, list[Run]] = {t: [] for t in chosen}
         for repetition in range(args.repeat):
             for tool in chosen:
-                run = measure(command(tool, package, args.work), args.timeout, args.work / f"{tool}-{victims}.out")
+                run = measure(command(tool, package, args.work), args.timeout, args.work / f"{tool}-{victims}.out",
+                              DONE[tool])
                 runs[tool].append(run)
                 print(f"{victims} {tool} #{repetition + 1}: {run.seconds:.1f} s, {run.peak_mb:.0f} MB, {run.status}",
                       flush=True)
         results[victims] = (rows, runs, package)
-    RESULTS.write_text(report(results, args, tools) + kept_site_section(), encoding="utf-8")
+    if args.merge:
+        results = merged(args.work / "runs.json", results)
+    save(args.work / "runs.json", results)
+    RESULTS.write_text(report(results, args) + kept_site_section(), encoding="utf-8")
     print(f"wrote {RESULTS}")
     return 0
+
+
+def save(path: Path, results: dict) -> None:
+    path.write_text(json.dumps({str(v): {"rows": rows, "package": str(package),
+                                         "runs": {t: [asdict(r) for r in done] for t, done in runs.items()}}
+                                for v, (rows, runs, package) in results.items()}, indent=1))
+
+
+def merged(path: Path, results: dict) -> dict:
+    """Earlier runs from `path`, with this run's tools and sizes replacing theirs."""
+    if not path.exists():
+        return results
+    earlier = {int(v): (e["rows"], {t: [Run(**r) for r in done] for t, done in e["runs"].items()}, Path(e["package"]))
+               for v, e in json.loads(path.read_text()).items()}
+    for victims, (rows, runs, package) in results.items():
+        earlier.setdefault(victims, (rows, {}, package))[1].update(runs)
+    return dict(sorted(earlier.items()))
 
 
 def kept_site_section() -> str:
@@ -141,7 +167,7 @@ def kept_site_section() -> str:
 
 # ------------------------------------------------------------------ the report
 
-def report(results: dict, args, tools: list[str]) -> str:
+def report(results: dict, args) -> str:
     from report_text import machine, ratios, size_table, stage_table
 
     lines = ["# Benchmark results", ""]
@@ -149,11 +175,13 @@ def report(results: dict, args, tools: list[str]) -> str:
         lines += [args.label, ""]
     lines += machine() + [""]
     lines += [f"Command: `python benchmarks/run.py --sizes {args.sizes} --repeat {args.repeat} "
-              f"--timeout {args.timeout:g}" + (f" --skip {args.skip}" if args.skip else "") + "`", "",
+              f"--timeout {args.timeout:g}" + (f" --skip {args.skip}" if args.skip else "")
+              + (f" --tools {shlex.quote(args.tools)}" if args.tools != ",".join(TOOLS) else "")
+              + (" --merge" if args.merge else "") + "`", "",
               f"Each package: `python benchmarks/generate.py --victims N --seed 1 --out {args.work}/vN`. "
               "Tools, each a whole process run from the repository root:", ""]
     example = next(iter(results.values()))[2]
-    for tool in tools:
+    for tool in (t for t in TOOLS if any(t in runs for _, runs, _ in results.values())):
         argv = command(tool, example, args.work)
         if tool == "pyarrow":
             argv = argv[:3] + [str(example / "seeds" / "*.csv")]

@@ -65,7 +65,7 @@ def pages(base: str, dist: Path) -> list[tuple[str, str]]:
     db = json.loads((dist / "datapackage.json").read_text(encoding="utf-8"))["name"]
     meta = json.loads((dist / "metadata.json").read_text(encoding="utf-8"))["databases"][db]
     release = {r["name"]: r for r in json.loads((dist / "datapackage.json").read_text(encoding="utf-8"))["resources"]}
-    found, term = [], None
+    found, names = [], []
     for table, about in meta["tables"].items():
         if about.get("hidden"):
             continue
@@ -78,16 +78,23 @@ def pages(base: str, dist: Path) -> list[tuple[str, str]]:
             found.append((f"row {table}", f"/{db}/{table}/" + ",".join(urllib.parse.quote(str(first[k]), safe="")
                                                                       for k in key)))
         if about.get("fts_table") and first:
-            label = first.get(about.get("label_column", ""), "") or ""
-            term = term or (label.split() or ["a"])[0]
+            term = first_word(first.get(about.get("label_column", ""), ""))
+            names += [term] if about.get("label_column") == "name" else []
             found.append((f"search {table}", f"/{db}/{table}?_search=" + urllib.parse.quote(term)))
     for name, query in meta.get("queries", {}).items():
         params = sorted(set(re.findall(r"(?<!:):(\w+)", query["sql"])))
-        found.append((f"query {name}", f"/{db}/{name}?" + urllib.parse.urlencode({p: term or "a" for p in params})))
+        value = names[0] if names else "a"  # a query's parameter is a person's name
+        found.append((f"query {name}", f"/{db}/{name}?" + urllib.parse.urlencode({p: value for p in params})))
     views = json.loads(get(f"{base}/{db}.json", 30)[2] or b"{}").get("views", [])
     found += [(f"view {v['name'] if isinstance(v, dict) else v}", f"/{db}/{v['name'] if isinstance(v, dict) else v}")
               for v in views]
     return found
+
+
+def first_word(text: str | None) -> str:
+    """The first word of a label, letters only: a search term the row matches."""
+    words = re.findall(r"[^\W\d_]+", text or "")
+    return words[0] if words else "a"
 
 
 def _first_row(base: str, db: str, table: str) -> dict | None:
