@@ -375,15 +375,17 @@ def main(argv: list[str] | None = None) -> int:
     rng = np.random.default_rng(args.seed)
     tables = build_tables(rng, schemas, sizes)
     plan = inject(rng, schemas, tables, args.errors) if args.errors else None
-    write_package(args.out, descriptor, schemas, tables, sizes, plan)
+    injected = write_package(args.out, descriptor, schemas, tables, sizes, plan)
     rows = sum(sizes.values())
     print(f"{args.out}: {rows} rows ({', '.join(f'{k} {v}' for k, v in sizes.items())})"
-          + (f", {args.errors} errors in errors.json" if args.errors else ""))
+          + (f", {injected} errors in errors.json" if args.errors else ""))
     return 0
 
 
 def write_package(out: Path, descriptor: dict, schemas: dict[str, dict], tables: dict[str, pa.Table],
-                  sizes: dict[str, int], plan) -> None:
+                  sizes: dict[str, int], plan) -> int:
+    """Write the package; returns how many errors it holds (fewer than asked
+    when the tables have too few rows for them)."""
     shutil.rmtree(out / "seeds", ignore_errors=True)
     (out / "seeds").mkdir(parents=True)
     (out / "schemas").mkdir(exist_ok=True)
@@ -403,6 +405,7 @@ def write_package(out: Path, descriptor: dict, schemas: dict[str, dict], tables:
     (out / "sizes.json").write_text(json.dumps(sizes) + "\n", encoding="utf-8")
     if plan:
         (out / "errors.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False), encoding="utf-8")
+    return len(manifest)
 
 
 if __name__ == "__main__":
