@@ -3,7 +3,9 @@
 Each kind goes where the schemas make it possible: `type` in an integer
 field, `enum` in an enum field, and so on. Our schemas state no maximum,
 minLength or maxLength, so those constraints are added to the generated copy
-(`EXTRA_CONSTRAINTS`) at values the clean rows satisfy. Structural errors and
+(`EXTRA_CONSTRAINTS`) at values the clean rows satisfy. Our keys are single
+fields, so composite keys are left to the corpus packages of the conformance
+test (tests/fixtures/conformance/composite-keys). Structural errors and
 duplicate keys go in resources no foreign key points to, so one injection
 makes exactly one error. No row gets two injections.
 """
