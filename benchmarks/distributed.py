@@ -20,8 +20,11 @@ import sys
 import time
 from pathlib import Path
 
-import dask
-import dask.dataframe as dd
+try:
+    import dask
+    import dask.dataframe as dd
+except ImportError:
+    sys.exit("benchmarks/distributed.py needs Dask: pip install -e '.[scale]'")
 import pandas as pd
 import pandera
 import pandera.pandas as pa
