@@ -1,0 +1,167 @@
+"""Response times of the Datasette site over a published release.
+
+    python benchmarks/site.py --dist DIR [--requests 50] [--budget 600]
+
+Serves DIR with `datapackage serve` on a free 127.0.0.1 port, then requests,
+one after another, every table page, each facet, each search, a row page per
+table, every canned query and every view, N times each. Prints p50/p95 per
+page and writes them as the Datasette section of benchmarks/RESULTS.md.
+The server is stopped at the end; the whole run stops itself at --budget
+seconds, and a request gives up after --request-timeout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "RESULTS.md"
+SITE_MARK = "<!-- site -->"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(url: str, timeout: float) -> tuple[int, float, bytes]:
+    start = time.perf_counter()
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            body, status = response.read(), response.status
+    except urllib.error.HTTPError as error:
+        body, status = error.read(), error.code
+    except (TimeoutError, urllib.error.URLError):
+        body, status = b"", 0  # no answer within the timeout
+    return status, time.perf_counter() - start, body
+
+
+def serve(dist: Path, port: int, wait: float) -> subprocess.Popen:
+    server = subprocess.Popen([sys.executable, "-m", "datapackage", "serve", "--dist", str(dist), "--port", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + wait
+    while get(f"http://127.0.0.1:{port}/-/versions.json", 2)[0] != 200:
+        if server.poll() is not None or time.monotonic() > deadline:
+            server.kill()
+            raise SystemExit("datasette did not start: " + server.stderr.read().decode(errors="replace")[-2000:])
+        time.sleep(0.3)
+    return server
+
+
+def pages(base: str, dist: Path) -> list[tuple[str, str]]:
+    """(what, path) for every page to time, found from the release's metadata."""
+    db = json.loads((dist / "datapackage.json").read_text(encoding="utf-8"))["name"]
+    meta = json.loads((dist / "metadata.json").read_text(encoding="utf-8"))["databases"][db]
+    release = {r["name"]: r for r in json.loads((dist / "datapackage.json").read_text(encoding="utf-8"))["resources"]}
+    found, names = [], []
+    for table, about in meta["tables"].items():
+        if about.get("hidden"):
+            continue
+        found.append((f"table {table}", f"/{db}/{table}"))
+        found += [(f"facet {table}.{column}", f"/{db}/{table}?_facet={column}") for column in about.get("facets", [])]
+        first = _first_row(base, db, table)
+        if table in release and first:
+            key = release[table]["schema"]["primaryKey"]
+            key = [key] if isinstance(key, str) else key
+            found.append((f"row {table}", f"/{db}/{table}/" + ",".join(urllib.parse.quote(str(first[k]), safe="")
+                                                                      for k in key)))
+        if about.get("fts_table") and first:
+            term = first_word(first.get(about.get("label_column", ""), ""))
+            names += [term] if about.get("label_column") == "name" else []
+            found.append((f"search {table}", f"/{db}/{table}?_search=" + urllib.parse.quote(term)))
+    for name, query in meta.get("queries", {}).items():
+        params = sorted(set(re.findall(r"(?<!:):(\w+)", query["sql"])))
+        value = names[0] if names else "a"  # a query's parameter is a person's name
+        found.append((f"query {name}", f"/{db}/{name}?" + urllib.parse.urlencode({p: value for p in params})))
+    views = json.loads(get(f"{base}/{db}.json", 30)[2] or b"{}").get("views", [])
+    found += [(f"view {v['name'] if isinstance(v, dict) else v}", f"/{db}/{v['name'] if isinstance(v, dict) else v}")
+              for v in views]
+    return found
+
+
+def first_word(text: str | None) -> str:
+    """The first word of a label, letters only: a search term the row matches."""
+    words = re.findall(r"[^\W\d_]+", text or "")
+    return words[0] if words else "a"
+
+
+def _first_row(base: str, db: str, table: str) -> dict | None:
+    status, _, body = get(f"{base}/{db}/{table}.json?_size=1&_shape=objects", 30)
+    rows = json.loads(body).get("rows", []) if status == 200 else []
+    return rows[0] if rows else None
+
+
+def time_pages(base: str, found: list[tuple[str, str]], requests: int, timeout: float, deadline: float) -> list[dict]:
+    results = []
+    for what, path in found:
+        seconds, statuses = [], {}
+        get(base + path, timeout)  # warm the page once, as a visitor after the first would find it
+        for _ in range(requests):
+            if time.monotonic() > deadline:
+                break
+            status, took, _ = get(base + path, timeout)
+            seconds.append(took)
+            statuses[status] = statuses.get(status, 0) + 1
+        if seconds:
+            results.append({"page": what, "path": path, "n": len(seconds), "statuses": statuses,
+                            "p50": statistics.median(seconds) * 1000,
+                            "p95": statistics.quantiles(seconds, n=20)[-1] * 1000 if len(seconds) > 1
+                            else seconds[0] * 1000})
+        print(f"{what}: " + (f"p50 {results[-1]['p50']:.0f} ms, p95 {results[-1]['p95']:.0f} ms, {statuses}"
+                             if seconds else "not timed (budget spent)"), flush=True)
+    return results
+
+
+def section(dist: Path, results: list[dict], args) -> str:
+    db = next(dist.glob("*.db"))
+    lines = [SITE_MARK, "## Datasette", "",
+             f"Command: `python benchmarks/site.py --dist {args.dist} --requests {args.requests}` "
+             f"(sequential requests on 127.0.0.1 after one warm-up request per page; the server's SQL time limit "
+             f"applies). Database: `{db.name}`, {db.stat().st_size / 1e6:,.1f} MB. {args.label}", "",
+             "| page | path | requests | p50 | p95 | HTTP statuses |", "|---|---|---|---|---|---|"]
+    for r in results:
+        statuses = ", ".join(f"{code or 'no answer'} x{count}" for code, count in sorted(r["statuses"].items()))
+        lines.append(f"| {r['page']} | `{r['path']}` | {r['n']} | {r['p50']:.0f} ms | {r['p95']:.0f} ms | {statuses} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--dist", type=Path, required=True, help="a folder written by `datapackage publish`")
+    parser.add_argument("--requests", type=int, default=50)
+    parser.add_argument("--budget", type=float, default=600, help="seconds for the whole run")
+    parser.add_argument("--request-timeout", type=float, default=30)
+    parser.add_argument("--label", default="", help="a sentence saying what was published")
+    args = parser.parse_args(argv)
+    deadline = time.monotonic() + args.budget
+    port = free_port()
+    server = serve(args.dist, port, wait=min(120, args.budget))
+    try:
+        base = f"http://127.0.0.1:{port}"
+        results = time_pages(base, pages(base, args.dist), args.requests, args.request_timeout, deadline)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    before = RESULTS.read_text(encoding="utf-8").split(SITE_MARK)[0].rstrip() + "\n\n" if RESULTS.exists() else ""
+    RESULTS.write_text(before + section(args.dist, results, args), encoding="utf-8")
+    print(f"wrote the Datasette section of {RESULTS}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

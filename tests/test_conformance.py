@@ -1,0 +1,226 @@
+"""Differential test: `datapackage validate` against Frictionless, the reference.
+
+On every bad input of test_bad_inputs, on a generated package with injected
+errors of every kind, and on a corpus of small standard-feature packages
+(tests/fixtures/conformance/), both must give the same verdict and, for every
+Table Schema rule, the same kind of error at the same physical line and column.
+Our own rules (date-order, unknown-source, ...) are not compared. Deliberate
+differences are read from the one table in docs/conformance.md.
+
+Frictionless counts rows by record; a record's physical line is found here
+with Python's csv module, independently of the code under test.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from frictionless import FrictionlessException
+from frictionless import Package as Reference
+
+from conftest import ROOT, FIXTURES
+from test_bad_inputs import CASES as BAD_INPUTS
+
+CORPUS = FIXTURES / "conformance"
+EXCEPTIONS = ROOT / "docs" / "conformance.md"
+
+# Frictionless error type -> the name our findings give the same rule.
+KINDS = {
+    "type-error": "type", "unique-error": "unique", "primary-key": "unique", "foreign-key": "foreign-key",
+    "blank-row": "blank-row", "missing-cell": "missing-cell", "extra-cell": "extra-cell",
+    "extra-label": "extra-column", "missing-label": "missing-column", "incorrect-label": "header",
+    "blank-label": "header", "duplicate-label": "header", "encoding-error": "encoding",
+    "scheme-error": "file-missing",
+}
+CONSTRAINTS = {"required", "unique", "enum", "pattern", "minimum", "maximum", "minLength", "maxLength",
+               "exclusiveMinimum", "exclusiveMaximum"}
+# Our checks that state a Table Schema rule; anything else is our own rule.
+TABLE_SCHEMA = set(KINDS.values()) | CONSTRAINTS | {"format", "schema", "descriptor"}
+CONSTRAINT_NOTE = re.compile(r'constraint "(\w+)"')
+
+# Corpus packages today's validator gets wrong; each flips to passing with the rewrite.
+FAILS_TODAY = {
+    "bare-number": "bareNumber is ignored: '7 units' is reported as not an integer",
+    "integer-enum": "an integer enum crashes the message builder",
+    "missing-values": "the schema's missingValues are ignored: 'NA' and '-' are reported as not integers",
+    "no-schema": "a resource without a schema is skipped: its ragged row is not reported",
+    "number-enum": "a number enum crashes the message builder",
+    "self-reference": "a self-referencing foreign key is not checked",
+}
+
+
+# ------------------------------------------------------------------ both sides
+
+def ours(descriptor: Path) -> tuple[int, set[tuple], int]:
+    """Our exit code, Table Schema errors, and how many errors our own rules
+    found, from the command line's JSON output."""
+    result = CliRunner().invoke(_cli(), ["validate", str(descriptor), "--format", "json"])
+    crashed = result.exception is not None and not isinstance(result.exception, SystemExit)
+    assert not crashed and result.exit_code in (0, 1), f"exit {result.exit_code}: {result.exception!r}"
+    errors = [f for f in json.loads(result.stdout) if f["severity"] == "error"]
+    table_schema = {(f["path"], f["line"], f["column"], f["check"]) for f in errors if f["check"] in TABLE_SCHEMA}
+    return result.exit_code, table_schema, sum(f["check"] not in TABLE_SCHEMA for f in errors)
+
+
+def _cli():
+    from datapackage.cli import cli  # imported late: the module is under test
+
+    return cli
+
+
+def reference(descriptor: Path) -> set[tuple]:
+    """Frictionless's errors as (path, physical line, column, our kind)."""
+    try:
+        report = Reference(str(descriptor)).validate()
+    except FrictionlessException as error:
+        return {("datapackage.json", None, None, "descriptor:" + error.error.type)}
+    resources = {r["name"]: r for r in json.loads(descriptor.read_text(encoding="utf-8"))["resources"]}
+    found = set()
+    for task in report.tasks:
+        resource = resources.get(task.name, {})
+        lines = record_lines(descriptor.parent, resource)
+        schema = schema_of(descriptor.parent, resource)
+        for error in task.errors:
+            found.add(_position(resource.get("path", task.name), lines, schema, error.to_dict()))
+    for error in report.errors:
+        found.add(("datapackage.json", None, None, "descriptor:" + error.type))
+    return found
+
+
+def _position(path: str, lines: list[int], schema: dict, error: dict) -> tuple:
+    kind = error["type"]
+    if kind == "constraint-error":
+        kind = CONSTRAINT_NOTE.search(error["note"]).group(1)
+    else:
+        kind = KINDS.get(kind, kind)
+    row = error.get("rowNumber")
+    line = (lines[row - 1] if row - 1 < len(lines) else None) if row else (1 if "label" in error["type"] else None)
+    column = error.get("fieldNumber")
+    if error["type"] in ("primary-key", "foreign-key"):  # a row error: our column is the key's first field
+        fields = [f["name"] for f in schema.get("fields", [])]
+        key = schema.get("primaryKey", []) if error["type"] == "primary-key" else error.get("fieldNames", [])
+        key = [key] if isinstance(key, str) else key
+        column = fields.index(key[0]) + 1 if key and key[0] in fields else None
+    return path, line, column, kind
+
+
+def record_lines(root: Path, resource: dict) -> list[int]:
+    """Physical line where each record starts (record 1 = the header)."""
+    try:
+        text = (root / resource["path"]).read_bytes().decode("utf-8", errors="replace")
+    except (KeyError, OSError):
+        return []
+    dialect = resource.get("dialect", {})
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=dialect.get("delimiter", ","),
+                        quotechar=dialect.get("quoteChar", '"'))
+    starts, line = [], 1
+    for _ in reader:
+        starts.append(line)
+        line = reader.line_num + 1
+    return starts
+
+
+def schema_of(root: Path, resource: dict) -> dict:
+    schema = resource.get("schema")
+    if isinstance(schema, str):
+        schema = json.loads((root / schema).read_text(encoding="utf-8"))
+    return schema or {}
+
+
+# ------------------------------------------------------------------ deliberate differences
+
+def exceptions() -> list[dict]:
+    """The rows of the table in docs/conformance.md. A row names a case (or
+    `*` with a rule below for every case), the side that alone reports the
+    finding, and the finding: path, line, column, kind; `*` matches anything."""
+    block = EXCEPTIONS.read_text(encoding="utf-8").split("<!-- exceptions -->")[1].split("<!-- /exceptions -->")[0]
+    names = ("case", "side", "path", "line", "column", "kind", "reason")
+    return [dict(zip(names, (c.strip().strip("`") for c in row.strip().strip("|").split("|"))))
+            for row in block.strip().splitlines()[2:]]
+
+
+def rest_of_ragged_rows(found: set[tuple]) -> set[tuple]:
+    """Keep a ragged row's first missing or extra cell, nothing else on that line."""
+    first: dict[tuple, tuple] = {}
+    for finding in sorted(found, key=lambda f: (f[0], f[1] or 0, f[2] or 0)):
+        if finding[3] in ("missing-cell", "extra-cell"):
+            first.setdefault(finding[:2], finding)
+    return {f for f in found if f[:2] not in first or first[f[:2]] == f}
+
+
+RULES = {"rest-of-ragged-row": rest_of_ragged_rows}
+
+
+def _matches(row: dict, finding: tuple) -> bool:
+    return all(want == "*" or want == ("-" if got is None else str(got))
+               for want, got in zip((row["path"], row["line"], row["column"], row["kind"]), finding))
+
+
+def assert_conforms(case: str, descriptor: Path) -> None:
+    (code, ours_found, own_rules), reference_found = ours(descriptor), reference(descriptor)
+    rows = exceptions()
+    for row in rows:
+        if row["case"] == "*" and row["side"] == "reference":
+            reference_found = RULES[row["kind"]](reference_found)
+        elif row["case"] == "*":
+            ours_found = RULES[row["kind"]](ours_found)
+    only = {"ours": ours_found - reference_found, "reference": reference_found - ours_found}
+    allowed = [row for row in rows if row["case"] == case]
+    unexplained = {side: {f for f in found if not any(_matches(r, f) for r in allowed if r["side"] == side)}
+                   for side, found in only.items()}
+    assert unexplained == {"ours": set(), "reference": set()}
+    stale = [r for r in allowed if not any(_matches(r, f) for f in only[r["side"]])]
+    assert stale == [], "docs/conformance.md lists differences this case no longer shows"
+    # The verdict: what the reference rejects we reject; what it accepts we
+    # accept unless one of our own rules finds an error.
+    assert code == (1 if reference_found or ours_found or own_rules else 0)
+
+
+# ------------------------------------------------------------------ the cases
+
+@pytest.mark.parametrize("mutate", BAD_INPUTS, ids=[c.__name__ for c in BAD_INPUTS])
+def test_bad_inputs_conform(package, mutate):
+    mutate(package)
+    assert_conforms(f"bad-input/{mutate.__name__}", package / "datapackage.json")
+
+
+def _corpus() -> list:
+    return [pytest.param(path.name, id=path.name, marks=[pytest.mark.xfail(strict=True, reason=FAILS_TODAY[path.name])]
+                         if path.name in FAILS_TODAY else []) for path in sorted(CORPUS.iterdir())]
+
+
+@pytest.mark.parametrize("name", _corpus())
+def test_corpus_conforms(tmp_path, name):
+    package = shutil.copytree(CORPUS / name, tmp_path / name)
+    expected = {tuple(e) for e in json.loads((package / "expected.json").read_text(encoding="utf-8"))}
+    # The package must exercise what it says: the reference finds the known errors.
+    assert reference(package / "datapackage.json") >= expected
+    assert_conforms(f"corpus/{name}", package / "datapackage.json")
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("generated")
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"), "--victims", "400", "--seed", "7",
+                    "--errors", "300", "--out", str(out)], check=True, capture_output=True)
+    return out
+
+
+def test_generated_errors_are_all_found_by_the_reference(generated):
+    injected = {(e["path"], e["line"], e["column"], e["kind"])
+                for e in json.loads((generated / "errors.json").read_text(encoding="utf-8"))}
+    assert len(injected) == 300
+    assert injected <= reference(generated / "datapackage.json")
+
+
+def test_generated_package_conforms(generated):
+    assert_conforms("generated", generated / "datapackage.json")
