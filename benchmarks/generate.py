@@ -225,6 +225,10 @@ class Builder:
         share = 0.0 if required else 0.3
         if reference:
             return self.reference(reference, is_key, required)
+        if spec.get("withholdsRow"):  # generated rows are public: withheld ones are never published
+            return choose(rng, constraints["enum"][:1], n)
+        if name in {f["withholdsRow"].get("reason") for f in self.schemas_fields() if f.get("withholdsRow")}:
+            return pa.nulls(n, pa.string())
         if is_key:
             return ids(id_prefix(constraints["pattern"]), n)
         if spec.get("partialDate"):
