@@ -58,7 +58,7 @@ def command(tool: str, package: Path, work: Path) -> list[str]:
         return [str(BIN / "frictionless"), "validate", descriptor, "--json"]
     if tool == "pyarrow":
         return [PYTHON, "-c", PARSE, *sorted(str(p) for p in (package / "seeds").glob("*.csv"))]
-    return [PYTHON, "-m", "datapackage", "publish", descriptor, "--out", str(work / f"dist-{package.name}")]
+    return [PYTHON, "-m", "datapackage", "publish", descriptor, "--out", str(work / f"dist-{package.name}"), "--timings"]
 
 
 def measure(argv: list[str], timeout: float, log: Path, done: tuple[int, ...]) -> Run:
