@@ -22,6 +22,9 @@ EVENTS = (  # resource, date field, legend label, marker, colour
 )
 
 
+MAX_CASES = 30
+
+
 def events(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """One row per dated event: case, day, kind."""
     victims = frames["victims"].set_index("victim_id")["case_id"]
@@ -43,7 +46,9 @@ def draw(frames: dict[str, pd.DataFrame], path: Path) -> None:
 
     table = events(frames)
     titles = frames["cases"].set_index("case_id")["title"]
-    cases = [c for c in frames["cases"]["case_id"] if c in set(table["case_id"])]
+    busiest = set(table["case_id"].value_counts().index[:MAX_CASES])  # a readable picture, at any size
+    cases = [c for c in frames["cases"]["case_id"] if c in busiest]
+    table = table[table["case_id"].isin(busiest)]
     rows = {case: i for i, case in enumerate(reversed(cases))}
     plt.rcParams.update({"font.family": "DejaVu Sans", "font.size": 9, "svg.hashsalt": "timeline"})
     figure, axes = plt.subplots(figsize=(10, 1.2 + 0.55 * len(cases)), dpi=100)

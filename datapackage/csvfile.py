@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -54,19 +53,26 @@ class Records:
 
 
 def records(data: bytes, dialect: Dialect) -> Records:
-    quote = dialect.quote.encode()
-    literal = re.escape(quote)
-    stray = re.compile(rb"[^" + re.escape(dialect.delimiter.encode()) + rb"\r\n" + literal + rb"]"
-                       + literal + rb"[^" + re.escape(dialect.delimiter.encode()) + rb"\r\n" + literal + rb"]")
-    if stray.search(data):
-        return _records_by_csv_module(data, dialect)
-    return _records_by_bytes(data, dialect)
-
-
-def _records_by_bytes(data: bytes, dialect: Dialect) -> Records:
     buf = np.frombuffer(data, dtype=np.uint8)
-    size = len(buf)
     quotes = np.flatnonzero(buf == ord(dialect.quote))
+    if _has_stray_quote(buf, quotes, dialect):
+        return _records_by_csv_module(data, dialect)
+    return _records_by_bytes(buf, quotes, dialect)
+
+
+def _has_stray_quote(buf: np.ndarray, quotes: np.ndarray, dialect: Dialect) -> bool:
+    """A quote with ordinary text on both sides (`ab"cd`)."""
+    inner = quotes[(quotes > 0) & (quotes < len(buf) - 1)]
+
+    def ordinary(characters):
+        return ((characters != ord(dialect.delimiter)) & (characters != NEWLINE)
+                & (characters != CARRIAGE_RETURN) & (characters != ord(dialect.quote)))
+
+    return bool(np.any(ordinary(buf[inner - 1]) & ordinary(buf[inner + 1])))
+
+
+def _records_by_bytes(buf: np.ndarray, quotes: np.ndarray, dialect: Dialect) -> Records:
+    size = len(buf)
     feeds = np.flatnonzero(buf == NEWLINE)
     returns = np.flatnonzero(buf == CARRIAGE_RETURN)
     following = np.minimum(returns + 1, max(size - 1, 0))

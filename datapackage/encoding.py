@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 
 @dataclass
 class Utf8Problem:
@@ -13,7 +15,18 @@ class Utf8Problem:
 
 
 def utf8_problem(data: bytes) -> Utf8Problem | None:
-    """Where the first byte that is not UTF-8 sits, or None."""
+    """Where the first byte that is not UTF-8 sits, or None. Arrow checks the
+    bytes in place; only a file that fails is decoded to find the place."""
+    import pyarrow as pa
+
+    whole = pa.Array.from_buffers(pa.binary(), 1, [None, pa.py_buffer(np.array([0, len(data)], np.int32)),
+                                                   pa.py_buffer(data)]) if len(data) < 2**31 else None
+    try:
+        if whole is not None:
+            whole.cast(pa.string())
+            return None
+    except pa.ArrowInvalid:
+        pass
     try:
         data.decode("utf-8")
         return None

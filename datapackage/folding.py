@@ -24,3 +24,20 @@ def fold(names: pl.Series) -> pl.Series:
         keys = keys.str.replace_all(old, new)
     keys = keys.str.replace_all(r"[^a-z ]", "").str.split(" ").list.eval(pl.element().filter(pl.element() != ""))
     return keys.list.join(" ").fill_null("")
+
+
+def search_keys(texts: pl.Series) -> pl.Series:
+    """`datapackage.names.search_key` over a whole column: the folded words of
+    each text ("" for an empty cell). Folding never crosses a space, so each
+    distinct word is folded once, however many cells repeat it."""
+    from datapackage.names import search_key
+
+    words = (texts.cast(pl.String).fill_null("").str.split(" ").rename("word").to_frame()
+             .with_row_index("row").explode("word"))
+    distinct = words["word"].unique()
+    folded = words.with_columns(pl.col("word").replace_strict(
+        distinct, [search_key(word) for word in distinct.to_list()], return_dtype=pl.String))
+    keys = (folded.filter(pl.col("word") != "").group_by("row", maintain_order=True)
+            .agg(pl.col("word").str.join(" ")))
+    return (pl.int_range(len(texts), eager=True, dtype=pl.UInt32).rename("row").to_frame()
+            .join(keys, on="row", how="left", maintain_order="left")["word"].fill_null("").rename(texts.name))

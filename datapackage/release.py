@@ -90,13 +90,18 @@ def write_json(path: Path, value: dict) -> None:
     path.write_text(json.dumps(value, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
+STORED = {".parquet", ".png", ".zip"}
+
+
 def write_zip(path: Path, root: Path, stamp: str) -> None:
     """Same files, same bytes: sorted entries, fixed times and permissions."""
     when = tuple(int(x) for x in (stamp[:4], stamp[5:7], stamp[8:10], stamp[11:13], stamp[14:16], stamp[17:19]))
     with zipfile.ZipFile(path, "w") as archive:
         for file in sorted(p for p in root.rglob("*") if p.is_file() and p != path):
             info = zipfile.ZipInfo(f"{path.stem}/{file.relative_to(root).as_posix()}", date_time=max(when, (1980, 1, 1, 0, 0, 0)))
-            info.compress_type = zipfile.ZIP_DEFLATED
+            # Parquet and PNG are compressed already; the rest deflates fast at level 1.
+            info.compress_type = zipfile.ZIP_STORED if file.suffix in STORED else zipfile.ZIP_DEFLATED
+            info._compresslevel = 1  # (named compress_level from Python 3.13)
             info.external_attr = 0o644 << 16
             with open(file, "rb") as source, archive.open(info, "w") as target:
                 shutil.copyfileobj(source, target, 1 << 20)

@@ -203,8 +203,14 @@ def _source_rules(table: Table, name: str, reference: dict, tables: dict[str, Ta
     if known is None or reference["field"] not in known.frame.columns:
         return rules
     ids = known.frame[reference["field"]].cast(pl.String).drop_nulls().unique()
-    unknown = entries.list.eval(pl.element().filter((pl.element() != "") & ~pl.element().is_in(ids.implode())))
-    missing = (unknown.list.len() > 0).fill_null(False)
+    # One membership test over all entries (a list-wise test would copy the
+    # ids once per row), then back to rows.
+    cited = entries.rename("cited").to_frame().with_row_index("__row").explode("cited")
+    unknown_entries = cited.filter(pl.col("cited").is_not_null() & (pl.col("cited") != "")
+                                   & ~pl.col("cited").is_in(ids.implode()))
+    missing = pl.int_range(len(entries), eager=True).is_in(unknown_entries["__row"].implode())
+    unknown = unknown_entries.group_by("__row", maintain_order=True).agg("cited")
+    unknown = dict(zip(unknown["__row"].to_list(), unknown["cited"].to_list()))
     path = package.resource(reference["resource"]).path
 
     def says(row):

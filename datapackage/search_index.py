@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import sqlite3
 
+import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from datapackage.folding import search_keys
 from datapackage.names import search_key
 from datapackage.package import Resource
 
@@ -56,10 +58,13 @@ def _strings(column: pa.ChunkedArray) -> list[str | None]:
 
 
 def _keys(cells: dict[str, list], fields: list[str]) -> list[str]:
-    """The folded words of the given fields, one string per row."""
+    """The folded words of the given fields, one string per row, folded a
+    whole column at a time."""
     if not fields:
         return [""] * len(next(iter(cells.values())))
-    return [" ".join(filter(None, map(search_key, parts))) for parts in zip(*(cells[f] for f in fields))]
+    keys = [search_keys(pl.Series(f, cells[f], dtype=pl.String)) for f in fields]
+    joined = pl.concat_str([k.replace("", None) for k in keys], separator=" ", ignore_nulls=True)
+    return pl.select(joined.fill_null("")).to_series().to_list()
 
 
 def _folded(query: str, near: bool = True) -> str:
