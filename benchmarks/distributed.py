@@ -7,9 +7,9 @@ Reads `dist/parquet/<resource>.parquet` with Dask, validates every partition
 with a pandas-backend Pandera schema derived from the resource's Table Schema
 (from the release's `datapackage.json`), and checks what needs the whole
 table at once with Dask itself: unique fields, primary keys, foreign keys.
-Uses `datapackage.pandera_schema` when the package provides a pandas-backend
-schema; otherwise the minimal schema derived below. Prints what it found and
-how long each step took; exit 1 when anything fails.
+The per-partition schemas are the ones `datapackage validate` runs, derived
+by `datapackage.pandera_schema` with its pandas backend. Prints what it found
+and how long each step took; exit 1 when anything fails.
 """
 
 from __future__ import annotations
@@ -29,47 +29,10 @@ import pandas as pd
 import pandera
 import pandera.pandas as pa
 
+from datapackage import pandera_schema
+
 FAILURES = pd.DataFrame({"column": pd.Series(dtype=str), "check": pd.Series(dtype=str),
                          "failure_case": pd.Series(dtype=str)})
-
-
-def minimal_schema_from_table_schema(schema: dict) -> pa.DataFrameSchema:
-    """Per-row rules of a Table Schema as a pandas Pandera schema: type,
-    required, enum, pattern, minimum/maximum, minLength/maxLength. Blanks are
-    null in Parquet, and Pandera's checks skip nulls, so only `required` sees them."""
-    keys = schema.get("primaryKey", [])
-    keys = [keys] if isinstance(keys, str) else keys
-    columns = {}
-    for spec in schema["fields"]:
-        c = spec.get("constraints", {})
-        checks = []
-        if "enum" in c:
-            checks.append(pa.Check.isin(c["enum"]))
-        if "pattern" in c and not spec.get("sourceList"):
-            checks.append(pa.Check(lambda s, p=c["pattern"]: s.astype(str).str.fullmatch(p), name="pattern"))
-        if "minimum" in c:
-            checks.append(pa.Check.ge(c["minimum"]))
-        if "maximum" in c:
-            checks.append(pa.Check.le(c["maximum"]))
-        if "minLength" in c:
-            checks.append(pa.Check.str_length(min_value=c["minLength"]))
-        if "maxLength" in c:
-            checks.append(pa.Check.str_length(max_value=c["maxLength"]))
-        dtype = "Int64" if spec.get("type") == "integer" else None
-        required = bool(c.get("required")) or spec["name"] in keys
-        columns[spec["name"]] = pa.Column(dtype, checks=checks, nullable=not required)
-    return pa.DataFrameSchema(columns, strict=False)
-
-
-def derived_schema(schema: dict) -> tuple[pa.DataFrameSchema, str]:
-    try:
-        from datapackage import pandera_schema
-    except ImportError:
-        return minimal_schema_from_table_schema(schema), "minimal schema derived in benchmarks/distributed.py"
-    derived = pandera_schema(schema)
-    if isinstance(derived, pa.DataFrameSchema):
-        return derived, "datapackage.pandera_schema"
-    return minimal_schema_from_table_schema(schema), "minimal schema (pandera_schema is not pandas-backed)"
 
 
 def partition_failures(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> pd.DataFrame:
@@ -125,7 +88,8 @@ def main(argv: list[str] | None = None) -> int:
               .repartition(npartitions=args.partitions) for name in schemas}
     lazy, sources = {}, {}
     for name, schema in schemas.items():
-        checks, sources[name] = derived_schema(schema)
+        checks = pandera_schema(name, release, backend="pandas")
+        sources[name] = "schema from datapackage.pandera_schema (pandas backend)"
         lazy[f"{name} rows"] = frames[name].shape[0]
         lazy[f"{name} cells"] = frames[name].map_partitions(partition_failures, checks, meta=FAILURES)
         lazy.update(whole_table_checks(name, frames[name], schema, frames))

@@ -103,5 +103,6 @@ def write_zip(path: Path, root: Path, stamp: str) -> None:
             info.compress_type = zipfile.ZIP_STORED if file.suffix in STORED else zipfile.ZIP_DEFLATED
             info._compresslevel = 1  # (named compress_level from Python 3.13)
             info.external_attr = 0o644 << 16
-            with open(file, "rb") as source, archive.open(info, "w") as target:
+            large = file.stat().st_size >= zipfile.ZIP64_LIMIT  # a streamed entry must say so up front
+            with open(file, "rb") as source, archive.open(info, "w", force_zip64=large) as target:
                 shutil.copyfileobj(source, target, 1 << 20)
