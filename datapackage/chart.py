@@ -2,8 +2,8 @@
 rendered at publish time as a PNG (the same picture is in the README);
 the site draws the same events per case as linked SVG (site_charts.py).
 
-Each event sits at the earliest day its partial date can mean; undated
-events are left out. Fixed size, fonts and metadata keep the bytes stable.
+Each event sits at the earliest day its partial date can mean (the typed
+`<field>_from` column); undated events are left out. Fixed size, fonts and metadata keep the bytes stable.
 """
 
 from __future__ import annotations
@@ -11,8 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-
-from datapackage.dates import bounds
+import polars as pl
 
 EVENTS = (  # resource, date field, legend label, marker, colour
     ("deaths", "date_of_arrest", "arrest", "v", "#1f77b4"),
@@ -25,29 +24,28 @@ EVENTS = (  # resource, date field, legend label, marker, colour
 MAX_CASES = 30
 
 
-def events(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """One row per dated event: case, day, kind."""
-    victims = frames["victims"].set_index("victim_id")["case_id"]
+def events(frames: dict[str, pl.DataFrame]) -> pd.DataFrame:
+    """One row per dated event: case, day, kind; from the typed frames."""
+    victims = frames["victims"].select("victim_id", "case_id")
     parts = []
     for resource, field, label, _, _ in EVENTS:
         frame = frames[resource]
-        case = frame["victim_id"].map(victims) if "case_id" not in frame else frame["case_id"]
-        day = pd.Series(bounds(frame[field])[0], index=frame.index)
-        parts.append(pd.DataFrame({"case_id": case, "day": day, "kind": label}))
-    table = pd.concat(parts, ignore_index=True)
-    return table[table["day"].notna()]
+        if "case_id" not in frame.columns:
+            frame = frame.join(victims, on="victim_id", how="left", maintain_order="left")
+        parts.append(frame.select("case_id", pl.col(field + "_from").alias("day"), pl.lit(label).alias("kind")))
+    return pl.concat(parts).drop_nulls("day").to_pandas()
 
 
-def draw(frames: dict[str, pd.DataFrame], path: Path) -> None:
+def draw(frames: dict[str, pl.DataFrame], path: Path) -> None:
     # Imported here: the site reads EVENTS without loading matplotlib.
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     table = events(frames)
-    titles = frames["cases"].set_index("case_id")["title"]
+    titles = dict(frames["cases"].select("case_id", "title").iter_rows())
     busiest = set(table["case_id"].value_counts().index[:MAX_CASES])  # a readable picture, at any size
-    cases = [c for c in frames["cases"]["case_id"] if c in busiest]
+    cases = [c for c in titles if c in busiest]
     table = table[table["case_id"].isin(busiest)]
     rows = {case: i for i, case in enumerate(reversed(cases))}
     plt.rcParams.update({"font.family": "DejaVu Sans", "font.size": 9, "svg.hashsalt": "timeline"})

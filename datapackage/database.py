@@ -39,7 +39,7 @@ def build_database(package: Package, tables: dict[str, Table], path: Path) -> No
     _citations(db, package, tables)
     _vocabularies(db, package)
     for resource in package.resources:
-        build_search_index(db.conn, resource, _rows(tables[resource.name]))
+        build_search_index(db.conn, resource, tables[resource.name].frame)
     _views(db)
     db.conn.commit()
     db.conn.execute("PRAGMA journal_mode = DELETE")

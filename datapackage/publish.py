@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import re
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from datapackage.release import created, descriptor, write_json, write_zip
 from datapackage.release_documents import write_documents
 from datapackage.release_folder import OutputError, ReleaseFolder, explain
 from datapackage.site import metadata
+from datapackage.table import Table
 from datapackage.validate import Checked, check
 
 
@@ -66,7 +68,30 @@ def build(checked: Checked, out: Path, stage=None) -> None:
     package = checked.package
     tables = public_tables(package, checked.tables)
     stage = stage or nullcontext
-    (out / "csv").mkdir(parents=True)
+    out.mkdir(parents=True, exist_ok=True)
+    # The database is the longest stage and SQLite does its work without the
+    # interpreter's lock, so it is built beside the other files.
+    with ThreadPoolExecutor(1) as pool:
+        database = pool.submit(_timed, stage, "sqlite", build_database, package, tables, out / f"{name_of(checked)}.db")
+        _files(checked, tables, out, stage)
+        database.result()  # its error, if any, is raised here
+    with stage("zip"):
+        write_zip(out / archive_name(checked), out, created(package, tables))
+
+
+def archive_name(checked: Checked) -> str:
+    return f"{name_of(checked)}-{checked.package.descriptor.get('version', '0')}.zip"
+
+
+def _timed(stage, name: str, work, *args) -> None:
+    with stage(name):
+        work(*args)
+
+
+def _files(checked: Checked, tables: dict[str, Table], out: Path, stage) -> None:
+    """Every output but the database and the zip."""
+    package = checked.package
+    (out / "csv").mkdir()
     (out / "parquet").mkdir()
     with stage("csv"):
         for resource in package.resources:
@@ -75,23 +100,16 @@ def build(checked: Checked, out: Path, stage=None) -> None:
         for resource in package.resources:
             pq.write_table(for_consumers(resource, arrow_table(tables[resource.name])),
                            out / "parquet" / f"{resource.name}.parquet", compression="zstd")
-    name = name_of(checked)
-    with stage("sqlite"):
-        build_database(package, tables, out / f"{name}.db")
     write_documents(package, out)
-    stamp = created(package, tables)
-    release = descriptor(package, out, stamp)
-    write_json(out / "datapackage.json", release)
+    write_json(out / "datapackage.json", descriptor(package, out, created(package, tables)))
     if CHARTED <= set(tables):
         with stage("chart"):
-            draw({n: t.text.to_pandas() for n, t in tables.items()}, out / "timeline.png")
+            draw({n: tables[n].frame for n in CHARTED}, out / "timeline.png")
     (out / "data-dictionary.html").write_text(html_page(package), encoding="utf-8")
-    archive = f"{name}-{release.get('version', '0')}.zip"
-    downloads = [archive, "datapackage.json", f"{name}.db", "data-dictionary.html"]
+    name = name_of(checked)
+    downloads = [archive_name(checked), "datapackage.json", f"{name}.db", "data-dictionary.html"]
     downloads += [f"parquet/{r.name}.parquet" for r in package.resources]
     write_json(out / "metadata.json", metadata(package, name, downloads))
-    with stage("zip"):
-        write_zip(out / archive, out, stamp)
 
 
 # SQLite reports a full or unwritable disk with its own codes, not errno.

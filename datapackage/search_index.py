@@ -12,8 +12,6 @@ from __future__ import annotations
 import sqlite3
 
 import polars as pl
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from datapackage.folding import search_keys
 from datapackage.names import search_key
@@ -30,41 +28,34 @@ def search_columns(resource: Resource) -> tuple[list[str], list[str]]:
     return list(declared.get("name", [])), list(declared.get("text", []))
 
 
-def build_search_index(conn: sqlite3.Connection, resource: Resource, table: pa.Table) -> None:
-    """A full-text table over the searched fields plus their folded words;
+def build_search_index(conn: sqlite3.Connection, resource: Resource, table: pl.DataFrame) -> None:
+    """A full-text index over the searched fields plus their folded words;
     rowids match the resource table. `table` holds the resource's columns,
-    typed or all strings, null where a cell is empty."""
+    typed or all strings, null where a cell is empty.
+
+    The index is contentless: every reader asks it for rowids only and reads
+    the row from the resource table, so a second copy of the text would only
+    double the file and the build."""
     names, texts = search_columns(resource)
     if not names and not texts:
         return
     columns = names + texts
     quoted = ", ".join(f"[{c}]" for c in columns + list(KEYS))
-    conn.execute(f"CREATE VIRTUAL TABLE [{resource.name}_fts] USING fts5({quoted}, "
+    conn.execute(f"CREATE VIRTUAL TABLE [{resource.name}_fts] USING fts5({quoted}, content='', columnsize=0, "
                  "tokenize='unicode61 remove_diacritics 2')")
-    cells = {c: _strings(table.column(c)) for c in columns}
-    rowids = [r[0] for r in conn.execute(f"SELECT rowid FROM [{resource.name}] ORDER BY rowid")]
-    rows = zip(rowids, *cells.values(), _keys(cells, names), _keys(cells, texts))
+    cells = table.select(_text(table[c]) for c in columns)
+    cells = cells.with_columns(search_keys(cells, names).alias(KEYS[0]), search_keys(cells, texts).alias(KEYS[1]))
+    rowids = pl.Series("rowid", [r[0] for r in conn.execute(f"SELECT rowid FROM [{resource.name}] ORDER BY rowid")])
     marks = ", ".join("?" for _ in range(len(columns) + len(KEYS) + 1))
-    conn.executemany(f"INSERT INTO [{resource.name}_fts] (rowid, {quoted}) VALUES ({marks})", rows)
+    conn.executemany(f"INSERT INTO [{resource.name}_fts] (rowid, {quoted}) VALUES ({marks})",
+                     cells.insert_column(0, rowids).iter_rows())
 
 
-def _strings(column: pa.ChunkedArray) -> list[str | None]:
-    """A column as text whatever its Arrow type (dictionary, list, integer)."""
-    if pa.types.is_dictionary(column.type):
-        column = column.cast(column.type.value_type)
-    if pa.types.is_list(column.type) or pa.types.is_large_list(column.type):
-        column = pc.binary_join(column, " ")
-    return column.cast(pa.string()).to_pylist()
-
-
-def _keys(cells: dict[str, list], fields: list[str]) -> list[str]:
-    """The folded words of the given fields, one string per row, folded a
-    whole column at a time."""
-    if not fields:
-        return [""] * len(next(iter(cells.values())))
-    keys = [search_keys(pl.Series(f, cells[f], dtype=pl.String)) for f in fields]
-    joined = pl.concat_str([k.replace("", None) for k in keys], separator=" ", ignore_nulls=True)
-    return pl.select(joined.fill_null("")).to_series().to_list()
+def _text(column: pl.Series) -> pl.Series:
+    """A column as text whatever its type (categorical, list, integer)."""
+    if isinstance(column.dtype, pl.List):
+        return column.list.join(" ")
+    return column.cast(pl.String)
 
 
 def _folded(query: str, near: bool = True) -> str:

@@ -5,6 +5,7 @@ import json
 import sqlite3
 import time
 
+import polars as pl
 import pyarrow as pa
 import pytest
 
@@ -50,7 +51,7 @@ def resource(search: dict) -> Resource:
 
 
 def indexed(rows: list[dict], search: dict) -> sqlite3.Connection:
-    """A table and its index built from a typed Arrow table, as publish hands it over."""
+    """A table and its index built from typed columns (a categorical and a list among them)."""
     conn = sqlite3.connect(":memory:")
     conn.execute("create table people (id integer primary key, name text, summary text, kind text, source_ids text)")
     conn.executemany("insert into people (id, name) values (?, ?)", [(r["id"], r["name"]) for r in rows])
@@ -61,7 +62,7 @@ def indexed(rows: list[dict], search: dict) -> sqlite3.Connection:
         "kind": pa.array(["a"] * len(rows)).dictionary_encode(),
         "source_ids": pa.array([["src-a", "src-b"]] * len(rows), pa.list_(pa.string())),
     })
-    build_search_index(conn, resource(search), table)
+    build_search_index(conn, resource(search), pl.from_arrow(table))
     return conn
 
 
