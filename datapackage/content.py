@@ -42,8 +42,8 @@ def content_findings(package: Package, tables: dict[str, Table], today: datetime
 
 
 def _finding(table: Table, row: int, field: str, check: str, severity: str, message: str) -> Finding:
-    column = table.text.columns.index(field) + 1
-    return Finding(table.resource.path, int(table.lines[row]), column, field, shown(table.text[field][row]),
+    column = table.columns.index(field) + 1
+    return Finding(table.resource.path, int(table.lines[row]), column, field, shown(table.cell(field, row)),
                    check, severity, message)
 
 
@@ -52,7 +52,7 @@ def _conversion_findings(table: Table) -> list[Finding]:
     for field, results in table.failures.items():
         for result in results:
             for row in result.failed.arg_true():
-                value = table.text[field][row]
+                value = table.cell(field, row)
                 message = messages.cell(result.check, table.resource, field, value, expected=result.reason)
                 findings.append(_finding(table, row, field, result.check, ERROR, message))
     return findings
@@ -84,7 +84,7 @@ def _column_findings(table: Table) -> list[Finding]:
             if first == row or frame[field][row] is None:
                 continue  # the first of equal values, or an empty cell, is not a duplicate
             earlier = int(table.lines[first])
-        message = messages.cell(name, table.resource, field, table.text[field][row], earlier)
+        message = messages.cell(name, table.resource, field, table.cell(field, row), earlier)
         findings.append(_finding(table, row, field, name, ERROR, message))
     return findings
 

@@ -67,6 +67,12 @@ def convert(spec: dict, text: pl.Series, missing_values: list[str]) -> list[Conv
     return [Converted(present, pl.repeat(False, len(text), eager=True), "")]
 
 
+def typed_is_text(spec: dict, missing_values: list[str]) -> bool:
+    """The typed column of this field is its text with the empty cells null,
+    so the text can be given back from it (see `convert`)."""
+    return spec.get("type", "string") not in EXPECTED and missing_values == [""]
+
+
 def _result(values: pl.Series, present: pl.Series, kind: str, **words) -> Converted:
     failed = (present.is_not_null() & values.is_null()).alias("failed")
     return Converted(values, failed, EXPECTED[kind].format(**words))

@@ -8,6 +8,12 @@ quotes precede it. LF, CRLF and a lone CR all end a line, as they do for
 Python's csv module and for Arrow. When a quote stands inside a cell (which
 the csv module reads as a literal character but which would flip the parity)
 the csv module maps the records instead.
+
+Most files need no map at all: `read_plain` parses them with Arrow alone and
+places each row by counting the line breaks inside the cells before it, and
+declines (so that the map is built) as soon as the file has anything that
+counting cannot place: an empty line, a row with the wrong number of cells,
+a header over several lines, or a record longer than a parse block.
 """
 
 from __future__ import annotations
@@ -137,14 +143,89 @@ def read_cells(data: bytes, record_map: Records, columns: int, dialect: Dialect)
     names = [f"c{i}" for i in range(columns)]
     if columns == 0 or len(record_map.start) < 2:
         return pa.table({name: pa.array([], pa.string()) for name in names})
-    body = pa.py_buffer(data)[int(record_map.start[1]):]
     longest = int(record_map.length.max()) + 2
+    return _parse(data, int(record_map.start[1]), columns, dialect, max(1 << 22, longest * 2), lambda row: "skip")
+
+
+def _parse(data: bytes, start: int, columns: int, dialect: Dialect, block: int, invalid) -> pa.Table:
+    """Cells from byte `start` on, all as text; `invalid(row)` decides about
+    a row with the wrong number of cells."""
+    names = [f"c{i}" for i in range(columns)]
     table = pacsv.read_csv(
-        pa.BufferReader(body),
-        read_options=pacsv.ReadOptions(column_names=names, block_size=max(1 << 22, longest * 2)),
+        pa.BufferReader(pa.py_buffer(data)[start:]),
+        read_options=pacsv.ReadOptions(column_names=names, block_size=block),
         parse_options=pacsv.ParseOptions(delimiter=dialect.delimiter, quote_char=dialect.quote,
-                                         newlines_in_values=True, invalid_row_handler=lambda row: "skip"),
+                                         newlines_in_values=True, invalid_row_handler=invalid),
         convert_options=pacsv.ConvertOptions(column_types={name: pa.string() for name in names},
                                              strings_can_be_null=False, quoted_strings_can_be_null=False),
     )
-    return table.combine_chunks()
+    return table  # in blocks as parsed: joining them would copy every cell once more
+
+
+PLAIN_BLOCK = 1 << 24  # bytes per parse block: any record up to 8 MB parses
+
+
+def read_plain(data: bytes, dialect: Dialect) -> tuple[list[str], pa.Table, np.ndarray] | None:
+    """The header, every cell as text and the physical line of every row of
+    a file without empty lines or ragged rows, in one Arrow pass; None when
+    the file needs the record map."""
+    first = min((i for i in (data.find(b"\n"), data.find(b"\r")) if i >= 0), default=-1)
+    if first < 0 or data.count(dialect.quote.encode(), 0, first) % 2:
+        return None
+    labels = next(csv.reader(io.StringIO(data[:first].decode("utf-8-sig"), newline=""),
+                             delimiter=dialect.delimiter, quotechar=dialect.quote), [])
+    body = first + (2 if data[first:first + 2] == b"\r\n" else 1)
+    declined = []
+    try:
+        cells = _parse(data, body, len(labels), dialect, PLAIN_BLOCK, lambda row: declined.append(row) or "skip")
+    except pa.ArrowInvalid:  # a record longer than a block
+        return None
+    if declined or not labels or not cells.num_rows:
+        return None
+    breaks = _line_breaks(data)
+    unterminated = not data.endswith((b"\n", b"\r"))
+    inner = _breaks_in_cells(cells) if breaks != 1 + cells.num_rows - unterminated else np.zeros(cells.num_rows, int)
+    if breaks != 1 + cells.num_rows + int(inner.sum()) - unterminated:
+        return None  # empty lines, which Arrow skips
+    lines = 2 + np.arange(cells.num_rows) + np.concatenate(([0], np.cumsum(inner)[:-1]))
+    return labels, cells, lines
+
+
+def _line_breaks(data: bytes) -> int:
+    """LF, CRLF and lone CR in the file, one each; counted a slice at a time
+    so that no array as long as the file is made."""
+    buf, feeds, returns, step = np.frombuffer(data, dtype=np.uint8), 0, 0, 1 << 26
+    for start in range(0, len(buf), step):
+        part = buf[start:start + step]
+        feeds += int(np.count_nonzero(part == NEWLINE))
+        returns += int(np.count_nonzero(part == CARRIAGE_RETURN))
+    return feeds + returns - (data.count(b"\r\n") if returns else 0)
+
+
+def _breaks_in_cells(cells: pa.Table) -> np.ndarray:
+    """Line breaks (LF, CRLF or a lone CR: one each) inside the cells of each
+    row, found in each column's character buffer and placed by its offsets."""
+    counts = np.zeros(cells.num_rows, dtype=np.int64)
+    for column in cells.columns:
+        for chunk_start, chunk in zip(np.cumsum([0] + [len(c) for c in column.chunks]), column.chunks):
+            counts[chunk_start:chunk_start + len(chunk)] += _breaks_in_strings(chunk)
+    return counts
+
+
+def _breaks_in_strings(array: pa.Array) -> np.ndarray:
+    _, offsets, characters = array.buffers()
+    width = np.int64 if pa.types.is_large_string(array.type) else np.int32
+    offsets = np.frombuffer(offsets, dtype=width)[array.offset:array.offset + len(array) + 1]
+    text = np.frombuffer(characters, dtype=np.uint8) if characters is not None else np.zeros(0, np.uint8)
+    text, offsets = text[offsets[0]:offsets[-1]], offsets - offsets[0]  # a slice's own characters only
+    feeds, returns = np.flatnonzero(text == NEWLINE), np.flatnonzero(text == CARRIAGE_RETURN)
+    if not len(feeds) and not len(returns):
+        return np.zeros(len(array), dtype=np.int64)
+
+    def row(positions):
+        return np.searchsorted(offsets, positions, side="right") - 1
+
+    following = returns[returns + 1 < len(text)] + 1
+    pairs = following[(text[following] == NEWLINE) & (row(following) == row(following - 1))]
+    found = np.bincount(row(feeds), minlength=len(array)) + np.bincount(row(returns), minlength=len(array))
+    return found[:len(array)] - np.bincount(row(pairs), minlength=len(array))[:len(array)]

@@ -68,5 +68,5 @@ def public_tables(package: Package, tables: dict[str, Table]) -> dict[str, Table
 
 
 def _keep(table: Table, keep: pl.Series) -> Table:
-    return Table(table.resource, table.text.filter(keep), table.frame.filter(keep), table.lines[keep.to_numpy()],
-                 {}, {name: values.filter(keep) for name, values in table.lists.items()})
+    return Table(table.resource, table.written.filter(keep), table.frame.filter(keep), table.lines[keep.to_numpy()],
+                 {}, {name: values.filter(keep) for name, values in table.lists.items()}, table.columns)

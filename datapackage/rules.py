@@ -67,10 +67,6 @@ def first_rows(keys: pl.DataFrame) -> pl.Series:
     return keys.with_row_index("__row").select(pl.col("__row").first().over(keys.columns)).to_series()
 
 
-def _text(table: Table, name: str, row: int) -> str:
-    return table.text[name][row]
-
-
 def _key_rules(table: Table, tables: dict[str, Table], package: Package) -> list[Rule]:
     resource, frame = table.resource, table.frame
     rules = []
@@ -83,7 +79,7 @@ def _key_rules(table: Table, tables: dict[str, Table], package: Package) -> list
             return frame.select(pl.any_horizontal(pl.col(keys).is_null()) | key.is_first_distinct()).to_series()
 
         def says(row):
-            value = ", ".join(_text(table, k, row) for k in keys)
+            value = ", ".join(table.cell(k, row) for k in keys)
             return messages.cell("unique", resource, keys[0], value, int(table.lines[firsts[row]]))
 
         rules.append(Rule("unique", keys[0], ERROR, unique, says))
@@ -113,7 +109,7 @@ def _visibility_rules(table: Table, tables: dict[str, Table], hidden: dict[str, 
         if leaks.any():
             def says(row, key=key):
                 field = key["fields"][0]
-                return (f"{mark} is not withheld but {field} '{_text(table, field, row)}' refers to a withheld row of "
+                return (f"{mark} is not withheld but {field} '{table.cell(field, row)}' refers to a withheld row of "
                         f"{key['reference']['resource']}; mark this row withheld too")
 
             rules.append(Rule("withheld-reference", mark, ERROR, lambda leaks=leaks: ~leaks, says))
@@ -131,7 +127,7 @@ def _foreign_key_rule(table: Table, target: Table, key: dict) -> Rule:
         return pl.Series(~pl.int_range(len(frame), eager=True).is_in(unmatched.implode(), nulls_equal=False))
 
     def says(row):
-        return messages.cell("foreign-key", table.resource, local[0], _text(table, local[0], row))
+        return messages.cell("foreign-key", table.resource, local[0], table.cell(local[0], row))
 
     return Rule("foreign-key", local[0], ERROR, passes, says)
 
@@ -144,15 +140,15 @@ def _order_rules(table: Table, first: str, second: str, dates: bool) -> list[Rul
         possible = (a_to > b_from).fill_null(False) & ~certain
 
         def says(word):
-            return lambda row: (f"{second} {_text(table, second, row)} {word} before "
-                                f"{first} {_text(table, first, row)}")
+            return lambda row: (f"{second} {table.cell(second, row)} {word} before "
+                                f"{first} {table.cell(first, row)}")
 
         return [Rule("date-order", second, ERROR, lambda: ~certain, says("is")),
                 Rule("date-order", second, WARNING, lambda: ~possible, says("may be"))]
     wrong = (frame[first] > frame[second]).fill_null(False)
     return [Rule("value-order", second, ERROR, lambda: ~wrong,
-                 lambda row: (f"{second} {_text(table, second, row)} is less than {first} "
-                              f"{_text(table, first, row)}; expected {second} >= {first}"))]
+                 lambda row: (f"{second} {table.cell(second, row)} is less than {first} "
+                              f"{table.cell(first, row)}; expected {second} >= {first}"))]
 
 
 def _not_before_rules(table: Table, name: str, target: str, tables: dict[str, Table], package: Package) -> list[Rule]:
@@ -174,7 +170,7 @@ def _not_before_rules(table: Table, name: str, target: str, tables: dict[str, Ta
     path = package.resource(other_name).path
 
     def says(word):
-        return lambda row: (f"{name} {_text(table, name, row)} {word} before {local} {_text(table, local, row)} "
+        return lambda row: (f"{name} {table.cell(name, row)} {word} before {local} {table.cell(local, row)} "
                             f"began ({other_field} {began['__began'][row]} in {path})")
 
     return [Rule("date-order", name, ERROR, lambda: ~certain, says("is")),
@@ -186,7 +182,7 @@ def _future_rules(table: Table, name: str, today: datetime.date) -> list[Rule]:
     possible = (table.frame[f"{name}_to"] > today).fill_null(False) & ~certain
 
     def says(word):
-        return lambda row: f"{name} {_text(table, name, row)} {word} after today ({today.isoformat()})"
+        return lambda row: f"{name} {table.cell(name, row)} {word} after today ({today.isoformat()})"
 
     return [Rule("date-future", name, ERROR, lambda: ~certain, says("is")),
             Rule("date-future", name, WARNING, lambda: ~possible, says("may be"))]
@@ -197,7 +193,7 @@ def _source_rules(table: Table, name: str, reference: dict, tables: dict[str, Ta
     entries = table.lists[name]
     empty = entries.list.eval(pl.element() == "").list.any().fill_null(False)
     rules = [Rule("source-empty", name, ERROR, lambda: ~empty,
-                  lambda row: (f"{name} '{_text(table, name, row)}' has an empty entry; "
+                  lambda row: (f"{name} '{table.cell(name, row)}' has an empty entry; "
                                f"expected source ids separated by '{separator}'"))]
     known = tables.get(reference["resource"])
     if known is None or reference["field"] not in known.frame.columns:
@@ -228,7 +224,7 @@ def _duplicate_person_rule(table: Table, name: str) -> Rule:
 
     def says(row):
         first = firsts[row]
-        return (f"{name} '{_text(table, name, row)}' may be the same person as '{_text(table, name, first)}' "
+        return (f"{name} '{table.cell(name, row)}' may be the same person as '{table.cell(name, first)}' "
                 f"on line {table.lines[first]}")
 
     return Rule("possible-duplicate", name, WARNING, lambda: ~duplicate, says)

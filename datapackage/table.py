@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
+import pyarrow as pa
 
-from datapackage.convert import Converted, convert
-from datapackage.csvfile import header, read_cells, records
+from datapackage.convert import Converted, convert, typed_is_text
+from datapackage.csvfile import header, read_cells, read_plain, records
 from datapackage.dates import partial_date_bounds
 from datapackage.encoding import utf8_problem
 from datapackage.findings import ERROR, Finding
@@ -26,14 +27,33 @@ BOUNDS = ("_from", "_to")
 @dataclass
 class Table:
     resource: Resource
-    text: pl.DataFrame  # every cell as written ("" when empty), columns named by field
+    written: pl.DataFrame  # cells as written of the columns whose text the typed column does not give back
     frame: pl.DataFrame  # typed columns; partial dates gain <field>_from and <field>_to
     lines: np.ndarray  # physical line of each row
     failures: dict[str, list[Converted]] = field(default_factory=dict)  # per field, cells that did not convert
     lists: dict[str, pl.Series] = field(default_factory=dict)  # sourceList fields as lists of stripped entries
+    columns: list[str] = field(default_factory=list)  # the text columns in file order
 
     def __len__(self) -> int:
         return len(self.frame)
+
+    # A text column whose typed column is the same text with empty cells as
+    # null is kept once, in `frame`: text is most of a package's bytes.
+    def text_of(self, name: str) -> pl.Series:
+        """One column as written ("" when empty)."""
+        if name in self.written.columns:
+            return self.written[name]
+        return self.frame[name].fill_null("")
+
+    def cell(self, name: str, row: int) -> str:
+        """One cell as written."""
+        value = self.written[name][row] if name in self.written.columns else self.frame[name][row]
+        return "" if value is None else value
+
+    @property
+    def text(self) -> pl.DataFrame:
+        """Every cell as written, columns named by field, in file order."""
+        return pl.DataFrame([self.text_of(name) for name in self.columns], schema=self.columns)
 
 
 def read_tables(package: Package) -> tuple[dict[str, Table], list[Finding]]:
@@ -66,8 +86,12 @@ def read_table(package: Package, resource: Resource) -> tuple[Table | None, list
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         return problem("the file contains a NUL byte; expected text", "encoding", line)
     dialect = resource.dialect
-    record_map = records(data, dialect)
-    labels = header(data, record_map, dialect)
+    plain = read_plain(data, dialect)
+    if plain is None:
+        record_map = records(data, dialect)
+        labels = header(data, record_map, dialect)
+    else:
+        labels, cells, lines = plain
     if not labels:
         return problem("the file is empty; expected a header row naming the columns", "header", 1)
     delimiter = undeclared_delimiter(resource, labels)
@@ -76,17 +100,30 @@ def read_table(package: Package, resource: Resource) -> tuple[Table | None, list
     if not resource.schema:
         _infer_text_schema(resource, labels)
     findings = header_findings(resource, labels)
-    findings += row_findings(resource, data, record_map, len(labels), dialect)
-    cells = read_cells(data, record_map, len(labels), dialect)
-    rows = record_map.data_records(len(labels))
-    if len(rows) != cells.num_rows:
-        return None, findings + problem("the rows cannot be matched to lines (unusual quoting?); "
-                                        "expected standard CSV with quotes around whole cells")[1]
-    lines = record_map.start_line[rows]
-    text = pl.from_arrow(cells)
+    if plain is None:
+        findings += row_findings(resource, data, record_map, len(labels), dialect)
+        cells = read_cells(data, record_map, len(labels), dialect)
+        rows = record_map.data_records(len(labels))
+        if len(rows) != cells.num_rows:
+            return None, findings + problem("the rows cannot be matched to lines (unusual quoting?); "
+                                            "expected standard CSV with quotes around whole cells")[1]
+        lines = record_map.start_line[rows]
+    names, columns = cells.column_names, cells.columns
+    del data, plain, cells  # from here on each Arrow column is held by `columns` alone
+    text = _as_frame(names, columns)
     empty = np.flatnonzero(text.select(pl.all_horizontal(pl.all() == "")).to_series().to_numpy())
     findings += blank_row_findings(resource, empty, lines)
     return _typed(resource, text, labels, lines), findings
+
+
+def _as_frame(names: list[str], columns: list[pa.ChunkedArray]) -> pl.DataFrame:
+    """The Arrow columns as a polars frame, taken out of `columns` one at a
+    time and let go once copied: at most one column is held twice."""
+    frame = []
+    while columns:
+        frame.append(pl.from_arrow(columns.pop(0)))
+        pa.default_memory_pool().release_unused()
+    return pl.DataFrame(frame, schema=names)
 
 
 def _typed(resource: Resource, text: pl.DataFrame, labels: list[str], lines: np.ndarray) -> Table:
@@ -96,7 +133,7 @@ def _typed(resource: Resource, text: pl.DataFrame, labels: list[str], lines: np.
     usable = min(len(names), len(labels))
     text = text.select(pl.col(f"c{i}").alias(names[i]) for i in range(usable)) if usable else pl.DataFrame()
     if not resource.checkable:
-        return Table(resource, text, text.with_columns(pl.all().replace("", None)), lines)
+        return Table(resource, pl.DataFrame(), text.with_columns(pl.all().replace("", None)), lines, columns=text.columns)
     missing = resource.schema.get("missingValues", [""])
     typed, failures, lists = [], {}, {}
     for spec in resource.fields[:usable]:
@@ -115,7 +152,10 @@ def _typed(resource: Resource, text: pl.DataFrame, labels: list[str], lines: np.
                 impossible = impossible & text[name].str.contains(f"^(?:{pattern})$").fill_null(False)
             if impossible.any():
                 failures[name].append(Converted(results[0].values, impossible, "a real calendar date", "date-invalid"))
-    return Table(resource, text, pl.DataFrame(typed), lines, {k: v for k, v in failures.items() if v}, lists)
+    given_back = {s["name"] for s in resource.fields[:usable] if typed_is_text(s, missing)}
+    return Table(resource, text.drop(given_back), pl.DataFrame(typed), lines, {k: v for k, v in failures.items() if v},
+                 lists, text.columns)
+
 
 
 def _infer_text_schema(resource: Resource, labels: list[str]) -> None:
