@@ -20,6 +20,7 @@ import sqlite_utils
 from datapackage.arrow import plain
 from datapackage.package import Package, Resource
 from datapackage.search_index import build_search_index
+from datapackage.site import facet_columns, sort_column
 from datapackage.table import BOUNDS, Table
 
 VIEWS = Path(__file__).with_name("views.sql")
@@ -36,6 +37,7 @@ def build_database(package: Package, tables: dict[str, Table], path: Path) -> No
     for resource in package.resources:
         _insert(db, resource, _rows(tables[resource.name]))
         _index_foreign_keys(db, resource)
+        _index_for_pages(db, resource)
     _citations(db, package, tables)
     _vocabularies(db, package)
     for resource in package.resources:
@@ -111,25 +113,38 @@ def _index_foreign_keys(db: sqlite_utils.Database, resource: Resource) -> None:
         db[resource.name].create_index(key["fields"], if_not_exists=True)
 
 
+def _index_for_pages(db: sqlite_utils.Database, resource: Resource) -> None:
+    """An index per facet and on the default order: a table page then counts
+    and orders a million rows from an index instead of scanning the table."""
+    keys = resource.primary_key
+    wanted = [[column] for column in facet_columns(resource)]
+    if sort_column(resource) and [sort_column(resource)] != keys[:1]:
+        wanted.append([sort_column(resource)])
+    for columns in wanted:
+        db[resource.name].create_index(columns, if_not_exists=True)
+
+
 def _citations(db: sqlite_utils.Database, package: Package, tables: dict[str, Table]) -> None:
     references = [spec["sourceList"] for r in package.resources for spec in r.fields if spec.get("sourceList")]
     if not references:
         return
     first = references[0]
-    db["citations"].create({"resource": str, "row_id": str, "source_id": str},
-                           pk=("resource", "row_id", "source_id"),
-                           foreign_keys=[("source_id", first["resource"], first["field"])])
+    # Without rowid: the key is the row, so the table is one B-tree, not a
+    # table plus an index holding the same three columns again.
+    db.conn.execute(f"CREATE TABLE [citations] ([resource] TEXT NOT NULL, [row_id] TEXT NOT NULL, "
+                    f"[source_id] TEXT NOT NULL REFERENCES [{first['resource']}]([{first['field']}]), "
+                    "PRIMARY KEY ([resource], [row_id], [source_id])) WITHOUT ROWID")
     for resource in package.resources:
         table = tables[resource.name]
         if len(resource.primary_key) != 1:
             continue
         key = resource.primary_key[0]
         for name, entries in table.lists.items():
-            cited = (pl.DataFrame({"row_id": table.frame[key].cast(pl.String), "source_id": entries})
+            cited = (pl.DataFrame({"resource": resource.name, "row_id": table.frame[key].cast(pl.String),
+                                   "source_id": entries})
                      .explode("source_id").filter(pl.col("source_id").is_not_null() & (pl.col("source_id") != ""))
-                     .unique(maintain_order=True))
-            db.conn.executemany("INSERT OR IGNORE INTO citations VALUES (?, ?, ?)",
-                                ((resource.name, row_id, source) for row_id, source in cited.iter_rows()))
+                     .unique().sort("row_id", "source_id"))  # in key order: appended, never split
+            db.conn.executemany("INSERT OR IGNORE INTO citations VALUES (?, ?, ?)", cited.iter_rows())
     db["citations"].create_index(["source_id"])
 
 

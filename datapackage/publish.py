@@ -70,13 +70,17 @@ def build(checked: Checked, out: Path, stage=None) -> None:
     stage = stage or nullcontext
     out.mkdir(parents=True, exist_ok=True)
     # The database is the longest stage and SQLite does its work without the
-    # interpreter's lock, so it is built beside the other files.
+    # interpreter's lock, so it is built beside the other files and the zip
+    # of them, which takes the database last.
+    database_path = out / f"{name_of(checked)}.db"
     with ThreadPoolExecutor(1) as pool:
-        database = pool.submit(_timed, stage, "sqlite", build_database, package, tables, out / f"{name_of(checked)}.db")
-        _files(checked, tables, out, stage)
-        database.result()  # its error, if any, is raised here
-    with stage("zip"):
-        write_zip(out / archive_name(checked), out, created(package, tables))
+        database = pool.submit(_timed, stage, "sqlite", build_database, package, tables, database_path)
+        try:
+            _files(checked, tables, out, stage)
+            with stage("zip"):
+                write_zip(out / archive_name(checked), out, created(package, tables), database_path, database.result)
+        finally:
+            database.result()  # the database's error, if any, is raised here
 
 
 def archive_name(checked: Checked) -> str:

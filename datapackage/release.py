@@ -93,16 +93,25 @@ def write_json(path: Path, value: dict) -> None:
 STORED = {".parquet", ".png", ".zip"}
 
 
-def write_zip(path: Path, root: Path, stamp: str) -> None:
-    """Same files, same bytes: sorted entries, fixed times and permissions."""
+def write_zip(path: Path, root: Path, stamp: str, last: Path | None = None, ready=lambda: None) -> None:
+    """Same files, same bytes: sorted entries, fixed times and permissions.
+    `last`, when given, is written after all the others, once `ready()` has
+    returned (so the zip can be written while that file is still being made)."""
     when = tuple(int(x) for x in (stamp[:4], stamp[5:7], stamp[8:10], stamp[11:13], stamp[14:16], stamp[17:19]))
     with zipfile.ZipFile(path, "w") as archive:
-        for file in sorted(p for p in root.rglob("*") if p.is_file() and p != path):
-            info = zipfile.ZipInfo(f"{path.stem}/{file.relative_to(root).as_posix()}", date_time=max(when, (1980, 1, 1, 0, 0, 0)))
-            # Parquet and PNG are compressed already; the rest deflates fast at level 1.
-            info.compress_type = zipfile.ZIP_STORED if file.suffix in STORED else zipfile.ZIP_DEFLATED
-            info._compresslevel = 1  # (named compress_level from Python 3.13)
-            info.external_attr = 0o644 << 16
-            large = file.stat().st_size >= zipfile.ZIP64_LIMIT  # a streamed entry must say so up front
-            with open(file, "rb") as source, archive.open(info, "w", force_zip64=large) as target:
-                shutil.copyfileobj(source, target, 1 << 20)
+        for file in sorted(p for p in root.rglob("*") if p.is_file() and p not in (path, last)):
+            _add(archive, file, f"{path.stem}/{file.relative_to(root).as_posix()}", when)
+        ready()
+        if last is not None:
+            _add(archive, last, f"{path.stem}/{last.relative_to(root).as_posix()}", when)
+
+
+def _add(archive: zipfile.ZipFile, file: Path, name: str, when: tuple) -> None:
+    info = zipfile.ZipInfo(name, date_time=max(when, (1980, 1, 1, 0, 0, 0)))
+    # Parquet and PNG are compressed already; the rest deflates fast at level 1.
+    info.compress_type = zipfile.ZIP_STORED if file.suffix in STORED else zipfile.ZIP_DEFLATED
+    info._compresslevel = 1  # (named compress_level from Python 3.13)
+    info.external_attr = 0o644 << 16
+    large = file.stat().st_size >= zipfile.ZIP64_LIMIT  # a streamed entry must say so up front
+    with open(file, "rb") as source, archive.open(info, "w", force_zip64=large) as target:
+        shutil.copyfileobj(source, target, 1 << 20)

@@ -76,11 +76,23 @@ def _resource_config(resource: Resource) -> dict:
     }
 
 
+def facet_columns(resource: Resource) -> list[str]:
+    """The columns a table page counts its rows by: coded values and the case."""
+    return [s["name"] for s in resource.fields if "enum" in s.get("constraints", {}) or s["name"] == "case_id"]
+
+
+def sort_column(resource: Resource) -> str | None:
+    """The column a table page is ordered by: the earliest day of its first
+    partial date (sources: the id), else its primary key."""
+    dates = [s["name"] for s in resource.fields if s.get("partialDate")]
+    return f"{dates[0]}_from" if dates and resource.name != "sources" else (resource.primary_key or [None])[0]
+
+
 def _table(resource: Resource) -> dict:
     table = {
         "description": resource.schema.get("description", ""),
         "columns": {spec["name"]: spec.get("description", "") for spec in resource.fields},
-        "facets": [s["name"] for s in resource.fields if "enum" in s.get("constraints", {}) or s["name"] == "case_id"],
+        "facets": facet_columns(resource),
     }
     for spec in resource.fields:
         if spec.get("partialDate"):
@@ -88,8 +100,7 @@ def _table(resource: Resource) -> dict:
                 table["columns"][spec["name"] + suffix] = f"The {word} day {spec['name']} can mean."
     if resource.schema.get("labelField"):
         table["label_column"] = resource.schema["labelField"]
-    dates = [s["name"] for s in resource.fields if s.get("partialDate")]
-    table["sort"] = f"{dates[0]}_from" if dates and resource.name != "sources" else (resource.primary_key or [None])[0]
+    table["sort"] = sort_column(resource)
     if any(search_columns(resource)):
         table["fts_table"] = f"{resource.name}_fts"
         table["fts_pk"] = "rowid"
