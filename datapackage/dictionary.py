@@ -7,12 +7,15 @@ from __future__ import annotations
 import html
 
 from datapackage.package import Package, Resource
+from datapackage.pandera_schemas import DEFAULT_MAX_LENGTH
 
 MISSING = ("A blank cell means the sources give no value (unknown or not stated). In Parquet and "
            "SQLite a blank cell is NULL. Nothing else (no 'n/a', no '-') stands for a missing value.")
 DATES = ("Dates are ISO 8601 and may be partial: YYYY, YYYY-MM or YYYY-MM-DD, as precise as the "
          "source. Parquet and SQLite add two columns per date, FIELD_from and FIELD_to: the earliest and latest "
          "day it can mean (2021-06 gives 2021-06-01 and 2021-06-30).")
+LENGTHS = ("A text field accepts values up to the length its rules give (at most N characters); "
+           "a longer cell is an error.")
 
 
 def _type(spec: dict) -> str:
@@ -21,6 +24,17 @@ def _type(spec: dict) -> str:
     if spec.get("sourceList"):
         return "list of source ids"
     return spec.get("type", "string")
+
+
+def _is_text(spec: dict) -> bool:
+    return spec.get("type", "string") in ("string", "any")
+
+
+def _lengths(package: Package) -> str:
+    """How long text may be, and where the limits come from."""
+    if all("maxLength" in spec.get("constraints", {}) for r in package.resources for spec in r.fields if _is_text(spec)):
+        return f"{LENGTHS} Every text field of this package declares its limit (maxLength in its schema)."
+    return f"{LENGTHS} A field that declares no maxLength accepts up to {DEFAULT_MAX_LENGTH:,} characters."
 
 
 def _rules(resource: Resource, spec: dict) -> list[str]:
@@ -35,6 +49,11 @@ def _rules(resource: Resource, spec: dict) -> list[str]:
     for bound, word in (("minimum", ">="), ("maximum", "<=")):
         if bound in c:
             rules.append(f"{word} {c[bound]}")
+    if "minLength" in c:
+        rules.append(f"at least {c['minLength']:,} characters")
+    if _is_text(spec):
+        # The limit validation applies: declared, or the default for a field that declares none.
+        rules.append(f"at most {c.get('maxLength', DEFAULT_MAX_LENGTH):,} characters")
     if "enum" in c:
         rules.append("one of the values below" + (", ordered lowest to highest" if spec.get("categoriesOrdered") else ""))
     for key in resource.foreign_keys:
@@ -64,7 +83,7 @@ def _values(spec: dict) -> list[tuple[str, str]]:
 
 def markdown(package: Package) -> str:
     lines = ["# Data dictionary", "", "Generated from `schemas/` by `datapackage docs`; do not edit by hand.", "",
-             MISSING, "", DATES, ""]
+             MISSING, "", DATES, "", _lengths(package), ""]
     for resource in package.resources:
         lines += [f"## {resource.name}", "", resource.schema.get("description", ""), "",
                   f"File: `{resource.path}`. Primary key: `{', '.join(resource.schema.get('primaryKey', []))}`.", "",
@@ -85,7 +104,8 @@ def html_page(package: Package) -> str:
     parts = ["<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Data dictionary</title>",
              "<style>body{font-family:sans-serif;max-width:70em;margin:2em auto;padding:0 1em}"
              "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em;vertical-align:top;text-align:left}"
-             "</style></head><body><h1>Data dictionary</h1>", f"<p>{e(MISSING)}</p><p>{e(DATES)}</p>"]
+             "</style></head><body><h1>Data dictionary</h1>",
+             f"<p>{e(MISSING)}</p><p>{e(DATES)}</p><p>{e(_lengths(package))}</p>"]
     for resource in package.resources:
         parts.append(f"<h2 id=\"{e(resource.name)}\">{e(resource.name)}</h2><p>{e(resource.schema.get('description', ''))}</p>")
         parts.append("<table><tr><th>field</th><th>type</th><th>rules</th><th>description</th></tr>")

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from datapackage.dictionary import markdown
+from datapackage.findings import ERROR
 from datapackage.package import PackageError, load_package
 
 COMMAND = "scripts/datapackage docs"  # what a contributor runs to refresh docs/
@@ -15,7 +16,8 @@ COMMAND = "scripts/datapackage docs"  # what a contributor runs to refresh docs/
 
 def write_docs(descriptor: Path, out: Path) -> list[Path]:
     """Raises PackageError when the descriptor or a schema cannot be read."""
-    package, problems = load_package(descriptor)
+    package, findings = load_package(descriptor)
+    problems = [f for f in findings if f.severity == ERROR]  # a warning does not stop the dictionary
     if problems:
         first = problems[0]
         raise PackageError(f"{first.path}:{first.line or 1}:{first.column or 1}: {first.message}")

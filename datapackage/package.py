@@ -13,6 +13,7 @@ from pathlib import Path, PurePosixPath
 
 from datapackage.csvfile import Dialect
 from datapackage.findings import ERROR, Finding
+from datapackage.properties import published, unpublished_findings
 
 
 class PackageError(Exception):
@@ -85,10 +86,13 @@ def load_descriptor(path: Path) -> dict:
 
 
 def load_package(path: Path) -> tuple[Package, list[Finding]]:
-    """The package, plus findings for resources and schemas that cannot be used."""
-    descriptor = load_descriptor(path)
+    """The package, plus findings for resources and schemas that cannot be
+    used. The package holds only the properties a release may publish
+    (datapackage/properties.py); a warning names each one left out."""
+    read = load_descriptor(path)
+    descriptor, left = published(read, "package")
     root = path.parent
-    resources, findings = [], []
+    resources, findings = [], unpublished_findings(read, left, "datapackage.json", path)
     if not descriptor["resources"]:
         findings.append(_problem("datapackage.json", "the package lists no resources; expected at least one"))
     for number, item in enumerate(descriptor["resources"], start=1):
@@ -118,8 +122,9 @@ def _resource(root: Path, item: dict, number: int) -> tuple[Resource, list[Findi
     schema = item.get("schema")
     if isinstance(schema, str):
         resource.schema_path = schema
-        resource.schema, problem = _read_schema(root, schema)
-        findings += [problem] if problem else []
+        read, problem = _read_schema(root, schema)
+        resource.schema, left = published(read, "schema")
+        findings += [problem] if problem else unpublished_findings(read, left, schema, root / schema)
     elif isinstance(schema, dict):
         resource.schema = schema
     elif schema is not None:

@@ -25,9 +25,10 @@ from pathlib import Path
 from datapackage.convert import convert
 from datapackage.package import Resource, load_package
 
-# A cell of text longer than this is an error unless its field declares a
-# larger maxLength: no dataset of this kind needs a longer cell, and every
-# output (review diffs, spreadsheets, the site) must stay usable.
+# The longest text cell of a field that declares no maxLength: no dataset of
+# this kind needs a longer cell, and every output (review diffs, spreadsheets,
+# the site) must stay usable. Every text field of this project's own schemas
+# declares its limit; this is for packages whose fields do not.
 DEFAULT_MAX_LENGTH = 20_000
 # What Pandera loads when it is installed but the polars backend never uses.
 OPTIONAL = {"pandas", "hypothesis"}

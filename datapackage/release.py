@@ -18,6 +18,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from datapackage.package import Package, Resource
+from datapackage.properties import published
 from datapackage.release_documents import DICTIONARY
 from datapackage.table import Table
 
@@ -65,7 +66,9 @@ def descriptor(package: Package, out: Path, stamp: str) -> dict:
                           "description": _parquet_description(resource, out / parquet_path),
                           **file_facts(out / parquet_path)})
     release["resources"] = resources
-    return release
+    # The package holds only publishable properties already (load_package
+    # leaves the others out); what is added here is held to the same list.
+    return published(release, "package")[0]
 
 
 def _parquet_description(resource: Resource, path: Path) -> str:

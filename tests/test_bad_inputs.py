@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from conftest import run
+from conftest import ROOT, run
 
 
 def first(package, name, field):
@@ -212,3 +212,39 @@ def test_no_package_to_look_at_exits_2(tmp_path, content, message):
     assert result.returncode == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def text_fields(schemas):
+    """(resource, field spec) of every text field of the schemas in a folder."""
+    for path in sorted(schemas.glob("*.json")):
+        for spec in json.loads(path.read_text(encoding="utf-8"))["fields"]:
+            if spec.get("type", "string") in ("string", "any"):
+                yield path.stem, spec
+
+
+def test_every_text_field_of_our_schemas_declares_its_longest_value():
+    undeclared = [f"{resource}.{spec['name']}" for resource, spec in text_fields(ROOT / "schemas")
+                  if "maxLength" not in spec.get("constraints", {})]
+    assert undeclared == [], f"declare constraints.maxLength in schemas/ for: {', '.join(undeclared)}"
+
+
+def test_a_cell_one_character_over_its_declared_length_is_an_error_at_its_place(small_package):
+    """Every declared limit holds: the first row of each table gets one
+    character too many in every text field."""
+    limits = {}
+    for resource, spec in text_fields(small_package / "schemas"):
+        path = small_package / "seeds" / f"{resource}.csv"
+        with open(path, encoding="utf-8", newline="") as f:
+            table = list(csv.reader(f))
+        column = table[0].index(spec["name"])
+        limit = spec["constraints"]["maxLength"]
+        table[1][column] = "x" * (limit + 1)
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            csv.writer(f, lineterminator="\n").writerows(table)
+        limits[(f"seeds/{resource}.csv", 2, column + 1, spec["name"])] = limit
+    code, findings = validate(small_package)
+    over = {(f["path"], f["line"], f["column"], f["field"]): f["message"] for f in findings if f["check"] == "maxLength"}
+    assert set(over) == set(limits)
+    for place, limit in limits.items():
+        assert over[place].endswith(f"is longer than the maximum of {limit} characters"), over[place]
+    assert code == 1

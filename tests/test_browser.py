@@ -160,3 +160,75 @@ def test_table_page_first_row_visible_with_labels_and_sources(page, site):
     toggle = page.locator(".clamp-toggle").first
     toggle.click()
     assert toggle.inner_text() == "less"
+
+
+# Registered before any script of the page runs: every violation of the
+# Content-Security-Policy the page reports, as "directive blocked-address".
+WATCH_POLICY = """window.violations = [];
+document.addEventListener('securitypolicyviolation',
+    e => window.violations.push(e.effectiveDirective + ' ' + e.blockedURI));"""
+
+
+@pytest.fixture
+def watched(browser):
+    """A page that keeps what the browser says about the policy and every
+    script error; `problems()` gives them for the page loaded last."""
+    page = browser.new_page(viewport=VIEWPORTS["desktop"])
+    page.add_init_script(WATCH_POLICY)
+    said = []
+    page.on("console", lambda message: said.append(message.text) if "Content Security Policy" in message.text else None)
+    page.on("pageerror", lambda error: said.append(f"script error: {error}"))
+    page.problems = lambda: said + page.evaluate("window.violations")
+    yield page
+    page.close()
+
+
+def details_close_on_a_click_elsewhere(page) -> bool:
+    """Datasette's inline script that closes open menus runs."""
+    page.locator("details summary").first.click()
+    opened = page.evaluate("document.querySelector('details').open")
+    page.locator("h1").click()
+    return opened and not page.evaluate("document.querySelector('details').open")
+
+
+def test_every_kind_of_page_runs_its_scripts_under_the_strict_policy(watched, site):
+    page = watched
+    victim, case = rows(site, "victims.json")[0], rows(site, "cases.json")[0]
+    for path in ("/", f"/person/{victim['victim_id']}", f"/case/{case['case_id']}",
+                 f"/{DB}/victims/{victim['victim_id']}"):
+        page.goto(site + path)
+        assert page.problems() == [], path
+
+    page.goto(f"{site}/{DB}/trials")
+    assert page.evaluate("typeof DATASETTE_ALLOW_FACET") == "boolean"  # the table's inline script ran
+    page.locator("th .dropdown-menu-icon").first.click()
+    assert page.locator(".dropdown-menu .dropdown-sort-asc").is_visible()  # column actions open
+    assert details_close_on_a_click_elsewhere(page)
+    assert page.problems() == []
+
+    page.goto(f"{site}/{DB}?sql={urllib.parse.quote('select 1 as one')}")
+    assert page.locator(".CodeMirror").count() == 1  # the SQL editor initialised
+    page.locator("button#sql-format").click()
+    assert page.evaluate("document.querySelector('.CodeMirror').CodeMirror.getValue()") != "select 1 as one"
+    assert page.problems() == []
+
+
+def test_scripts_the_site_did_not_write_do_not_run(watched, site):
+    page = watched
+    page.goto(f"{site}/{DB}/victims")
+    page.evaluate("""() => {
+        const inline = document.createElement('script');
+        inline.textContent = 'window.ran = "inline"';
+        document.body.appendChild(inline);
+        const elsewhere = document.createElement('script');
+        elsewhere.src = 'http://127.0.0.2:9/elsewhere.js';
+        document.body.appendChild(elsewhere);
+        const button = document.createElement('button');
+        button.setAttribute('onclick', 'window.ran = "handler"');
+        document.body.appendChild(button);
+        button.click();
+    }""")
+    page.wait_for_function("window.violations.length >= 3")
+    blocked = page.evaluate("window.violations")
+    assert page.evaluate("window.ran") is None
+    assert sum(v.startswith("script-src") for v in blocked) >= 3 and any("127.0.0.2" in v for v in blocked)

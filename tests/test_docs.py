@@ -1,6 +1,7 @@
 """The README and docs/ tell the truth about the package, and a change to
 the data alone never makes them stale."""
 
+import json
 import re
 import shutil
 
@@ -53,3 +54,15 @@ def test_every_command_has_help_and_is_in_the_readme():
     for name, command in cli.commands.items():
         assert command.help, name
         assert f"datapackage {name}" in README, name
+
+
+def test_the_dictionary_gives_every_text_field_its_limit(tmp_path):
+    """Declared, or the default for a package whose fields declare none."""
+    fields = [{"name": "id", "type": "string", "constraints": {"maxLength": 12}}, {"name": "note", "type": "string"},
+              {"name": "count", "type": "integer"}]
+    (tmp_path / "datapackage.json").write_text(json.dumps({"name": "other", "resources": [
+        {"name": "things", "path": "things.csv", "schema": {"fields": fields}}]}), encoding="utf-8")
+    text = write_docs(tmp_path / "datapackage.json", tmp_path / "docs")[0].read_text(encoding="utf-8")
+    rules = {line.split(" | ")[0].strip("|` "): line.split(" | ")[2] for line in text.splitlines() if line.startswith("| `")}
+    assert rules == {"id": "at most 12 characters", "note": "at most 20,000 characters", "count": ""}
+    assert "A field that declares no maxLength accepts up to 20,000 characters." in text

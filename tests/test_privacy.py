@@ -155,3 +155,45 @@ def test_a_withheld_row_must_say_why(small_package):
     result = run("validate", "--format", "json", cwd=small_package)
     findings = sorted((f["path"], f["field"], f["check"]) for f in json.loads(result.stdout))
     assert findings == [(f"seeds/{n}.csv", "withheld_reason", "withheld-reason") for n in ("deaths", "trials", "victims")]
+
+
+UNPUBLISHED = "zq480266custom"
+PUBLISHED = "zq480266standard"
+
+
+def plant_custom_properties(package) -> int:
+    """A maintainer's note in a custom property of every kind of object the
+    descriptor and a schema hold (but constraints, where the Table Schema
+    profile makes one an error), and a control marker in a standard property.
+    Returns how many notes were planted."""
+    descriptor_path, schema_path = package / "datapackage.json", package / "schemas" / "victims.json"
+    descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    descriptor["description"] += f" {PUBLISHED}"
+    fields = {spec["name"]: spec for spec in schema["fields"]}
+    holders = [descriptor, descriptor["licenses"][0], descriptor["sources"][0], descriptor["contributors"][0],
+               next(r for r in descriptor["resources"] if r["name"] == "victims"),
+               schema, schema["search"], schema["foreignKeys"][0], schema["foreignKeys"][0]["reference"],
+               fields["notes"], fields["rank"]["categories"][0],
+               fields["source_ids"]["sourceList"], fields["visibility"]["withholdsRow"]]
+    for holder in holders:
+        holder["maintainerNote"] = f"private: {UNPUBLISHED}"
+    descriptor_path.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False), encoding="utf-8")
+    schema_path.write_text(json.dumps(schema, indent=1, ensure_ascii=False), encoding="utf-8")
+    return len(holders)
+
+
+def test_custom_properties_warn_and_are_never_published(small_package):
+    planted = plant_custom_properties(small_package)
+    result = run("validate", "--format", "json", cwd=small_package)
+    assert result.returncode == 0, result.stdout
+    warnings = [f for f in json.loads(result.stdout) if f["check"] == "unpublished-property"]
+    assert len(warnings) == planted and all(f["severity"] == "warning" for f in warnings)
+    assert {f["path"] for f in warnings} == {"datapackage.json", "schemas/victims.json"}
+    assert all(f["line"] and f["column"] and "'maintainerNote'" in f["message"] and "will not be published"
+               in f["message"] and UNPUBLISHED not in json.dumps(f) for f in warnings)
+    result = run("publish", "--out", "dist", cwd=small_package)
+    assert result.returncode == 0, result.stderr
+    texts = published_text(small_package / "dist")
+    assert where(UNPUBLISHED, texts) == []
+    assert "datapackage.json" in where(PUBLISHED, texts)  # the search finds what is published

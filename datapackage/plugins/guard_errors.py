@@ -19,6 +19,8 @@ from datasette.utils.asgi import Base400
 from datasette.views.base import DatasetteError
 from markupsafe import Markup
 
+from datapackage.site_nonce import nonce_of
+
 DEFAULT = "datasette.handle_exception"
 if pm.get_plugin(DEFAULT) is not None:
     pm.unregister(name=DEFAULT)
@@ -58,7 +60,8 @@ def handle_exception(datasette, request, exception):
         if request.path.split("?")[0].endswith(".json"):
             return Response.json(info, status=status)
         template = datasette.jinja_env.select_template([f"{status}.html", "error.html"])
+        # The nonce lets the page's own inline script (closing open menus) run.
         page = await template.render_async(dict(info, urls=datasette.urls, app_css_hash=datasette.app_css_hash(),
-                                                menu_links=lambda: []))
+                                                menu_links=lambda: [], csp_nonce=nonce_of(request)))
         return Response.html(page, status=status)
     return respond
