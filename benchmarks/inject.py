@@ -171,10 +171,12 @@ def _unknown_key(schemas: dict[str, dict], resource: str, spec: dict, tables) ->
 
 
 def _relabel(plan: Plan, schemas: dict[str, dict]) -> None:
-    """Rename the first unconstrained column of a resource in its header."""
+    """Rename the first unconstrained column of a resource in its header
+    (a length limit, which every text field has, is no constraint here)."""
     for name, schema in schemas.items():
         for spec in schema["fields"]:
-            if not spec.get("constraints") and spec["type"] == "string" and not spec.get("personName"):
+            if set(spec.get("constraints", {})) <= {"maxLength"} and spec["type"] == "string" \
+                    and not spec.get("personName"):
                 plan.relabel = (name, spec["name"], spec["name"] + "_renamed")
                 plan.entries.append((name, 0, spec["name"], "header"))
                 return

@@ -129,6 +129,10 @@ def time_pages(base: str, found: list[tuple[str, str]], requests: int, timeout: 
 def section(dist: Path, results: list[dict], args) -> str:
     db = next(dist.glob("*.db"))
     lines = [SITE_MARK, "## Datasette", "",
+             "The site keeps each finished answer to an anonymous GET until the release changes (a read-only "
+             "database gives the same answer to the same address), so 'first' is what the first visitor of an "
+             "address waits for and p50/p95 what everyone after them waits for; `benchmarks/LOAD.md` measures a "
+             "mixed load.", "",
              f"Command: `python benchmarks/site.py --dist {args.dist} --requests {args.requests}` "
              f"(sequential requests on 127.0.0.1; 'first' is the first request to a page, which renders it; p50 and "
              f"p95 are over the requests after it; the server's SQL time limit applies). "

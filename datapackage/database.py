@@ -4,8 +4,8 @@ Tables and column types come from the Table Schemas; rows come in bulk from
 the typed columns (an empty cell is NULL, a partial date gains its
 `_from`/`_to` days as ISO text). Besides the resources it holds `citations`
 (every row -> each source it cites), `vocabularies` (every allowed value
-with its meaning), a full-text index per table, and the views
-`contested_figures` and `deaths_timeline`.
+with its meaning), a full-text index per table, and the derived tables of
+`derived.sql` (`contested_figures`, `deaths_timeline`).
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ import sqlite_utils
 from datapackage.arrow import plain
 from datapackage.package import Package, Resource
 from datapackage.search_index import build_search_index
+from datapackage.derived import DERIVED, derived_statements
 from datapackage.site import facet_columns, sort_column
 from datapackage.table import BOUNDS, Table
 
-VIEWS = Path(__file__).with_name("views.sql")
 BATCH = 50_000
 SQL_TYPES = {"integer": int, "year": int, "number": float, "boolean": int}
 
@@ -42,29 +42,26 @@ def build_database(package: Package, tables: dict[str, Table], path: Path) -> No
     _vocabularies(db, package)
     for resource in package.resources:
         build_search_index(db.conn, resource, tables[resource.name].frame)
-    _views(db)
+    _derived(db)
     db.conn.commit()
     db.conn.execute("PRAGMA journal_mode = DELETE")
     db.conn.close()
 
 
-def _views(db: sqlite_utils.Database) -> None:
-    """The views of this dataset, for the packages that have their tables."""
-    for statement in _statements(VIEWS.read_text(encoding="utf-8")):
+def _derived(db: sqlite_utils.Database) -> None:
+    """The derived tables of this dataset, for the packages that have the
+    tables they read. Tables, not views: the database is never written after
+    publishing, and a view would join and sort a million rows again for every
+    visitor (seconds, past the site's SQL time limit)."""
+    for name, statement in derived_statements():
         try:
             db.conn.execute(statement)
         except sqlite3.OperationalError as error:
             if "no such" not in str(error):
                 raise
-
-
-def _statements(script: str):
-    statement = ""
-    for line in script.splitlines(keepends=True):
-        statement += line
-        if sqlite3.complete_statement(statement):
-            yield statement
-            statement = ""
+            continue
+        for column in DERIVED.get(name, {}).get("facets", []):
+            db[name].create_index([column], if_not_exists=True)
 
 
 def _columns(resource: Resource) -> dict[str, type]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
+from datapackage.derived import DERIVED, derived_select, derived_statements
 from datapackage.search_index import search_columns
 from datapackage.package import Package, Resource
 
@@ -29,8 +30,7 @@ def metadata(package: Package, database: str, downloads: list[str]) -> dict:
     info = package.descriptor
     licence = (info.get("licenses") or [{}])[0]
     tables = {r.name: _table(r) for r in package.resources}
-    tables["deaths_timeline"] = {"facets": ["rank", "case_id"], "description": CANNED["deaths-timeline"][1]}
-    tables["contested_figures"] = {"facets": ["metric", "organisation"], "description": CANNED["contested-figures"][1]}
+    tables.update(_derived_tables())
     tables["citations"] = {"description": "Every row of every table with each source it cites.", "facets": ["resource"]}
     tables["vocabularies"] = {"description": "Every allowed value of every coded field, with its meaning.",
                               "facets": ["resource", "field"], "sort": "position"}
@@ -47,6 +47,19 @@ def metadata(package: Package, database: str, downloads: list[str]) -> dict:
         "databases": {database: {"tables": tables, "queries": _queries()}},
         "plugins": {"datasette-block-robots": {"disallow": ["/"]}, PLUGIN: plugin_config(package, database)},
     }
+
+
+def _derived_tables() -> dict:
+    """The derived tables, each with the SQL that computed it: they are
+    tables, so Datasette alone would not show how they were made."""
+    tables = {}
+    for name, statement in derived_statements():
+        about = DERIVED.get(name, {})
+        description = CANNED.get(about.get("query"), ("", "A table derived from the others."))[1]
+        tables[name] = {"facets": about.get("facets", []), "description_html": (
+            f"<p>{html.escape(description)}</p><details class=\"derived-sql\"><summary>Computed when the release "
+            f"was published, by this SQL</summary><pre>{html.escape(derived_select(statement))}</pre></details>")}
+    return tables
 
 
 def plugin_config(package: Package, database: str) -> dict:

@@ -1,4 +1,4 @@
-"""How one cell reads on every page of the site (tables, rows, views and
+"""How one cell reads on every page of the site (tables, rows, derived tables and
 canned queries): coded values with their label, sources as links, ids with
 the name or title they stand for, long text clamped."""
 
@@ -39,7 +39,7 @@ def source_links(site: SiteContext, value: str) -> Markup:
     links = []
     resource = site.cited["resource"]
     for source_id in site.source_ids(value):
-        source = site.sources.get(source_id)
+        source = site.source(source_id)
         if source is None:
             links.append(escape(source_id))
             continue
@@ -56,7 +56,7 @@ def coded(category: dict) -> Markup:
 
 def reference(site: SiteContext, resource: str, key: str) -> Markup:
     """An id shown as the name or title it stands for, linked to its page."""
-    label = site.labels.get(resource, {}).get(key)
+    label = site.label(resource, key)
     href = site.href(resource, key)
     if not label:
         return Markup('<a href="{}">{}</a>').format(href, key)

@@ -1,10 +1,14 @@
 """What the site's plugins know about the package: the configuration that
 `site.py` writes from the schemas into the Datasette metadata, and the
-labels of people, cases and sources read once from the (immutable) database."""
+labels of people, cases and sources, looked up by key in the (immutable)
+database when a page first needs them."""
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import quote
 
 from markupsafe import Markup
@@ -17,8 +21,21 @@ class SiteContext:
     database: str
     resources: dict[str, dict]
     cited: dict
-    labels: dict[str, dict[str, str]] = field(default_factory=dict)
-    sources: dict[str, dict] = field(default_factory=dict)
+    lookups: Lookups | None = field(default=None, repr=False)
+
+    def label(self, resource: str | None, key) -> str | None:
+        """The name or title a key of `resource` stands for, if it has one."""
+        spec = self.resources.get(resource or "")
+        if not spec or not spec.get("label") or self.lookups is None or key is None:
+            return None
+        return self.lookups.label(resource, spec["key"], spec["label"], str(key))
+
+    def source(self, source_id: str) -> dict | None:
+        """A cited source's row, or None when no source has that id."""
+        resource = self.cited.get("resource")
+        if not resource or self.lookups is None:
+            return None
+        return self.lookups.row(resource, self.resources[resource]["key"], source_id)
 
     def resource_of_key(self, column: str, table: str | None) -> str | None:
         """The resource a column points at when it is named after that
@@ -28,7 +45,7 @@ class SiteContext:
 
     def categories(self, table: str | None, column: str) -> list[dict] | None:
         """The vocabulary of a coded column: the table's own field first,
-        else the first resource with a coded field of that name (views)."""
+        else the first resource with a coded field of that name (derived tables)."""
         if table in self.resources and column in self.resources[table]["codes"]:
             return self.resources[table]["codes"][column]
         return next((spec["codes"][column] for spec in self.resources.values() if column in spec["codes"]), None)
@@ -61,7 +78,7 @@ class SiteContext:
         """After a table's own key, the name it stands for when the key also
         points at another resource (a death's victim_id names the victim)."""
         pointed = self.resource_of_key(column, table)
-        label = self.labels.get(pointed, {}).get(key) if pointed else None
+        label = self.label(pointed, key) if pointed else None
         if not label:
             return Markup("")
         return Markup(' <a class="key-label" href="{}">{}</a>').format(self.href(pointed, key), label)
@@ -72,7 +89,7 @@ class SiteContext:
         if category:
             return category.get("label", facet["value"])
         pointed = self.resource_of_key(column, table)
-        label = self.labels.get(pointed, {}).get(facet["value"]) if pointed else None
+        label = self.label(pointed, facet["value"]) if pointed else None
         return str(label or facet.get("label") or facet["value"] or "-")
 
     def facet_values(self, table: str | None, facet: dict) -> list[dict]:
@@ -92,6 +109,39 @@ class SiteContext:
         return ", ".join(str(source[f]) for f in spec["cite"] if source.get(f)) or source[spec["key"]]
 
 
+# Enough for every label on a few thousand pages; the oldest are read again.
+CACHED = 50_000
+
+
+class Lookups:
+    """Rows by primary key over a connection of the site's own, so a page
+    links a thousand ids with a thousand index lookups, not by loading whole
+    tables (a million victims would not fit the SQL time limit). Only these
+    fixed key lookups run on it, never a visitor's SQL."""
+
+    def __init__(self, path: str):
+        self._conn = sqlite3.connect(f"file:{quote(path)}?immutable=1", uri=True, check_same_thread=False)
+        self._conn.row_factory = sqlite3.Row
+        self._lock = threading.Lock()
+        self.label = lru_cache(maxsize=CACHED)(self._label)
+        self.row = lru_cache(maxsize=CACHED)(self._row)
+
+    def _one(self, sql: str, key: str):
+        with self._lock:
+            return self._conn.execute(sql, [key]).fetchone()
+
+    def _label(self, table: str, key_column: str, label_column: str, key: str) -> str | None:
+        found = self._one(f"select [{label_column}] from [{table}] where [{key_column}] = ?", key)
+        return found[0] if found else None
+
+    def _row(self, table: str, key_column: str, key: str) -> dict | None:
+        found = self._one(f"select * from [{table}] where [{key_column}] = ?", key)
+        return dict(found) if found else None
+
+    def close(self) -> None:
+        self._conn.close()
+
+
 async def context(datasette) -> SiteContext:
     """The site context, built on first use and kept: the database never
     changes while it is served (Datasette opens it immutable)."""
@@ -99,17 +149,13 @@ async def context(datasette) -> SiteContext:
     database = config.get("database", "")
     db = datasette.databases.get(database)
     cached = getattr(datasette, "_datapackage_site", None)
-    # Kept per database object: a database opened again gets fresh labels.
+    # Kept per database object: a database opened again (a new release) gets
+    # its own lookups, and the old one's connection is closed.
     if cached is not None and cached[0] is db:
         return cached[1]
-    site = SiteContext(database, config.get("resources", {}), config.get("sources", {}))
-    if site.resources and db is not None:
-        for name, spec in site.resources.items():
-            if spec.get("label"):
-                rows = await db.execute(f"select [{spec['key']}], [{spec['label']}] from [{name}]")
-                site.labels[name] = {row[0]: row[1] for row in rows}
-        cited = site.cited["resource"]
-        rows = await db.execute(f"select * from [{cited}]")
-        site.sources = {row[site.resources[cited]["key"]]: dict(row) for row in rows}
+    if cached is not None and cached[1].lookups is not None:
+        cached[1].lookups.close()
+    lookups = Lookups(db.path) if db is not None and db.path and not db.is_memory else None
+    site = SiteContext(database, config.get("resources", {}), config.get("sources", {}), lookups)
     datasette._datapackage_site = (db, site)
     return site

@@ -59,8 +59,8 @@ def cited(site: SiteContext, *groups: list[dict]) -> list[dict]:
         for row in group:
             for field in dict.fromkeys(f for spec in site.resources.values() for f in spec["sources"]):
                 for source_id in site.source_ids(str(row.get(field) or "")):
-                    if source_id in site.sources and source_id not in seen:
-                        seen[source_id] = site.sources[source_id]
+                    if source_id not in seen and (source := site.source(source_id)) is not None:
+                        seen[source_id] = source
     resource = site.cited["resource"]
     return [{"href": site.href(resource, k), "text": site.source_text(s), **s} for k, s in seen.items()]
 
@@ -143,7 +143,7 @@ def _parent(site: SiteContext, resource: str, row: dict) -> dict | None:
     for name, spec in site.resources.items():
         if name != resource and spec.get("page") and row.get(spec["key"]):
             key = row[spec["key"]]
-            return {"href": site.href(name, key), "title": site.labels.get(name, {}).get(key, key)}
+            return {"href": site.href(name, key), "title": site.label(name, key) or key}
     return None
 
 
@@ -174,7 +174,7 @@ async def case_timeline(site: SiteContext, db, case: str) -> Markup:
         found = await rows(db, f"select r.[{spec['key']}] as key, r.[{field}_from] as day, r.[{field}] as written "
                                f"from [{resource}] r {joined} where {owner}.[{case_key}] = ?", [case])
         for row in found:
-            label = site.labels.get(person, {}).get(row["key"]) or site.labels.get(resource, {}).get(row["key"]) or ""
+            label = site.label(person, row["key"]) or site.label(resource, row["key"]) or ""
             events.append({"day": row["day"], "kind": kind, "href": site.href(resource, str(row["key"])),
                            "title": f"{kind}: {label or row['key']} ({row['written']})"})
     lanes = [(kind, colour) for _, _, kind, _, colour in EVENTS]

@@ -66,6 +66,12 @@ def test_facets_show_labels_and_the_rank_facet_follows_the_ladder(site):
     assert shown and sorted(shown, key=facet.index) == shown
 
 
+def test_a_derived_table_shows_the_sql_that_computed_it(site):
+    text = page(site, f"/{DB}/contested_figures")
+    shown = html.unescape(text[text.index('class="derived-sql"'):])
+    assert "FROM statements s" in shown[:shown.index("</details>")]
+
+
 @pytest.mark.parametrize("path", ["deaths", "deaths_timeline", "contested_figures", "contested-figures?metric=",
                                   "person?name=a"])
 def test_every_source_ids_cell_links_to_its_sources(site, path):

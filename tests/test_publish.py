@@ -11,6 +11,7 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
+from datapackage.derived import DERIVED, derived_select, derived_statements
 from datapackage.search_index import match_expression
 
 from conftest import FIXTURES, ROOT, copy_package, read_csv, resources, run
@@ -124,6 +125,16 @@ def test_contested_figures_put_every_claim_side_by_side(small_published):
     db = sqlite3.connect(small_published / "tartar-case.db")
     claims = db.execute("select metric, value_min, organisation from contested_figures").fetchall()
     assert claims == [("deaths", 1, "Military Prosecutor's Office"), ("deaths", 13, "human rights defenders")]
+
+
+def test_derived_tables_hold_what_their_sql_computes_in_its_order(small_published):
+    db = sqlite3.connect(small_published / "tartar-case.db")
+    for name, statement in derived_statements():
+        assert db.execute("select type from sqlite_master where name = ?", [name]).fetchone() == ("table",)
+        assert db.execute(f"select * from [{name}] order by rowid").fetchall() == \
+            db.execute(derived_select(statement)).fetchall()
+        indexes = {row[1] for row in db.execute(f"select * from pragma_index_list('{name}')")}
+        assert indexes == {f"idx_{name}_{column}" for column in DERIVED[name]["facets"]}
 
 
 @pytest.mark.parametrize("spelling, found", [

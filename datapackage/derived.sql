@@ -1,5 +1,8 @@
+-- Tables derived from the resources, computed once when the release is published,
+-- in the order written here (a table page lists them in that order).
+
 -- Every metric on which claims differ, each claim side by side with who made it, when, and its sources.
-CREATE VIEW contested_figures AS
+CREATE TABLE contested_figures AS
 SELECT s.metric, s.value_min, s.value_max, s.qualifier, s.organisation, s.speaker, s.made_on,
        s.statement_id, s.source_ids,
        (SELECT group_concat(src.title, ' | ') FROM citations c JOIN sources src ON src.source_id = c.source_id
@@ -13,7 +16,7 @@ WHERE (s.metric, s.case_id) IN (
 ORDER BY s.metric, s.case_id, s.made_on_from IS NULL, s.made_on_from, s.statement_id;
 
 -- One row per death: who, their rank, arrest and death, and whole days in custody when both days are known.
-CREATE VIEW deaths_timeline AS
+CREATE TABLE deaths_timeline AS
 SELECT d.victim_id, v.name, v.rank, v.rank_as_written, d.date_of_arrest, d.date_of_death,
        CASE WHEN d.date_of_arrest_from = d.date_of_arrest_to AND d.date_of_death_from = d.date_of_death_to
             THEN CAST(julianday(d.date_of_death_from) - julianday(d.date_of_arrest_from) AS INTEGER) END
