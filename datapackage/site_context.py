@@ -138,23 +138,21 @@ class Lookups:
         found = self._one(f"select * from [{table}] where [{key_column}] = ?", key)
         return dict(found) if found else None
 
-    def close(self) -> None:
-        self._conn.close()
-
 
 async def context(datasette) -> SiteContext:
     """The site context, built on first use and kept: the database never
     changes while it is served (Datasette opens it immutable)."""
+    cached = getattr(datasette, "_datapackage_site", None)
+    # Kept per database object: a database opened again (a new release) gets
+    # its own context and lookups; the old connection closes with the last
+    # page still rendering from it.
+    # Checked before reading the plugin configuration, which Datasette walks
+    # whole on every read (most of a page's render time, called per cell).
+    if cached is not None and datasette.databases.get(cached[1].database) is cached[0]:
+        return cached[1]
     config = datasette.plugin_config(PLUGIN) or {}
     database = config.get("database", "")
     db = datasette.databases.get(database)
-    cached = getattr(datasette, "_datapackage_site", None)
-    # Kept per database object: a database opened again (a new release) gets
-    # its own lookups, and the old one's connection is closed.
-    if cached is not None and cached[0] is db:
-        return cached[1]
-    if cached is not None and cached[1].lookups is not None:
-        cached[1].lookups.close()
     lookups = Lookups(db.path) if db is not None and db.path and not db.is_memory else None
     site = SiteContext(database, config.get("resources", {}), config.get("sources", {}), lookups)
     datasette._datapackage_site = (db, site)
