@@ -19,6 +19,8 @@ from collections import OrderedDict
 from pathlib import Path
 from urllib.parse import parse_qsl
 
+from datapackage.tallies import Tallies
+
 HERE = Path(__file__).parent
 # No facet suggestions: they cost one query per column on every table page,
 # and the schemas already declare each table's facets.
@@ -109,6 +111,7 @@ def release_database(ds, release: Release):
         def __init__(self):
             super().__init__(ds, str(release.folder / f"{release.name}.db"), is_mutable=False)
             self._local = threading.local()
+            self.tallies = Tallies()  # per release: a new database starts empty
 
         async def execute_fn(self, fn):
             def in_thread():
@@ -120,10 +123,16 @@ def release_database(ds, release: Release):
 
             return await asyncio.get_running_loop().run_in_executor(ds.executor, in_thread)
 
-        async def execute(self, sql, *args, **kwargs):
+        async def execute(self, sql, params=None, *args, **kwargs):
+            key = self.tallies.key(sql, params)
+            kept = self.tallies.get(key)
+            if kept is not None:
+                return kept
             # Datasette would log a failing query with its parameters: a
             # visitor's search or SQL is theirs, not the log's.
-            return await super().execute(sql, *args, **{**kwargs, "log_sql_errors": False})
+            results = await super().execute(sql, params, *args, **{**kwargs, "log_sql_errors": False})
+            self.tallies.keep(key, results)
+            return results
 
     return ReleaseDatabase()
 

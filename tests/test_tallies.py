@@ -1,0 +1,80 @@
+"""The served release keeps the answers of Datasette's own count and facet
+queries, and only those: small, per release, and the same answer again."""
+
+import asyncio
+import sqlite3
+
+import pytest
+
+from datapackage.serve import Release, SETTINGS, release_database
+from datapackage.tallies import MAX_KEPT, MAX_ROWS, Tallies
+
+from conftest import FIXTURES, copy_package, run
+
+# The shapes Datasette 0.65 writes (views/table.py and facets.py).
+COUNT = "select count(*) from victims where case_id = :p0"
+FACET = """
+                select rank as value, count(*) as count from (
+                    select victim_id, rank from victims
+                )
+                where rank is not null
+                group by rank order by count desc, value limit 31
+            """
+
+
+@pytest.mark.parametrize("sql", [COUNT, FACET, "SELECT COUNT(*) FROM victims"])
+def test_counts_and_facet_tallies_are_kept(sql):
+    assert Tallies.key(sql, {"p0": "x"}) is not None
+
+
+@pytest.mark.parametrize("sql", ["select * from victims", "select count(*), rank from victims group by rank",
+                                 "select name from victims where name = 'select count(*) from x'"])
+def test_other_queries_are_not(sql):
+    assert Tallies.key(sql, None) is None
+
+
+def test_parameters_are_part_of_the_key():
+    assert Tallies.key(COUNT, {"p0": "a"}) != Tallies.key(COUNT, {"p0": "b"})
+    assert Tallies.key(COUNT, ["a"]) != Tallies.key(COUNT, ["b"])
+
+
+class Answer:
+    def __init__(self, rows):
+        self.rows = rows
+
+
+def test_large_answers_are_not_kept_and_the_oldest_go_first():
+    tallies = Tallies()
+    big = Tallies.key(COUNT, ["big"])
+    tallies.keep(big, Answer([(1,)] * (MAX_ROWS + 1)))
+    assert tallies.get(big) is None
+    keys = [Tallies.key(COUNT, [i]) for i in range(MAX_KEPT + 1)]
+    for key in keys:
+        tallies.keep(key, Answer([(1,)]))
+    assert tallies.get(keys[0]) is None and tallies.get(keys[-1]) is not None
+    assert len(tallies.kept) == MAX_KEPT
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory):
+    package = copy_package(tmp_path_factory.mktemp("tallies"), FIXTURES / "small")
+    result = run("publish", "--out", "dist", cwd=package)
+    assert result.returncode == 0, result.stderr
+    return Release(package / "dist", allow_robots=False)
+
+
+def test_a_served_release_answers_a_tally_once_and_each_release_has_its_own(release):
+    from datasette.app import Datasette
+
+    ds = Datasette(settings=SETTINGS)
+    count = "select count(*) from victims"
+
+    async def twice(db):
+        return await db.execute(count), await db.execute(count), await db.execute("select * from victims")
+
+    db = release_database(ds, release)
+    first, again, rows = asyncio.run(twice(db))
+    assert again is first
+    assert first.rows[0][0] == sqlite3.connect(release.folder / f"{release.name}.db").execute(count).fetchone()[0]
+    assert asyncio.run(twice(db))[2] is not rows  # any other query runs every time
+    assert asyncio.run(twice(release_database(ds, release)))[0] is not first
