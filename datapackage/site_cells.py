@@ -28,9 +28,9 @@ def cell(site: SiteContext, row, value, column: str, table: str | None, clamp: b
         return reference(site, pointed, str(value))
     spec = site.resources.get(table or "")
     if spec and spec.get("page") and column == spec.get("label"):
-        return Markup('<a href="{}">{}</a>').format(site.href(table, str(row[spec["key"]])), value)
+        return Markup(f'<a href="{escape(site.href(table, str(row[spec["key"]])))}">{escape(value)}</a>')
     if clamp and isinstance(value, str) and len(value) > LONG and not value.startswith(("http://", "https://")):
-        return Markup('<div class="clamp">{}</div>').format(value)
+        return Markup(f'<div class="clamp">{escape(value)}</div>')
     return None
 
 
@@ -43,15 +43,17 @@ def source_links(site: SiteContext, value: str) -> Markup:
         if source is None:
             links.append(escape(source_id))
             continue
-        links.append(Markup('<a class="source" href="{}" title="{}">{}</a>').format(
-            site.href(resource, source_id), source.get("title") or source_id, site.source_text(source)))
-    return Markup('<span class="sources">{}</span>').format(Markup("; ").join(links))
+        links.append(Markup(f'<a class="source" href="{escape(site.href(resource, source_id))}" '
+                            f'title="{escape(source.get("title") or source_id)}">{escape(site.source_text(source))}</a>'))
+    return Markup(f'<span class="sources">{Markup("; ").join(links)}</span>')
 
 
 def coded(category: dict) -> Markup:
     """A coded value's label, with the code itself kept beside it."""
-    return Markup('<span class="label">{}</span> <code class="code">{}</code>').format(
-        category.get("label", category["value"]), category["value"])
+    # f-strings over escape(): Markup.format is several times slower, and
+    # this runs for most cells of every page.
+    return Markup(f'<span class="label">{escape(category.get("label", category["value"]))}</span> '
+                  f'<code class="code">{escape(category["value"])}</code>')
 
 
 def reference(site: SiteContext, resource: str, key: str) -> Markup:
@@ -59,5 +61,5 @@ def reference(site: SiteContext, resource: str, key: str) -> Markup:
     label = site.label(resource, key)
     href = site.href(resource, key)
     if not label:
-        return Markup('<a href="{}">{}</a>').format(href, key)
-    return Markup('<a href="{}">{}</a> <code class="code">{}</code>').format(href, label, key)
+        return Markup(f'<a href="{escape(href)}">{escape(key)}</a>')
+    return Markup(f'<a href="{escape(href)}">{escape(label)}</a> <code class="code">{escape(key)}</code>')

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from urllib.parse import quote
 
 from markupsafe import Markup
@@ -22,6 +22,19 @@ class SiteContext:
     resources: dict[str, dict]
     cited: dict
     lookups: Lookups | None = field(default=None, repr=False)
+    # Asked once per cell, a thousand times a page: answered from dicts.
+    _vocabularies: dict = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def _source_fields(self) -> set[str]:
+        return {f for spec in self.resources.values() for f in spec["sources"]}
+
+    @cached_property
+    def _key_owners(self) -> dict[str, list[str]]:
+        owners: dict[str, list[str]] = {}
+        for name, spec in self.resources.items():
+            owners.setdefault(spec["key"], []).append(name)
+        return owners
 
     def label(self, resource: str | None, key) -> str | None:
         """The name or title a key of `resource` stands for, if it has one."""
@@ -40,8 +53,7 @@ class SiteContext:
     def resource_of_key(self, column: str, table: str | None) -> str | None:
         """The resource a column points at when it is named after that
         resource's key (victim_id, case_id ...), other than the table's own."""
-        return next((name for name, spec in self.resources.items()
-                     if spec["key"] == column and name != table), None)
+        return next((name for name in self._key_owners.get(column, ()) if name != table), None)
 
     def categories(self, table: str | None, column: str) -> list[dict] | None:
         """The vocabulary of a coded column: the table's own field first,
@@ -51,7 +63,9 @@ class SiteContext:
         return next((spec["codes"][column] for spec in self.resources.values() if column in spec["codes"]), None)
 
     def category(self, table: str | None, column: str, value) -> dict | None:
-        return next((c for c in self.categories(table, column) or [] if c["value"] == value), None)
+        if (table, column) not in self._vocabularies:
+            self._vocabularies[table, column] = {c["value"]: c for c in self.categories(table, column) or []}
+        return self._vocabularies[table, column].get(value)
 
     def is_ordered(self, table: str | None, column: str) -> bool:
         if table in self.resources:
@@ -59,7 +73,7 @@ class SiteContext:
         return any(column in spec["ordered"] for spec in self.resources.values())
 
     def is_source_list(self, column: str) -> bool:
-        return any(column in spec["sources"] for spec in self.resources.values())
+        return column in self._source_fields
 
     def href(self, resource: str, key: str) -> str:
         """A row's own page when its resource has one, else its Datasette row."""
