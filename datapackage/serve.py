@@ -166,8 +166,10 @@ class PageCache:
     than MAX_ANSWER, and requests with a cookie or credentials.
     """
 
-    MAX_ANSWER = 1_000_000
-    MAX_TOTAL = 64_000_000
+    # A canned query shows up to 1,000 rows: 1-2 MB of HTML, and the answers
+    # most worth keeping (hundreds of milliseconds to render at a million rows).
+    MAX_ANSWER = 4_000_000
+    MAX_TOTAL = 128_000_000
 
     def __init__(self):
         self.answers: OrderedDict[tuple, tuple[dict, bytes]] = OrderedDict()
