@@ -25,16 +25,23 @@ pa = pandera_module("polars")
 PANDERA_CHECKS = {"not_nullable": "required", "field_uniqueness": "unique"}
 
 
-def content_findings(package: Package, tables: dict[str, Table], today: datetime.date) -> list[Finding]:
+def cell_findings(table: Table) -> list[Finding]:
+    """The cells of one table that did not convert or break a column check."""
+    if not table.resource.checkable or not len(table):
+        return []
+    failed = _conversion_findings(table)
+    skip = {(f.line, f.field) for f in failed}
+    return failed + [f for f in _column_findings(table) if (f.line, f.field) not in skip]
+
+
+def rule_findings(package: Package, tables: dict[str, Table], today: datetime.date) -> list[Finding]:
+    """The rules across rows and tables; they read only the columns that
+    `rules.rule_columns` names."""
     findings = []
     hidden = withheld(package, tables)
     for table in tables.values():
         if not table.resource.checkable or not len(table):
             continue
-        failed = _conversion_findings(table)
-        skip = {(f.line, f.field) for f in failed}
-        findings += failed
-        findings += [f for f in _column_findings(table) if (f.line, f.field) not in skip]
         rules = rules_for(table, tables, package, today, hidden)
         for severity in (ERROR, WARNING):
             findings += _rule_findings(table, [r for r in rules if r.severity == severity])

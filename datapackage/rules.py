@@ -62,6 +62,35 @@ def rules_for(table: Table, tables: dict[str, Table], package: Package, today: d
     return rules
 
 
+def rule_columns(package: Package) -> dict[str, set[str]]:
+    """Per resource, the fields any rule reads, its own or another table's
+    (a date bound counts with its field). Keep this beside the rules: a
+    rule that reads a field not named here fails on a table kept lean."""
+    needed: dict[str, set[str]] = {r.name: set(r.primary_key) for r in package.resources}
+    for resource in package.resources:
+        own = needed[resource.name]
+        for key in resource.foreign_keys:
+            own.update(key["fields"])
+            needed.setdefault(key["reference"]["resource"], set()).update(key["reference"]["fields"])
+        mark = mark_field(resource)
+        if mark:
+            own.update(n for n in (mark["name"], mark["withholdsRow"].get("reason")) if n)
+        for spec in resource.fields:
+            name = spec["name"]
+            if spec.get("notAfter"):
+                own.update((name, spec["notAfter"]))
+            if spec.get("notBefore"):
+                own.add(name)
+                other, field = spec["notBefore"].split(".", 1)
+                needed.setdefault(other, set()).add(field)
+            if spec.get("partialDate") or spec.get("personName"):
+                own.add(name)
+            if spec.get("sourceList"):
+                own.add(name)
+                needed.setdefault(spec["sourceList"]["resource"], set()).add(spec["sourceList"]["field"])
+    return needed
+
+
 def first_rows(keys: pl.DataFrame) -> pl.Series:
     """For every row, the index of the first row with the same key."""
     return keys.with_row_index("__row").select(pl.col("__row").first().over(keys.columns)).to_series()

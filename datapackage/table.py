@@ -7,7 +7,8 @@ Parquet, SQLite and the site all read these typed columns.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Callable
 
 import numpy as np
 import polars as pl
@@ -50,13 +51,25 @@ class Table:
         value = self.written[name][row] if name in self.written.columns else self.frame[name][row]
         return "" if value is None else value
 
+    def keeping(self, fields: set[str]) -> Table:
+        """The table with only the typed columns of `fields` (and their date
+        bounds), for checks that need no other column. Rows, lines and the
+        file's column order stay as they are."""
+        kept = [c for c in self.frame.columns if c in fields or any(
+            c.endswith(b) and c.removesuffix(b) in fields for b in BOUNDS)]
+        return replace(self, frame=self.frame.select(kept or self.frame.columns[:1]),
+                       written=self.written.select(c for c in self.written.columns if c in fields))
+
     @property
     def text(self) -> pl.DataFrame:
         """Every cell as written, columns named by field, in file order."""
         return pl.DataFrame([self.text_of(name) for name in self.columns], schema=self.columns)
 
 
-def read_tables(package: Package) -> tuple[dict[str, Table], list[Finding]]:
+def read_tables(package: Package, each: Callable[[Table], Table] | None = None
+                ) -> tuple[dict[str, Table], list[Finding]]:
+    """Every readable resource's typed table; `each` is given each table as
+    soon as it is read and returns what is kept of it."""
     tables, findings = {}, []
     for resource in package.resources:
         if not resource.readable:
@@ -64,7 +77,8 @@ def read_tables(package: Package) -> tuple[dict[str, Table], list[Finding]]:
         table, problems = read_table(package, resource)
         findings += problems
         if table is not None:
-            tables[resource.name] = table
+            tables[resource.name] = each(table) if each else table
+        del table  # else the whole table would live on while the next one is read
     return tables, findings
 
 

@@ -20,21 +20,33 @@ class Checked:
 
 
 def validate(descriptor: Path, today: datetime.date | None = None) -> list[Finding]:
-    """Raises PackageError when there is no package to look at."""
-    return check(descriptor, today).findings
+    """Raises PackageError when there is no package to look at. Each table
+    is checked cell by cell as soon as it is read, then only the columns the
+    rules across rows and tables read are kept: a million-row package is
+    then not held in memory whole."""
+    return check(descriptor, today, lean=True).findings
 
 
-def check(descriptor: Path, today: datetime.date | None = None) -> Checked:
-    from datapackage.content import content_findings
+def check(descriptor: Path, today: datetime.date | None = None, lean: bool = False) -> Checked:
+    """The findings, and the typed tables: whole, as publishing needs them,
+    or `lean` (only the columns the rules read)."""
+    from datapackage.content import cell_findings, rule_findings
+    from datapackage.rules import rule_columns
     from datapackage.schema_check import schema_findings
-    from datapackage.table import read_tables
+    from datapackage.table import Table, read_tables
 
     package, findings = load_package(descriptor)
     findings += schema_findings(package)
-    tables, file_findings = read_tables(package)
+    cells, needed = [], rule_columns(package)
+
+    def each(table: Table) -> Table:
+        cells.extend(cell_findings(table))
+        return table.keeping(needed.get(table.resource.name, set())) if lean else table
+
+    tables, file_findings = read_tables(package, each)
     findings += file_findings
     blank = {(f.path, f.line) for f in file_findings if f.check == "blank-row"}
-    content = content_findings(package, tables, today or datetime.date.today())
+    content = cells + rule_findings(package, tables, today or datetime.date.today())
     findings += [f for f in content if (f.path, f.line) not in blank]
     paths = [r.path for r in package.resources]
     return Checked(package, tables, ordered(deduplicate(findings), paths))

@@ -226,3 +226,26 @@ def test_generated_errors_are_all_found_by_the_reference(generated):
 
 def test_generated_package_conforms(generated):
     assert_conforms("generated", generated / "datapackage.json")
+
+
+# `datapackage validate` keeps of each table only the columns the rules read;
+# publishing keeps them whole. Both must find exactly the same.
+
+def same_findings_lean_and_whole(descriptor: Path) -> list:
+    from datapackage.validate import check
+
+    lean = check(descriptor, lean=True)
+    whole = check(descriptor)
+    assert lean.findings == whole.findings
+    assert any(len(lean.tables[n].frame.columns) < len(t.frame.columns) for n, t in whole.tables.items())
+    return lean.findings
+
+
+def test_lean_validation_finds_what_whole_tables_do_on_the_generated_errors(generated):
+    assert len(same_findings_lean_and_whole(generated / "datapackage.json")) >= 300
+
+
+@pytest.mark.parametrize("mutate", BAD_INPUTS, ids=[c.__name__ for c in BAD_INPUTS])
+def test_lean_validation_finds_what_whole_tables_do_on_each_bad_input(package, mutate):
+    mutate(package)
+    assert same_findings_lean_and_whole(package / "datapackage.json")
