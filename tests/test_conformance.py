@@ -232,6 +232,7 @@ def test_generated_package_conforms(generated):
 # publishing keeps them whole. Both must find exactly the same.
 
 def same_findings_lean_and_whole(descriptor: Path) -> list:
+    """The findings of both, after checking that they are the same."""
     from datapackage.validate import check
 
     lean = check(descriptor, lean=True)
@@ -245,7 +246,14 @@ def test_lean_validation_finds_what_whole_tables_do_on_the_generated_errors(gene
     assert len(same_findings_lean_and_whole(generated / "datapackage.json")) >= 300
 
 
-@pytest.mark.parametrize("mutate", BAD_INPUTS, ids=[c.__name__ for c in BAD_INPUTS])
+# The bad inputs that the rules across rows and tables find (the others are
+# found before any column is dropped).
+ACROSS_TABLES = [m for m in BAD_INPUTS if m.__name__ in {
+    "death_before_arrest", "unknown_source", "empty_source_entry", "duplicate_id", "dangling_foreign_key",
+    "future_date", "min_above_max"}]
+
+
+@pytest.mark.parametrize("mutate", ACROSS_TABLES, ids=[c.__name__ for c in ACROSS_TABLES])
 def test_lean_validation_finds_what_whole_tables_do_on_each_bad_input(package, mutate):
     mutate(package)
     assert same_findings_lean_and_whole(package / "datapackage.json")
