@@ -5,8 +5,8 @@ The kill test runs this file as a script: a server process that imports
 the toolkit and publishes once (imports and first use take about 1.5 s of
 the 2 s the command takes on the small package), then forks a fresh
 `datapackage publish` for each attempt and SIGKILLs it at the delay it is
-given. The kill points are thus spread over the publish's own work, and 50
-kills take about 25 publish durations.
+given. The kill points are thus spread over the publish's own work, and 30
+kills take about 15 publish durations.
 """
 
 import gc
@@ -27,7 +27,7 @@ from click.testing import CliRunner
 
 from conftest import FIXTURES, copy_package, run
 
-KILLS = 50
+KILLS = 30  # stratified over a publish: enough to land in every stage, and a test run under 5 minutes
 
 
 def small_package_in(folder: Path) -> Path:
@@ -149,7 +149,7 @@ def test_dist_is_always_a_complete_release_while_publishes_are_killed(tmp_path):
         with Watcher(dist) as watcher:
             while killed < KILLS and attempts < 3 * KILLS:
                 # Stratified: attempt i is killed somewhere in the i-th
-                # fiftieth of a publish's duration.
+                # KILLS-th part of a publish's duration.
                 outcome, seconds = server.publish(duration * ((attempts % KILLS) + random.random()) / KILLS)
                 attempts += 1
                 if outcome == "killed":
