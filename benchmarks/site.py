@@ -147,8 +147,9 @@ def section(dist: Path, results: list[dict], args) -> str:
              "address waits for and p50/p95 what everyone after them waits for; `benchmarks/LOAD.md` measures a "
              "mixed load. Pages are visited in the order below, table page first: the counts and facet tallies a "
              "page computes are kept for the pages after it that ask the same (`datapackage/tallies.py`), as a "
-             "visitor clicking from a table to its facets would find. The rows and names the pages are built "
-             "from are read from the database file, so the site is cold when the first page is asked for.", "",
+             "visitor clicking from a table to its facets would find, and the site asks each table for them in the "
+             "background when it starts (`datapackage/plugins/site_warm.py`, from its first request on). The rows "
+             "and names the pages are built from are read from the database file, not asked of the site.", "",
              f"Command: `python benchmarks/site.py --dist {args.dist} --requests {args.requests}` "
              f"(sequential requests on 127.0.0.1; 'first' is the first request to a page, which renders it; p50 and "
              f"p95 are over the requests after it; the server's SQL time limit applies). "

@@ -78,3 +78,28 @@ def test_a_served_release_answers_a_tally_once_and_each_release_has_its_own(rele
     assert first.rows[0][0] == sqlite3.connect(release.folder / f"{release.name}.db").execute(count).fetchone()[0]
     assert asyncio.run(twice(db))[2] is not rows  # any other query runs every time
     assert asyncio.run(twice(release_database(ds, release)))[0] is not first
+
+
+def test_each_visible_table_is_counted_in_the_background_once_per_release(release):
+    import importlib.util
+
+    from datasette.app import Datasette
+
+    from datapackage.serve import HERE, use
+
+    spec = importlib.util.spec_from_file_location("site_warm", HERE / "plugins" / "site_warm.py")
+    site_warm = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(site_warm)
+    ds = Datasette(settings=SETTINGS, plugins_dir=str(HERE / "plugins"), template_dir=str(HERE / "templates"))
+    use(ds, release)
+    db = ds.databases[release.name]
+
+    async def warmed():
+        await ds.invoke_startup()
+        return await site_warm.warm(ds, release.name)
+
+    asked = asyncio.run(warmed())
+    tables = release.metadata()["databases"][release.name]["tables"]
+    assert asked and set(asked) == {name for name, about in tables.items() if not about.get("hidden")}
+    counted = {key[0] for key in db.tallies.kept}
+    assert all(any(f"from [{t}]" in sql or f"from {t} " in sql for sql in counted) for t in asked)
