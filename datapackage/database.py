@@ -11,6 +11,7 @@ with its meaning), a full-text index per table, and the derived tables of
 from __future__ import annotations
 
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import polars as pl
@@ -19,33 +20,77 @@ import sqlite_utils
 
 from datapackage.arrow import plain
 from datapackage.package import Package, Resource
-from datapackage.search_index import build_search_index
+from datapackage.bulk import append
+from datapackage.search_index import copy_search_index, create_search_index, search_rows
 from datapackage.derived import DERIVED, derived_statements
 from datapackage.site import facet_columns, sort_column
 from datapackage.table import BOUNDS, Table
 
-BATCH = 50_000
 SQL_TYPES = {"integer": int, "year": int, "number": float, "boolean": int}
 
 
-def build_database(package: Package, tables: dict[str, Table], path: Path) -> None:
+def build_database(package: Package, tables: dict[str, Table], path: Path, scratch: Path) -> None:
+    """Writes the database to `path`. The full-text indexes, half the work,
+    are built at the same time in a file of their own at `scratch` (removed
+    afterwards) and copied in at the end."""
+    try:
+        with ThreadPoolExecutor(1) as pool:
+            searching = pool.submit(_search_indexes, package, tables, scratch)
+            db = _open(path)
+            try:
+                _tables(db, path, package, tables)
+            finally:
+                searching.result()  # the index's error, if any, is raised here
+        db.conn.execute("ATTACH DATABASE ? AS search", [str(scratch)])
+        for resource in package.resources:
+            copy_search_index(db.conn, resource, "search")
+        db.conn.commit()
+        db.conn.execute("DETACH DATABASE search")
+        _derived(db)
+        db.conn.commit()
+        db.conn.execute("PRAGMA journal_mode = DELETE")
+        db.conn.close()
+    finally:
+        scratch.unlink(missing_ok=True)
+
+
+def _open(path: Path) -> sqlite_utils.Database:
     db = sqlite_utils.Database(path)
     # A fresh file that is thrown away if the build fails: no journal needed.
     db.conn.executescript("PRAGMA foreign_keys = OFF; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")
+    return db
+
+
+def _tables(db: sqlite_utils.Database, path: Path, package: Package, tables: dict[str, Table]) -> None:
     for resource in package.resources:
         _create(db, resource)
+    db.conn.commit()  # the tables exist for the writer's own connection
     for resource in package.resources:
-        _insert(db, resource, _rows(tables[resource.name]))
+        append(path, resource.name, _rows(tables[resource.name]))
         _index_foreign_keys(db, resource)
         _index_for_pages(db, resource)
-    _citations(db, package, tables)
+    _citations(db, path, package, tables)
     _vocabularies(db, package)
-    for resource in package.resources:
-        build_search_index(db.conn, resource, tables[resource.name].frame)
-    _derived(db)
+
+
+def _search_indexes(package: Package, tables: dict[str, Table], scratch: Path) -> None:
+    db = _open(scratch)
+    indexed = [resource for resource in package.resources if create_search_index(db.conn, resource)]
     db.conn.commit()
-    db.conn.execute("PRAGMA journal_mode = DELETE")
     db.conn.close()
+    for resource in indexed:
+        frame = tables[resource.name].frame
+        append(scratch, f"{resource.name}_fts", search_rows(resource, frame, _rowids(resource, frame)))
+
+
+def _rowids(resource: Resource, frame: pl.DataFrame) -> pl.Series:
+    """The rowids SQLite gives the rows of the table `_create` makes: the key
+    itself where it is one integer column (it becomes the rowid), else
+    1, 2, ... in the order the rows are inserted."""
+    keys = resource.primary_key
+    if len(keys) == 1 and _columns(resource)[keys[0]] is int:
+        return frame[keys[0]]
+    return pl.int_range(1, frame.height + 1, eager=True)
 
 
 def _derived(db: sqlite_utils.Database) -> None:
@@ -97,14 +142,6 @@ def _rows(table: Table) -> pa.Table:
     return pa.table(columns)
 
 
-def _insert(db: sqlite_utils.Database, resource: Resource, rows: pa.Table) -> None:
-    names = rows.column_names
-    sql = (f"INSERT INTO [{resource.name}] ({', '.join(f'[{n}]' for n in names)}) "
-           f"VALUES ({', '.join('?' for _ in names)})")
-    for batch in rows.to_batches(BATCH):
-        db.conn.executemany(sql, zip(*(column.to_pylist() for column in batch.columns)))
-
-
 def _index_foreign_keys(db: sqlite_utils.Database, resource: Resource) -> None:
     for key in resource.foreign_keys:
         db[resource.name].create_index(key["fields"], if_not_exists=True)
@@ -121,7 +158,7 @@ def _index_for_pages(db: sqlite_utils.Database, resource: Resource) -> None:
         db[resource.name].create_index(columns, if_not_exists=True)
 
 
-def _citations(db: sqlite_utils.Database, package: Package, tables: dict[str, Table]) -> None:
+def _citations(db: sqlite_utils.Database, path: Path, package: Package, tables: dict[str, Table]) -> None:
     references = [spec["sourceList"] for r in package.resources for spec in r.fields if spec.get("sourceList")]
     if not references:
         return
@@ -131,18 +168,23 @@ def _citations(db: sqlite_utils.Database, package: Package, tables: dict[str, Ta
     db.conn.execute(f"CREATE TABLE [citations] ([resource] TEXT NOT NULL, [row_id] TEXT NOT NULL, "
                     f"[source_id] TEXT NOT NULL REFERENCES [{first['resource']}]([{first['field']}]), "
                     "PRIMARY KEY ([resource], [row_id], [source_id])) WITHOUT ROWID")
-    for resource in package.resources:
-        table = tables[resource.name]
-        if len(resource.primary_key) != 1:
-            continue
-        key = resource.primary_key[0]
-        for name, entries in table.lists.items():
-            cited = (pl.DataFrame({"resource": resource.name, "row_id": table.frame[key].cast(pl.String),
-                                   "source_id": entries})
-                     .explode("source_id").filter(pl.col("source_id").is_not_null() & (pl.col("source_id") != ""))
-                     .unique().sort("row_id", "source_id"))  # in key order: appended, never split
-            db.conn.executemany("INSERT OR IGNORE INTO citations VALUES (?, ?, ?)", cited.iter_rows())
+    db.conn.commit()  # the table exists for the writer's own connection
+    cited = [frame for resource in package.resources for frame in _cited(resource, tables[resource.name])]
+    if cited:
+        rows = (pl.concat(cited).explode("source_id")
+                .filter(pl.col("source_id").is_not_null() & (pl.col("source_id") != ""))
+                .unique().sort("resource", "row_id", "source_id"))  # in key order: appended, never split
+        append(path, "citations", rows.to_arrow(compat_level=pl.CompatLevel.oldest()))
     db["citations"].create_index(["source_id"])
+
+
+def _cited(resource: Resource, table: Table) -> list[pl.DataFrame]:
+    """Per list of sources in the resource, each row's key beside that list."""
+    if len(resource.primary_key) != 1:
+        return []
+    keys = table.frame[resource.primary_key[0]].cast(pl.String)
+    return [pl.DataFrame({"resource": resource.name, "row_id": keys, "source_id": entries})
+            for entries in table.lists.values()]
 
 
 def _vocabularies(db: sqlite_utils.Database, package: Package) -> None:

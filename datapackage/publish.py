@@ -73,8 +73,11 @@ def build(checked: Checked, out: Path, stage=None) -> None:
     # interpreter's lock, so it is built beside the other files and the zip
     # of them, which takes the database last.
     database_path = out / f"{name_of(checked)}.db"
+    # Beside the release folder, not in it (the zip takes every file there);
+    # named like it, so what a killed run leaves is removed with it.
+    scratch = out.with_name(f"{out.name}-search.db")
     with ThreadPoolExecutor(1) as pool:
-        database = pool.submit(_timed, stage, "sqlite", build_database, package, tables, database_path)
+        database = pool.submit(_timed, stage, "sqlite", build_database, package, tables, database_path, scratch)
         try:
             _files(checked, tables, out, stage)
             with stage("zip"):

@@ -9,6 +9,7 @@ given. The kill points are thus spread over the publish's own work, and 30
 kills take about 15 publish durations.
 """
 
+import errno
 import gc
 import hashlib
 import json
@@ -16,12 +17,14 @@ import os
 import random
 import select
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 from click.testing import CliRunner
 
@@ -310,6 +313,18 @@ def test_a_full_disk_is_one_message_and_dist_is_unchanged(small_package, small_d
         assert Path(os.path.realpath(dist)) == before and release_problems(dist) == []
         assert not list(small_disk.glob(".dist.building-*"))
         filler.unlink()
+
+
+def test_a_full_disk_under_the_bulk_writer_is_an_os_error(small_disk):
+    from datapackage.bulk import append
+    path = small_disk / "rows.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("create table t (a text)")
+    conn.close()
+    fill(small_disk, 16 * 1024)
+    with pytest.raises(OSError) as raised:
+        append(path, "t", pa.table({"a": ["x" * 1000] * 1000}))
+    assert raised.value.errno == errno.ENOSPC
 
 
 if __name__ == "__main__":

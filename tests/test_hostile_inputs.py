@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import run
+from datapackage.search_index import match_expression
 
 
 def write_package(root, resources, tables):
@@ -161,6 +162,20 @@ def date_package(tmp_path, value):
 def test_year_zero_is_not_a_date(tmp_path):
     _, findings = findings_of(date_package(tmp_path, "0000"))
     assert checks(findings) == [("people.csv", 2, 2, "date-invalid")]
+
+
+def test_search_finds_rows_whose_integer_keys_are_out_of_order(tmp_path):
+    # An integer key becomes the SQLite rowid, which the search index must use.
+    fields = [{"name": "id", "type": "integer"}, {"name": "name", "type": "string"}]
+    resource = people(fields)
+    resource["schema"]["search"] = {"name": ["name"]}
+    rows = [["id", "name"], ["30", "Saleh Qafarov"], ["7", "Mehman Hüseynov"], ["12", "Elçin Əhmədov"]]
+    root = write_package(tmp_path, [resource], {"people.csv": rows})
+    _, db = published(root)
+    for query, key in [("Gafarov", 30), ("Guseynov", 7), ("Ahmedov", 12)]:
+        found = db.execute("select id from people where rowid in "
+                           "(select rowid from people_fts where people_fts match ?)", [match_expression(query)]).fetchall()
+        assert [tuple(r) for r in found] == [(key,)], query
 
 
 def test_year_one_publishes(tmp_path):

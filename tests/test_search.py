@@ -12,7 +12,8 @@ import pytest
 from conftest import ROOT
 from datapackage.names import fold, search_key, without_patronymic
 from datapackage.package import Resource
-from datapackage.search_index import build_search_index, match_expression, name_expression, person_expression
+from datapackage.bulk import append
+from datapackage.search_index import create_search_index, match_expression, search_rows, name_expression, person_expression
 
 SPELLINGS = [
     ("Gafarov", "Qafarov", "Гафаров"),
@@ -50,9 +51,10 @@ def resource(search: dict) -> Resource:
     return Resource("people", "people.csv", None, {"fields": fields, "primaryKey": ["id"], "search": search})
 
 
-def indexed(rows: list[dict], search: dict) -> sqlite3.Connection:
-    """A table and its index built from typed columns (a categorical and a list among them)."""
-    conn = sqlite3.connect(":memory:")
+def indexed(path, rows: list[dict], search: dict) -> sqlite3.Connection:
+    """A table and its index built from typed columns (a categorical and a list
+    among them), the keys out of order so that rowids are not positions."""
+    conn = sqlite3.connect(path)
     conn.execute("create table people (id integer primary key, name text, summary text, kind text, source_ids text)")
     conn.executemany("insert into people (id, name) values (?, ?)", [(r["id"], r["name"]) for r in rows])
     table = pa.table({
@@ -62,7 +64,10 @@ def indexed(rows: list[dict], search: dict) -> sqlite3.Connection:
         "kind": pa.array(["a"] * len(rows)).dictionary_encode(),
         "source_ids": pa.array([["src-a", "src-b"]] * len(rows), pa.list_(pa.string())),
     })
-    build_search_index(conn, resource(search), pl.from_arrow(table))
+    if create_search_index(conn, resource(search)):
+        conn.commit()
+        frame = pl.from_arrow(table)
+        append(path, "people_fts", search_rows(resource(search), frame, frame["id"]))
     return conn
 
 
@@ -72,11 +77,12 @@ def found(conn, expression: str) -> set[int]:
 
 
 @pytest.fixture(scope="module")
-def people():
+def people(tmp_path_factory):
     rows = [{"id": i, "name": name, "summary": "Testified about Elchin Ahmedov." if i == 4 else None}
-            for i, name in enumerate(PEOPLE)]
+            for i, name in reversed(list(enumerate(PEOPLE)))]
     # kind (dictionary-encoded) and source_ids (a list) as publish types them
-    return indexed(rows, {"name": ["name"], "text": ["summary", "kind", "source_ids"]})
+    return indexed(tmp_path_factory.mktemp("search") / "people.db", rows,
+                   {"name": ["name"], "text": ["summary", "kind", "source_ids"]})
 
 
 @pytest.mark.parametrize("group", SPELLINGS)
@@ -111,16 +117,17 @@ def test_odd_queries_are_valid_expressions(people, query):
     assert isinstance(found(people, person_expression(query)), set)
 
 
-def test_no_declared_fields_means_no_index():
-    conn = indexed([{"id": 1, "name": "x"}], {})
+def test_no_declared_fields_means_no_index(tmp_path):
+    conn = indexed(tmp_path / "people.db", [{"id": 1, "name": "x"}], {})
     assert conn.execute("select count(*) from sqlite_master where name = 'people_fts'").fetchone() == (0,)
 
 
-def test_a_long_cell_indexes_in_well_under_a_second():
+def test_a_long_cell_indexes_in_well_under_a_second(tmp_path):
     letters = "Qafarov Hüseynov Əhmədov Məmmədov Гафаров chkhqxyəı "
     text = (letters * (100_000 // len(letters) + 1))[:100_000]
     started = time.perf_counter()
-    conn = indexed([{"id": 1, "name": "Saleh Qafarov", "summary": text}], {"name": ["name"], "text": ["summary"]})
+    conn = indexed(tmp_path / "people.db", [{"id": 1, "name": "Saleh Qafarov", "summary": text}],
+                   {"name": ["name"], "text": ["summary"]})
     elapsed = time.perf_counter() - started
     assert elapsed < 0.5, f"{elapsed:.2f} s"
     assert found(conn, match_expression("Mamedov")) == {1}
