@@ -46,8 +46,6 @@ def build_database(package: Package, tables: dict[str, Table], path: Path, scrat
             copy_search_index(db.conn, resource, "search")
         db.conn.commit()
         db.conn.execute("DETACH DATABASE search")
-        _derived(db)
-        db.conn.commit()
         db.conn.execute("PRAGMA journal_mode = DELETE")
         db.conn.close()
     finally:
@@ -71,6 +69,8 @@ def _tables(db: sqlite_utils.Database, path: Path, package: Package, tables: dic
         _index_for_pages(db, resource)
     _citations(db, path, package, tables)
     _vocabularies(db, package)
+    _derived(db)
+    db.conn.commit()
 
 
 def _search_indexes(package: Package, tables: dict[str, Table], scratch: Path) -> None:
