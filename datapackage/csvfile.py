@@ -13,18 +13,25 @@ Most files need no map at all: `read_plain` parses them with Arrow alone and
 places each row by counting the line breaks inside the cells before it, and
 declines (so that the map is built) as soon as the file has anything that
 counting cannot place: an empty line, a row with the wrong number of cells,
-a header over several lines, or a record longer than a parse block.
+a header over several lines, or a record longer than a parse block. What
+that count needs (and whether the file is UTF-8 without NUL bytes) comes
+from `scan`, one pass a piece at a time, so that a plain file is parsed
+straight from disk and its bytes are never held whole.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
+
+from datapackage.encoding import character_boundary, is_utf8
 
 NEWLINE, CARRIAGE_RETURN = 10, 13
 BOM = b"\xef\xbb\xbf"
@@ -147,12 +154,17 @@ def read_cells(data: bytes, record_map: Records, columns: int, dialect: Dialect)
     return _parse(data, int(record_map.start[1]), columns, dialect, max(1 << 22, longest * 2), lambda row: "skip")
 
 
-def _parse(data: bytes, start: int, columns: int, dialect: Dialect, block: int, invalid) -> pa.Table:
-    """Cells from byte `start` on, all as text; `invalid(row)` decides about
-    a row with the wrong number of cells."""
+def _parse(source: bytes | Path, start: int, columns: int, dialect: Dialect, block: int, invalid) -> pa.Table:
+    """Cells from byte `start` of the bytes or file on, all as text;
+    `invalid(row)` decides about a row with the wrong number of cells."""
     names = [f"c{i}" for i in range(columns)]
+    if isinstance(source, bytes):
+        stream = pa.BufferReader(pa.py_buffer(source)[start:])
+    else:
+        stream = pa.input_stream(str(source))
+        stream.read(start)
     table = pacsv.read_csv(
-        pa.BufferReader(pa.py_buffer(data)[start:]),
+        stream,
         read_options=pacsv.ReadOptions(column_names=names, block_size=block),
         parse_options=pacsv.ParseOptions(delimiter=dialect.delimiter, quote_char=dialect.quote,
                                          newlines_in_values=True, invalid_row_handler=invalid),
@@ -163,42 +175,90 @@ def _parse(data: bytes, start: int, columns: int, dialect: Dialect, block: int, 
 
 
 PLAIN_BLOCK = 1 << 24  # bytes per parse block: any record up to 8 MB parses
+PIECE = 1 << 22  # bytes read at a time by `scan`: small enough for the allocator to reuse
 
 
-def read_plain(data: bytes, dialect: Dialect) -> tuple[list[str], pa.Table, np.ndarray] | None:
+@dataclass
+class Scan:
+    """What one pass over a file's bytes, a piece at a time, finds: a large
+    file is then parsed straight from disk, never held whole as bytes."""
+
+    clean: bool  # UTF-8 throughout and no NUL byte
+    line_breaks: int  # LF, CRLF and lone CR, one each
+    head: bytes  # the first line, without its line break
+    body: int  # where the second line starts; -1 when there is no line break
+    ends_with_break: bool
+
+
+def file_pieces(path: Path) -> Iterator[bytes]:
+    with open(path, "rb") as file:
+        while piece := file.read(PIECE):
+            yield piece
+
+
+def scan(pieces: Iterable[bytes]) -> Scan:
+    clean, breaks, carry, head, body, first, offset, last = True, 0, b"", bytearray(), -1, -1, 0, b""
+    for piece in pieces:
+        if clean:
+            text = carry + piece
+            cut = character_boundary(text)
+            clean, carry = is_utf8(text[:cut]) and b"\x00" not in piece, text[cut:]
+        breaks += _line_breaks(piece) - (last == b"\r" and piece[:1] == b"\n")  # a CRLF cut in two
+        if first < 0:
+            found = [i for i in (piece.find(b"\n"), piece.find(b"\r")) if i >= 0]
+            head += piece[:min(found, default=len(piece))]
+            if found:
+                first = offset + min(found)
+                if min(found) + 1 < len(piece) or piece[min(found)] == NEWLINE:
+                    body = first + (2 if piece[min(found):min(found) + 2] == b"\r\n" else 1)
+        elif body < 0:  # the first line ended with a CR, the last byte of the piece before
+            body = first + (2 if piece[:1] == b"\n" else 1)
+        offset, last = offset + len(piece), piece[-1:]
+    if first >= 0 and body < 0:  # the file ends with its first CR
+        body = first + 1
+    return Scan(clean and not carry, breaks, bytes(head), body, last in (b"\n", b"\r"))
+
+
+def _pieces(data: bytes) -> Iterator[bytes]:
+    for start in range(0, len(data), PIECE):
+        yield data[start:start + PIECE]
+
+
+def read_plain(source: bytes | Path, dialect: Dialect, facts: Scan | None = None
+               ) -> tuple[list[str], pa.Table, np.ndarray] | None:
     """The header, every cell as text and the physical line of every row of
     a file without empty lines or ragged rows, in one Arrow pass; None when
-    the file needs the record map."""
-    first = min((i for i in (data.find(b"\n"), data.find(b"\r")) if i >= 0), default=-1)
-    if first < 0 or data.count(dialect.quote.encode(), 0, first) % 2:
+    the file needs the record map. `source` is the file's bytes or its path
+    (then `facts`, its scan, may be given)."""
+    facts = facts or scan(_pieces(source) if isinstance(source, bytes) else file_pieces(source))
+    if facts.body < 0 or facts.head.count(dialect.quote.encode()) % 2:
         return None
-    labels = next(csv.reader(io.StringIO(data[:first].decode("utf-8-sig"), newline=""),
+    labels = next(csv.reader(io.StringIO(facts.head.decode("utf-8-sig"), newline=""),
                              delimiter=dialect.delimiter, quotechar=dialect.quote), [])
-    body = first + (2 if data[first:first + 2] == b"\r\n" else 1)
     declined = []
     try:
-        cells = _parse(data, body, len(labels), dialect, PLAIN_BLOCK, lambda row: declined.append(row) or "skip")
+        cells = _parse(source, facts.body, len(labels), dialect, PLAIN_BLOCK,
+                       lambda row: declined.append(row) or "skip")
     except pa.ArrowInvalid:  # a record longer than a block
         return None
     if declined or not labels or not cells.num_rows:
         return None
-    breaks = _line_breaks(data)
-    unterminated = not data.endswith((b"\n", b"\r"))
-    inner = _breaks_in_cells(cells) if breaks != 1 + cells.num_rows - unterminated else np.zeros(cells.num_rows, int)
-    if breaks != 1 + cells.num_rows + int(inner.sum()) - unterminated:
+    unterminated = not facts.ends_with_break
+    if facts.line_breaks != 1 + cells.num_rows - unterminated:
+        inner = _breaks_in_cells(cells)
+    else:
+        inner = np.zeros(cells.num_rows, int)
+    if facts.line_breaks != 1 + cells.num_rows + int(inner.sum()) - unterminated:
         return None  # empty lines, which Arrow skips
     lines = 2 + np.arange(cells.num_rows) + np.concatenate(([0], np.cumsum(inner)[:-1]))
     return labels, cells, lines
 
 
 def _line_breaks(data: bytes) -> int:
-    """LF, CRLF and lone CR in the file, one each; counted a slice at a time
-    so that no array as long as the file is made."""
-    buf, feeds, returns, step = np.frombuffer(data, dtype=np.uint8), 0, 0, 1 << 26
-    for start in range(0, len(buf), step):
-        part = buf[start:start + step]
-        feeds += int(np.count_nonzero(part == NEWLINE))
-        returns += int(np.count_nonzero(part == CARRIAGE_RETURN))
+    """LF, CRLF and lone CR in `data`, one each."""
+    buf = np.frombuffer(data, dtype=np.uint8)
+    feeds = int(np.count_nonzero(buf == NEWLINE))
+    returns = int(np.count_nonzero(buf == CARRIAGE_RETURN))
     return feeds + returns - (data.count(b"\r\n") if returns else 0)
 
 

@@ -14,19 +14,48 @@ class Utf8Problem:
     byte: int
 
 
-def utf8_problem(data: bytes) -> Utf8Problem | None:
-    """Where the first byte that is not UTF-8 sits, or None. Arrow checks the
-    bytes in place; only a file that fails is decoded to find the place."""
+def is_utf8(data: bytes) -> bool:
+    """Arrow checks the bytes in place, without decoding them."""
     import pyarrow as pa
 
+    if len(data) >= 2**31:
+        return _decodes(data)
     whole = pa.Array.from_buffers(pa.binary(), 1, [None, pa.py_buffer(np.array([0, len(data)], np.int32)),
-                                                   pa.py_buffer(data)]) if len(data) < 2**31 else None
+                                                   pa.py_buffer(data)])
     try:
-        if whole is not None:
-            whole.cast(pa.string())
-            return None
+        whole.cast(pa.string())
+        return True
     except pa.ArrowInvalid:
-        pass
+        return False
+
+
+def _decodes(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def character_boundary(data: bytes) -> int:
+    """The length of the longest prefix that does not end inside a character:
+    a file read in pieces is checked piece by piece, the cut character's
+    first bytes carried into the next piece."""
+    for back in range(1, min(4, len(data)) + 1):
+        byte = data[-back]
+        if byte < 0x80:
+            return len(data) - back + 1
+        if byte >= 0xC0:  # the first byte of a character; how long is it?
+            width = 2 if byte < 0xE0 else 3 if byte < 0xF0 else 4
+            return len(data) - back if width > back else len(data)
+    return len(data)
+
+
+def utf8_problem(data: bytes) -> Utf8Problem | None:
+    """Where the first byte that is not UTF-8 sits, or None. Only a file that
+    fails the check in place is decoded to find the place."""
+    if is_utf8(data):
+        return None
     try:
         data.decode("utf-8")
         return None

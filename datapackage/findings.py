@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 
 ERROR = "error"
 WARNING = "warning"
@@ -31,7 +31,10 @@ class Finding:
     message: str
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return {name: getattr(self, name) for name in FIELDS}
+
+
+FIELDS = tuple(f.name for f in fields(Finding))
 
 
 def has_errors(findings: list[Finding]) -> bool:

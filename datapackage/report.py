@@ -31,7 +31,13 @@ def text(findings: list[Finding]) -> str:
 
 
 def as_json(findings: list[Finding]) -> str:
-    return json.dumps([f.to_dict() for f in findings], indent=2, ensure_ascii=False) + "\n"
+    """A JSON list, one finding per line: readable in a diff, and each line
+    written by the C encoder (`indent` would switch to the pure-Python one,
+    seconds for the tens of thousands of warnings a large package can have)."""
+    if not findings:
+        return "[]\n"
+    lines = ",\n".join("  " + json.dumps(f.to_dict(), ensure_ascii=False) for f in findings)
+    return f"[\n{lines}\n]\n"
 
 
 def _escape_data(value: str) -> str:

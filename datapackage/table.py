@@ -7,6 +7,7 @@ Parquet, SQLite and the site all read these typed columns.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
@@ -15,7 +16,7 @@ import polars as pl
 import pyarrow as pa
 
 from datapackage.convert import Converted, convert, typed_is_text
-from datapackage.csvfile import header, read_cells, read_plain, records
+from datapackage.csvfile import file_pieces, header, read_cells, read_plain, records, scan
 from datapackage.dates import partial_date_bounds
 from datapackage.encoding import utf8_problem
 from datapackage.findings import ERROR, Finding
@@ -69,16 +70,20 @@ class Table:
 def read_tables(package: Package, each: Callable[[Table], Table] | None = None
                 ) -> tuple[dict[str, Table], list[Finding]]:
     """Every readable resource's typed table; `each` is given each table as
-    soon as it is read and returns what is kept of it."""
+    soon as it is read and returns what is kept of it. The next table is read
+    while `each` works on the one before: reading waits on the disk and on
+    Arrow's parser, the checks on polars, and both let go of the interpreter."""
     tables, findings = {}, []
-    for resource in package.resources:
-        if not resource.readable:
-            continue
-        table, problems = read_table(package, resource)
-        findings += problems
-        if table is not None:
-            tables[resource.name] = each(table) if each else table
-        del table  # else the whole table would live on while the next one is read
+    readable = [resource for resource in package.resources if resource.readable]
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="read") as reader:
+        pending = reader.submit(read_table, package, readable[0]) if readable else None
+        for number, resource in enumerate(readable):
+            table, problems = pending.result()
+            pending = reader.submit(read_table, package, readable[number + 1]) if number + 1 < len(readable) else None
+            findings += problems
+            if table is not None:
+                tables[resource.name] = each(table) if each else table
+            del table  # else the whole table would live on while the next one is read
     return tables, findings
 
 
@@ -86,22 +91,26 @@ def read_table(package: Package, resource: Resource) -> tuple[Table | None, list
     def problem(message, check="format", line=None, column=None, value=None):
         return None, [Finding(resource.path, line, column, None, value, check, ERROR, message)]
 
+    path = package.root / resource.path
     try:
-        data = (package.root / resource.path).read_bytes()
+        facts = scan(file_pieces(path))
+        data = None if facts.clean else path.read_bytes()
     except FileNotFoundError:
         return problem(f"file not found; datapackage.json lists it as resource '{resource.name}'", "file-missing")
     except OSError as error:
         return problem(f"file cannot be read ({error.strerror}); expected a readable CSV file", "file-missing")
-    bad = utf8_problem(data)
-    if bad:
-        return problem(f"byte 0x{bad.byte:02x} is not UTF-8; save the file as UTF-8", "encoding",
-                       bad.line, bad.column, f"0x{bad.byte:02x}")
-    if b"\x00" in data:
-        line = data[: data.index(b"\x00")].count(b"\n") + 1
-        return problem("the file contains a NUL byte; expected text", "encoding", line)
+    if data is not None:  # only a file that is not clean is read whole, to say where
+        bad = utf8_problem(data)
+        if bad:
+            return problem(f"byte 0x{bad.byte:02x} is not UTF-8; save the file as UTF-8", "encoding",
+                           bad.line, bad.column, f"0x{bad.byte:02x}")
+        if b"\x00" in data:
+            line = data[: data.index(b"\x00")].count(b"\n") + 1
+            return problem("the file contains a NUL byte; expected text", "encoding", line)
     dialect = resource.dialect
-    plain = read_plain(data, dialect)
+    plain = read_plain(path, dialect, facts)
     if plain is None:
+        data = path.read_bytes() if data is None else data
         record_map = records(data, dialect)
         labels = header(data, record_map, dialect)
     else:

@@ -72,3 +72,40 @@ def test_a_record_longer_than_a_block_is_declined(monkeypatch):
     data = b"id,note\n1," + b"x" * 200 + b"\n2,b\n"
     assert read_plain(data, DIALECT) is None
     assert np.array_equal(mapped(data)[2], [2, 3])
+
+
+BYTES = st.lists(st.sampled_from([b"a", b",", b'"', b"\n", b"\r", b"\r\n", "ə".encode(), "€".encode(), "😀".encode(),
+                                  b"\x00", b"\xff", "ə".encode()[:1]]), max_size=24).map(b"".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=BYTES, piece=st.integers(min_value=1, max_value=7))
+def test_a_file_scanned_in_pieces_reads_as_it_does_whole(data, piece):
+    """Pieces may cut a CRLF or a character in two; the scan must not notice."""
+    from datapackage.csvfile import scan
+
+    def decodes(raw):
+        try:
+            raw.decode("utf-8")
+            return True
+        except UnicodeDecodeError:
+            return False
+
+    pieces = [data[i:i + piece] for i in range(0, len(data), piece)]
+    facts = scan(pieces)
+    assert facts.clean == (decodes(data) and b"\x00" not in data)
+    text = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    assert facts.line_breaks == text.count(b"\n")
+    first = min((i for i in (data.find(b"\n"), data.find(b"\r")) if i >= 0), default=-1)
+    assert facts.head == (data if first < 0 else data[:first])
+    assert facts.body == (-1 if first < 0 else first + (2 if data[first:first + 2] == b"\r\n" else 1))
+    assert facts.ends_with_break == data.endswith((b"\n", b"\r"))
+
+
+def test_a_file_is_parsed_from_disk_as_from_its_bytes(tmp_path):
+    data = written([["id", "note"], ["1", "two\r\nlines"], ["2", "ə"]], "\r\n")
+    (tmp_path / "t.csv").write_bytes(data)
+    from_disk, from_bytes = read_plain(tmp_path / "t.csv", DIALECT), read_plain(data, DIALECT)
+    assert from_disk[0] == from_bytes[0] == ["id", "note"]
+    assert from_disk[1].to_pylist() == from_bytes[1].to_pylist()
+    assert from_disk[2].tolist() == from_bytes[2].tolist() == [2, 4]
