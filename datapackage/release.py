@@ -16,6 +16,7 @@ import zipfile
 from pathlib import Path
 
 import pyarrow.parquet as pq
+from isal import isal_zlib
 
 from datapackage.package import Package, Resource
 from datapackage.properties import published
@@ -118,4 +119,9 @@ def _add(archive: zipfile.ZipFile, file: Path, name: str, when: tuple) -> None:
     info.external_attr = 0o644 << 16
     large = file.stat().st_size >= zipfile.ZIP64_LIMIT  # a streamed entry must say so up front
     with open(file, "rb") as source, archive.open(info, "w", force_zip64=large) as target:
+        if info.compress_type == zipfile.ZIP_DEFLATED:
+            # The same raw deflate stream zipfile would write, from ISA-L: about
+            # five times faster than zlib at level 1 and a little smaller, which
+            # matters for the database, deflated last while the release waits.
+            target._compressor = isal_zlib.compressobj(1, isal_zlib.DEFLATED, -15)
         shutil.copyfileobj(source, target, 1 << 20)

@@ -109,6 +109,19 @@ def test_zip_holds_documents_licences_citation_and_dictionary(release):
         assert f"{stem}/{resource['path']}" in names
 
 
+def test_zip_entries_are_the_release_files_checked_and_text_deflated(release):
+    descriptor = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))
+    stem = f"{descriptor['name']}-{descriptor['version']}"
+    with zipfile.ZipFile(release / f"{stem}.zip") as archive:
+        assert archive.testzip() is None  # every entry's CRC matches what it inflates to
+        for info in archive.infolist():
+            file = release / info.filename.removeprefix(f"{stem}/")
+            assert archive.read(info) == file.read_bytes(), info.filename
+            if file.suffix in (".csv", ".db", ".json"):
+                assert info.compress_type == zipfile.ZIP_DEFLATED, info.filename
+                assert info.compress_size < info.file_size, info.filename
+
+
 def test_documents_sit_beside_the_data_files(release):
     for name in DOCUMENTS + ["data-dictionary.md"]:
         assert (release / name).is_file(), name
