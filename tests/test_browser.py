@@ -194,10 +194,16 @@ def details_close_on_a_click_elsewhere(page) -> bool:
 def test_every_kind_of_page_runs_its_scripts_under_the_strict_policy(watched, site):
     page = watched
     victim, case = rows(site, "victims.json")[0], rows(site, "cases.json")[0]
-    for path in ("/", f"/person/{victim['victim_id']}", f"/case/{case['case_id']}",
-                 f"/{DB}/victims/{victim['victim_id']}"):
+    for path in ("/", f"/person/{victim['victim_id']}", f"/case/{case['case_id']}", f"/{DB}",
+                 f"/{DB}/victims/{victim['victim_id']}", "/downloads/data-dictionary.html", "/nope"):
         page.goto(site + path)
         assert page.problems() == [], path
+    # The styles that were attributes apply from the site's CSS, the dictionary's by its hash.
+    assert page.evaluate("getComputedStyle(document.querySelector('.error-message')).borderTopWidth") == "3px"
+    page.goto(f"{site}/{DB}/victims/{victim['victim_id']}")
+    assert page.evaluate("getComputedStyle(document.querySelector('h1.database-mark')).borderLeftWidth") == "10px"
+    page.goto(f"{site}/downloads/data-dictionary.html")
+    assert page.evaluate("getComputedStyle(document.querySelector('table')).borderCollapse") == "collapse"
 
     page.goto(f"{site}/{DB}/trials")
     assert page.evaluate("typeof DATASETTE_ALLOW_FACET") == "boolean"  # the table's inline script ran

@@ -143,12 +143,17 @@ def test_inline_scripts_carry_the_nonce_of_their_own_response(server, db):
     # The browser test shows that these scripts run and that no other does.
     victim = json.loads(fetch(server.url, f"/{db}/victims.json?_shape=array&_size=1")[2])[0]["victim_id"]
     nonces = []
-    for path in ("/", f"/{db}/victims", f"/{db}/victims/{victim}", sql(db, "select 1", ""), "/nope"):
+    for path in ("/", f"/{db}", f"/{db}/victims", f"/{db}/victims/{victim}", sql(db, "select 1", ""), "/nope"):
         _, headers, body = fetch(server.url, path)
         script_src = next(d for d in headers["content-security-policy"].split("; ") if d.startswith("script-src "))
         nonce = re.fullmatch(r"script-src 'self' 'nonce-([\w-]{20,})'", script_src).group(1)  # no 'unsafe-inline'
         inline = re.findall(r"<script(?![^>]*\ssrc=)([^>]*)>", body.decode("utf-8"))
         assert inline and all(f'nonce="{nonce}"' in attributes for attributes in inline), path
+        style_src = next(d for d in headers["content-security-policy"].split("; ") if d.startswith("style-src "))
+        assert re.fullmatch(rf"style-src 'self' 'nonce-{nonce}'( 'sha256-[\w+/]+=*')+", style_src), path
+        blocks = re.findall(r"<style([^>]*)>", body.decode("utf-8"))
+        assert all(f'nonce="{nonce}"' in attributes for attributes in blocks), path
+        assert not re.search(r"<[^>]*\sstyle\s*=", body.decode("utf-8")), path  # no style attribute
         assert not re.search(r"<[^>]*\son[a-z]+\s*=", body.decode("utf-8")), path  # no inline event handler
         nonces.append(nonce)
     assert len(set(nonces)) == len(nonces)

@@ -11,20 +11,50 @@ one per response: `datapackage/site_nonce.py`). So inline event handlers
 than through our templates do not run. Datasette's own templates that write
 inline scripts are copied into `datapackage/templates` with the nonce added.
 
-Styles still allow inline CSS: Datasette's markup has `style` attributes and
-`<style>` blocks in several more templates, and CSS cannot run code; with
-images, fonts and connections limited to this site, it cannot send anything
-elsewhere either.
+Styles are held to the same rule: files from this site, `<style>` blocks
+carrying the nonce, and the data dictionary's one fixed block, allowed by its
+hash (it is a release file, served as written), and the one fixed block that
+Datasette's SQL editor script (cm-resize) adds for its resize handle, allowed
+by its hash as read from that script. Style attributes do not apply,
+so Datasette's templates that write them are copied into `datapackage/templates`
+with classes of `static/site.css` instead. Scripts may still set styles through
+the DOM (menus and the SQL editor do), which the policy does not limit.
 """
 
+import base64
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import datasette
 from datasette import hookimpl
 
+from datapackage.dictionary import STYLE
 from datapackage.site_nonce import nonce_of, with_nonce
+
+RESIZE_SCRIPT = Path(datasette.__file__).parent / "static" / "cm-resize-1.0.1.min.js"
+
+
+def _hash(style: str) -> str:
+    return f"'sha256-{base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()}'"
+
+
+def _resize_handle_style() -> list[str]:
+    """The hash of the style the resize script injects (a JavaScript string,
+    which JSON reads), or nothing when the script is not there as expected."""
+    found = re.search(r'createElement\("style"\)\)\.textContent=("(?:[^"\\]|\\.)*")',
+                      RESIZE_SCRIPT.read_text(encoding="utf-8") if RESIZE_SCRIPT.is_file() else "")
+    # It appends the element empty, then fills it: both contents are checked.
+    return [_hash(""), _hash(json.loads(found.group(1)))] if found else []
+
+
+STYLE_HASHES = " ".join([_hash(STYLE), *_resize_handle_style()])
 
 POLICY = "; ".join([
     "default-src 'self'",
     "script-src 'self' 'nonce-{nonce}'",
-    "style-src 'self' 'unsafe-inline'",
+    f"style-src 'self' 'nonce-{{nonce}}' {STYLE_HASHES}",
     "img-src 'self' data:",
     "object-src 'none'",
     "base-uri 'none'",
