@@ -1,0 +1,42 @@
+"""The body of a table page, built in Python (`SiteContext.table_rows`):
+cells escaped as the template would, rendered cells kept, key labels added."""
+
+from markupsafe import Markup
+
+from datapackage.site_context import SiteContext
+
+
+class Labels:
+    """Answers the one lookup a key label needs, as the database would."""
+
+    def label(self, resource, key_field, label_field, key):
+        return {"v-1": "Name <One>"}.get(key)
+
+
+SITE = SiteContext("db", {"victims": {"key": "victim_id", "label": "name", "sources": []},
+                          "deaths": {"key": "death_id", "sources": []}}, {}, Labels())
+
+
+def cell(column, value, value_type="text", raw=None):
+    return {"column": column, "value": value, "value_type": value_type, "raw": raw}
+
+
+def test_text_is_escaped_and_rendered_cells_are_kept():
+    html = SITE.table_rows("deaths", [[cell("notes", '<script>alert("x")</script> & more'),
+                                       cell("place", Markup('<a href="/p">Tartar</a>'))]], set())
+    assert "<script>" not in html and "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; more" in html
+    assert '<a href="/p">Tartar</a>' in html
+
+
+def test_a_key_that_names_a_row_of_another_table_gets_its_label_escaped():
+    html = SITE.table_rows("deaths", [[cell("victim_id", "v-1", "pk", "v-1")],
+                                      [cell("victim_id", "v-2", "pk", "v-2")]], set())
+    assert html.count("<tr>") == 2
+    assert '<a class="key-label" href="/db/victims/v-1">Name &lt;One&gt;</a>' in html
+    assert html.count("key-label") == 1  # no label where the key names nothing
+
+
+def test_columns_left_out_of_the_default_view_are_marked_and_classes_are_safe():
+    html = SITE.table_rows("deaths", [[cell("notes", "x"), cell('we"ird <col>', "y")]], {"notes"})
+    assert '<td class="col-notes type-text extra-column">x</td>' in html
+    assert '"ird' not in html and "<col>" not in html
