@@ -169,7 +169,7 @@ class Lookups:
         return dict(found) if found else None
 
 
-async def context(datasette) -> SiteContext:
+def context(datasette) -> SiteContext:
     """The site context, built on first use and kept: the database never
     changes while it is served (Datasette opens it immutable)."""
     cached = getattr(datasette, "_datapackage_site", None)

@@ -80,7 +80,7 @@ def coded_facts(site: SiteContext, resource: str, row: dict) -> list[dict]:
 
 async def page_row(request, datasette, page: str):
     """The site, its database, and the row a page is about (404 when there is none)."""
-    site = await context(datasette)
+    site = context(datasette)
     db = datasette.get_database(site.database)
     resource = page_resource(site, page)
     key = request.url_vars["key"]
@@ -192,7 +192,7 @@ async def contested(site: SiteContext, db, case: str) -> Markup:
 
 async def home_vars(datasette) -> dict:
     """Cases with their people and a linked timeline each, for the home page."""
-    site = await context(datasette)
+    site = context(datasette)
     if not site.resources:
         return {}
     db = datasette.get_database(site.database)

@@ -15,7 +15,7 @@ HITS = 20  # rows shown per table
 
 
 async def search_page(request, datasette):
-    site = await context(datasette)
+    site = context(datasette)
     db = datasette.get_database(site.database)
     query = (request.args.get("q") or "").strip()
     groups = []
