@@ -206,6 +206,22 @@ def test_spaces_around_source_separators_do_not_dangle(tmp_path):
     assert cited == {"s1", "s2"}
 
 
+def test_each_source_a_row_cites_is_one_citation_whichever_of_its_lists_names_it(tmp_path):
+    sources = {"name": "sources", "path": "sources.csv",
+               "schema": {"fields": [{"name": "source_id", "type": "string"}], "primaryKey": ["source_id"]}}
+    listed = {"resource": "sources", "field": "source_id", "separator": ";"}
+    fields = [{"name": "id", "type": "string"}, {"name": "source_ids", "type": "string", "sourceList": listed},
+              {"name": "figure_source_ids", "type": "string", "sourceList": listed}]
+    root = write_package(tmp_path, [sources, people(fields)],
+                         {"sources.csv": [["source_id"], ["s1"], ["s2"], ["s3"]],
+                          "people.csv": [["id", "source_ids", "figure_source_ids"],
+                                         ["b", "s2;s1", "s2"], ["a", "s3", ""], ["c", "", "s1;s3"]]})
+    assert findings_of(root)[0] == 0
+    _, db = published(root)
+    pairs = [tuple(r) for r in db.execute("select row_id, source_id from citations where resource = 'people'")]
+    assert pairs == [("a", "s3"), ("b", "s1"), ("b", "s2"), ("c", "s1"), ("c", "s3")]
+
+
 def test_source_list_naming_a_missing_resource_is_a_schema_finding(tmp_path):
     root = sources_package(tmp_path, "s1", {"resource": "nowhere", "field": "source_id"})
     code, findings = findings_of(root)
