@@ -25,6 +25,7 @@ class SiteContext:
     lookups: Lookups | None = field(default=None, repr=False)
     # Asked once per cell, a thousand times a page: answered from dicts.
     _vocabularies: dict = field(default_factory=dict, repr=False)
+    _pointed: dict = field(default_factory=dict, repr=False)
 
     @cached_property
     def _source_fields(self) -> set[str]:
@@ -54,7 +55,9 @@ class SiteContext:
     def resource_of_key(self, column: str, table: str | None) -> str | None:
         """The resource a column points at when it is named after that
         resource's key (victim_id, case_id ...), other than the table's own."""
-        return next((name for name in self._key_owners.get(column, ()) if name != table), None)
+        if (column, table) not in self._pointed:
+            self._pointed[column, table] = next((name for name in self._key_owners.get(column, ()) if name != table), None)
+        return self._pointed[column, table]
 
     def categories(self, table: str | None, column: str) -> list[dict] | None:
         """The vocabulary of a coded column: the table's own field first,
@@ -93,14 +96,18 @@ class SiteContext:
         """The body of a table page's table, built here rather than looped in
         the template: a first render spends most of its time there, cell by
         cell, and one page has a thousand cells."""
-        html = []
+        html, opening = [], {}
         for row in rows:
             html.append("<tr>")
             for cell in row:
-                hidden = " extra-column" if cell["column"] in extra else ""
-                label = self.key_label(table, cell["column"], cell["raw"]) if cell["value_type"] == "pk" else ""
-                html.append(f'<td class="col-{escape(to_css_class(cell["column"]))} type-{escape(cell["value_type"])}{hidden}">'
-                            f'{escape(cell["value"])}{label}</td>')
+                column, kind = cell["column"], cell["value_type"]
+                td = opening.get((column, kind))
+                if td is None:  # once per column, not once per cell
+                    hidden = " extra-column" if column in extra else ""
+                    td = opening[column, kind] = f'<td class="col-{escape(to_css_class(column))} type-{escape(kind)}{hidden}">'
+                value = cell["value"]
+                label = self.key_label(table, column, cell["raw"]) if kind == "pk" else ""
+                html.append(f'{td}{value if isinstance(value, Markup) else escape(value)}{label}</td>')
             html.append("</tr>")
         return Markup("".join(html))
 

@@ -1,0 +1,36 @@
+"""The Datasette the site runs on (`serve.site_class`): what it keeps to
+render faster answers exactly as Datasette does, and follows a new release."""
+
+from datasette.app import Datasette
+from datasette.utils import PrefixedUrlString
+from datasette.utils.asgi import Request
+
+from datapackage.serve import site_class
+
+DENY = {"databases": {"db": {"tables": {"victims": {"allow": {"id": "editor"}}}}}}
+OPEN = {"databases": {"db": {"tables": {"victims": {"title": "Victims"}}}}}
+
+
+def both(metadata):
+    kept, plain = site_class()(memory=True), Datasette(memory=True)
+    kept._metadata_local = plain._metadata_local = metadata
+    return kept, plain
+
+
+def test_table_permissions_are_datasettes_own_and_follow_new_metadata():
+    kept, plain = both(DENY)
+    for table in ("victims", "deaths"):
+        assert kept._table_permission_allows("db", table) == plain._table_permission_allows("db", table)
+    assert kept._table_permission_allows("db", "victims") == [{"id": "editor"}]
+    kept._metadata_local = OPEN  # what `use` does when a release is swapped in
+    assert kept._table_permission_allows("db", "victims") == []
+    kept._metadata_local = DENY
+    assert kept._table_permission_allows("db", "victims") == [{"id": "editor"}]
+
+
+def test_absolute_urls_are_datasettes_own_as_plain_strings():
+    kept, plain = both({})
+    request = Request.fake("/db/victims?_facet=rank&_sort=name")
+    for path in ("/db/victims?_facet=rank&rank=x", PrefixedUrlString("/db/victims?rank=%C9%99"), "?_next=2"):
+        url = kept.absolute_url(request, path)
+        assert url == plain.absolute_url(request, path) and type(url) is str
