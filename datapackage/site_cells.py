@@ -19,13 +19,13 @@ def cell(site: SiteContext, row, value, column: str, table: str | None, clamp: b
     if value is None or value == "":
         return None
     if site.is_source_list(column):
-        return source_links(site, str(value))
+        return site.kept(("sources", value), lambda: source_links(site, str(value)))
     category = site.category(table, column, value)
     if category:
-        return coded(category)
+        return site.kept(("code", table, column, value), lambda: coded(category))
     pointed = site.resource_of_key(column, table)
     if pointed:
-        return reference(site, pointed, str(value))
+        return site.kept(("key", pointed, value), lambda: reference(site, pointed, str(value)))
     spec = site.resources.get(table or "")
     if spec and spec.get("page") and column == spec.get("label"):
         return Markup(f'<a href="{escape(site.href(table, str(row[spec["key"]])))}">{escape(value)}</a>')

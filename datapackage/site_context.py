@@ -26,6 +26,18 @@ class SiteContext:
     # Asked once per cell, a thousand times a page: answered from dicts.
     _vocabularies: dict = field(default_factory=dict, repr=False)
     _pointed: dict = field(default_factory=dict, repr=False)
+    _cells: dict = field(default_factory=dict, repr=False)
+
+    def kept(self, key: tuple, make):
+        """A cell's HTML that depends on its value alone (a list of sources, a
+        code, an id), made once per release and replayed: the same few
+        hundred values fill most cells of every page."""
+        found = self._cells.get(key)
+        if found is None:
+            if len(self._cells) >= CACHED:
+                self._cells.clear()
+            found = self._cells[key] = make()
+        return found
 
     @cached_property
     def _source_fields(self) -> set[str]:

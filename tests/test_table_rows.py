@@ -40,3 +40,21 @@ def test_columns_left_out_of_the_default_view_are_marked_and_classes_are_safe():
     html = SITE.table_rows("deaths", [[cell("notes", "x"), cell('we"ird <col>', "y")]], {"notes"})
     assert '<td class="col-notes type-text extra-column">x</td>' in html
     assert '"ird' not in html and "<col>" not in html
+
+
+def test_a_cells_html_is_made_once_per_value_and_the_store_stays_bounded(monkeypatch):
+    import datapackage.site_context as site_context
+
+    site, made = SiteContext("db", {}, {}), []
+
+    def make(value):
+        made.append(value)
+        return Markup(f"<b>{value}</b>")
+
+    assert site.kept(("code", "t", "c", "x"), lambda: make("x")) == "<b>x</b>"
+    assert site.kept(("code", "t", "c", "x"), lambda: make("again")) == "<b>x</b>"
+    assert made == ["x"]
+    monkeypatch.setattr(site_context, "CACHED", 3)
+    for n in range(7):
+        site.kept(("key", "victims", n), lambda n=n: make(n))
+    assert len(site._cells) <= 3
