@@ -102,7 +102,7 @@ def _files(checked: Checked, tables: dict[str, Table], out: Path, stage) -> None
     (out / "parquet").mkdir()
     with stage("csv"):
         for resource in package.resources:
-            tables[resource.name].text.write_csv(out / "csv" / Path(resource.path).name)
+            tables[resource.name].write_csv(out / "csv" / Path(resource.path).name)
     with stage("parquet"):
         for resource in package.resources:
             pq.write_table(for_consumers(resource, arrow_table(tables[resource.name])),

@@ -61,10 +61,15 @@ class Table:
         return replace(self, frame=self.frame.select(kept or self.frame.columns[:1]),
                        written=self.written.select(c for c in self.written.columns if c in fields))
 
-    @property
-    def text(self) -> pl.DataFrame:
-        """Every cell as written, columns named by field, in file order."""
-        return pl.DataFrame([self.text_of(name) for name in self.columns], schema=self.columns)
+    def write_csv(self, path) -> None:
+        """Every cell as written, columns named by field, in file order, an
+        empty cell bare (`a,,b`) as contributors write it. The typed text
+        columns are written as they are, null as empty: no copy of the text,
+        which at a million rows is gigabytes. (A row of empty cells only, a
+        blank line once written so, is a validation error: never published.)"""
+        columns = [self.written[name].replace("", None) if name in self.written.columns else self.frame[name]
+                   for name in self.columns]
+        pl.DataFrame(columns, schema=self.columns).write_csv(path, null_value="")
 
 
 def read_tables(package: Package, each: Callable[[Table], Table] | None = None

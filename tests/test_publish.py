@@ -151,6 +151,14 @@ def test_search_finds_azerbaijani_spellings(small_published, spelling, found):
     assert names == [found]
 
 
+def test_published_csv_is_the_seed_byte_for_byte(small_published):
+    """Empty cells stay bare (`a,,b`), quotes only where needed, as contributors write them."""
+    seeds = small_published.parent / "seeds"
+    assert any(",," in path.read_text(encoding="utf-8") for path in seeds.glob("*.csv"))
+    for path in seeds.glob("*.csv"):
+        assert (small_published / "csv" / path.name).read_bytes() == path.read_bytes(), path.name
+
+
 def test_two_publishes_give_identical_bytes(published, tmp_path):
     root = copy_package(tmp_path)
     assert run("publish", "--out", "again", cwd=root).returncode == 0
