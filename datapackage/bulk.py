@@ -14,6 +14,7 @@ from pathlib import Path
 
 import adbc_driver_manager
 import adbc_driver_sqlite.dbapi as adbc
+import polars as pl
 import pyarrow as pa
 
 # The driver passes on SQLite's words for a failing disk, not its codes;
@@ -22,7 +23,26 @@ DISK_ERRORS = {"database or disk is full": errno.ENOSPC, "attempt to write a rea
                "disk I/O error": errno.EIO, "unable to open database file": errno.EACCES}
 
 
-def append(path: Path, table: str, rows: pa.Table) -> None:
+# Rows per batch when a frame is handed to a writer piece by piece.
+BATCH_ROWS = 100_000
+
+
+def in_batches(frame: pl.DataFrame, make, rows: int | None = None) -> pa.RecordBatchReader:
+    """`make(part)`, an Arrow table of a slice of `frame`, slice after slice
+    as a writer reads them: what is made for the writer (text copied out of
+    string views, folded words) is held for one slice at a time, never for
+    the whole frame, which at a million rows is gigabytes at once."""
+    rows = rows or BATCH_ROWS
+    first = make(frame.slice(0, rows))
+
+    def batches():
+        yield from first.to_batches()
+        for start in range(rows, frame.height, rows):
+            yield from make(frame.slice(start, rows)).cast(first.schema).to_batches()
+    return pa.RecordBatchReader.from_batches(first.schema, batches())
+
+
+def append(path: Path, table: str, rows: pa.Table | pa.RecordBatchReader) -> None:
     """Appends `rows` to the existing `table` of the database file at `path`,
     matching columns by name. The caller's own connections to the file must
     have committed; the file is a fresh one, so no journal is kept. A failing

@@ -20,7 +20,7 @@ import sqlite_utils
 
 from datapackage.arrow import plain
 from datapackage.package import Package, Resource
-from datapackage.bulk import append
+from datapackage.bulk import append, in_batches
 from datapackage.search_index import copy_search_index, create_search_index, search_rows
 from datapackage.derived import DERIVED, derived_statements
 from datapackage.site import facet_columns, sort_column
@@ -126,11 +126,17 @@ def _create(db: sqlite_utils.Database, resource: Resource) -> None:
                              foreign_keys=foreign, not_null=set(keys))
 
 
-def _rows(table: Table) -> pa.Table:
-    """The columns of the SQL table, typed as SQLite stores them."""
-    frame = table.frame
+def _rows(table: Table) -> pa.RecordBatchReader:
+    """The columns of the SQL table, typed as SQLite stores them, made slice
+    by slice as the writer reads them."""
+    names = list(_columns(table.resource))
+    return in_batches(table.frame.select(names), _sql_values)
+
+
+def _sql_values(frame: pl.DataFrame) -> pa.Table:
+    """A slice of the typed columns as SQLite stores them (dates as ISO text, booleans as 0 and 1)."""
     columns = {}
-    for name in _columns(table.resource):
+    for name in frame.columns:
         values = frame[name]
         if values.dtype == pl.Date:
             values = values.dt.to_string("%Y-%m-%d")
@@ -173,7 +179,8 @@ def _citations(db: sqlite_utils.Database, path: Path, package: Package, tables: 
              if (frame := _cited(resource, tables[resource.name])) is not None]
     if cited:
         # In key order (resource, row, source): appended, never split.
-        append(path, "citations", pl.concat(cited).to_arrow(compat_level=pl.CompatLevel.oldest()))
+        append(path, "citations", in_batches(pl.concat(cited), lambda part: part.to_arrow(
+            compat_level=pl.CompatLevel.oldest())))
     db["citations"].create_index(["source_id"])
 
 

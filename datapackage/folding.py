@@ -26,19 +26,29 @@ def fold(names: pl.Series) -> pl.Series:
     return keys.list.join(" ").fill_null("")
 
 
-def search_keys(frame: pl.DataFrame, fields: list[str]) -> pl.Series:
+def search_keys(frame: pl.DataFrame, fields: list[str], known: dict[str, str] | None = None) -> pl.Series:
     """`datapackage.names.search_key` over whole columns: the folded words of
     the given text columns of each row, joined by spaces ("" where all are empty).
     Folding never crosses a space, so each distinct word is folded once,
     however many cells repeat it, and the columns are then mapped word by
-    word in one pass of the column engine."""
+    word in one pass of the column engine. `known` (word -> folded), when
+    given, is used and filled, so that a table given slice by slice folds
+    each word once in all."""
     from datapackage.names import search_key
 
     if not fields:
         return pl.Series("keys", [""] * frame.height, dtype=pl.String)
+    known = {} if known is None else known
+
+    def folded_word(word: str) -> str:
+        found = known.get(word)
+        if found is None:
+            found = known[word] = search_key(word)
+        return found
+
     words = [frame[f].fill_null("").str.split(" ") for f in fields]
     distinct = pl.concat([w.explode() for w in words]).unique()
-    folded = pl.Series([search_key(word) for word in distinct.to_list()], dtype=pl.String)
+    folded = pl.Series([folded_word(word) for word in distinct.to_list()], dtype=pl.String)
     keys = [w.list.eval(pl.element().replace_strict(distinct, folded, return_dtype=pl.String)
                         .filter(pl.element() != "")).list.join(" ") for w in words]
     joined = pl.concat_str([k.replace("", None) for k in keys], separator=" ", ignore_nulls=True)

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from datapackage.package import Resource
 
 BOUND_TYPE = pa.timestamp("us")
 ORDER_SUFFIX = "_order"
+SAMPLE_ROWS = 1000  # rows read to name each column's pandas dtype
 READING_NOTE = ("Each Parquet file has the columns of its CSV, typed, plus derived columns: for each partial date, "
                 "FIELD_from and FIELD_to, timestamps at midnight of the earliest and latest day it can mean; for "
                 "each list of values whose order matters (such as the rank ladder), FIELD_order, the value's "
@@ -50,17 +52,28 @@ def _projected(spec: dict | None, field: pa.Field, array: pa.ChunkedArray):
 def _order_column(spec: dict, array: pa.ChunkedArray) -> tuple[pa.Field, pa.Array]:
     name, vocabulary = spec["name"], spec["constraints"]["enum"]
     position = {value: index + 1 for index, value in enumerate(vocabulary)}
-    values = [None if value is None else position[value] for value in array.to_pylist()]
     about = (f"Position of {name} in its ordered list of allowed values (1 is the first, "
              f"{len(vocabulary)} the last; see the data dictionary). Sort by this column to sort by {name}.")
     field = pa.field(name + ORDER_SUFFIX, pa.int64(), metadata={"description": about})
-    return field, pa.array(values, pa.int64())
+    return field, pa.chunked_array([_positions(chunk, position) for chunk in array.chunks], pa.int64())
+
+
+def _positions(chunk: pa.Array, position: dict) -> pa.Array:
+    """Each value's position: looked up once per vocabulary entry for the
+    dictionary-encoded column `arrow.py` writes, not once per row."""
+    if pa.types.is_dictionary(chunk.type):
+        places = pa.array([position[value] for value in chunk.dictionary.to_pylist()], pa.int64())
+        return pc.take(places, chunk.indices)
+    return pa.array([None if value is None else position[value] for value in chunk.to_pylist()], pa.int64())
 
 
 def _with_pandas_metadata(table: pa.Table) -> pa.Table:
     """pyarrow writes pandas metadata for a frame; writing it for the frame
-    pandas should get back makes pyarrow restore those dtypes on reading."""
+    pandas should get back makes pyarrow restore those dtypes on reading.
+    The dtypes come from the column types; a few rows are enough to name
+    them (a million rows turned into a pandas frame cost seconds and
+    gigabytes), and they keep the names pandas gives a list of strings."""
     integers = {pa.int64(): pd.Int64Dtype()}
-    frame = table.to_pandas(types_mapper=integers.get)
+    frame = table.slice(0, SAMPLE_ROWS).to_pandas(types_mapper=integers.get)
     pandas_meta = pa.Schema.from_pandas(frame, preserve_index=False).metadata[b"pandas"]
     return table.replace_schema_metadata({**(table.schema.metadata or {}), b"pandas": pandas_meta})
