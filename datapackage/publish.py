@@ -13,14 +13,12 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from pathlib import Path
 
-import pyarrow.parquet as pq
 
-from datapackage.arrow import arrow_table
 from datapackage.chart import EVENTS, draw
 from datapackage.database import build_database
 from datapackage.dictionary import html_page
 from datapackage.findings import has_errors
-from datapackage.parquet import for_consumers
+from datapackage.parquet import write_parquet
 from datapackage.privacy import public_tables
 from datapackage.release import created, descriptor, write_json, write_zip
 from datapackage.release_documents import write_documents
@@ -105,8 +103,7 @@ def _files(checked: Checked, tables: dict[str, Table], out: Path, stage) -> None
             tables[resource.name].write_csv(out / "csv" / Path(resource.path).name)
     with stage("parquet"):
         for resource in package.resources:
-            pq.write_table(for_consumers(resource, arrow_table(tables[resource.name])),
-                           out / "parquet" / f"{resource.name}.parquet", compression="zstd")
+            write_parquet(tables[resource.name], out / "parquet" / f"{resource.name}.parquet")
     write_documents(package, out)
     write_json(out / "datapackage.json", descriptor(package, out, created(package, tables)))
     if CHARTED <= set(tables):

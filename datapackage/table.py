@@ -61,6 +61,12 @@ class Table:
         return replace(self, frame=self.frame.select(kept or self.frame.columns[:1]),
                        written=self.written.select(c for c in self.written.columns if c in fields))
 
+    def rows(self, start: int, count: int) -> Table:
+        """Rows `start` to `start + count` (fewer at the end), without a copy."""
+        return replace(self, frame=self.frame.slice(start, count), written=self.written.slice(start, count),
+                       lines=self.lines[start:start + count], failures={},
+                       lists={name: values.slice(start, count) for name, values in self.lists.items()})
+
     def write_csv(self, path) -> None:
         """Every cell as written, columns named by field, in file order, an
         empty cell bare (`a,,b`) as contributors write it. The typed text
