@@ -34,3 +34,27 @@ def test_absolute_urls_are_datasettes_own_as_plain_strings():
     for path in ("/db/victims?_facet=rank&rank=x", PrefixedUrlString("/db/victims?rank=%C9%99"), "?_next=2"):
         url = kept.absolute_url(request, path)
         assert url == plain.absolute_url(request, path) and type(url) is str
+
+
+def test_a_template_name_looked_for_in_vain_is_not_looked_for_again():
+    import pytest
+    from jinja2 import DictLoader, Environment, TemplateNotFound
+
+    from datapackage.serve import remembering_misses
+
+    asked = []
+
+    class Counting(DictLoader):
+        def get_source(self, environment, name):
+            asked.append(name)
+            return super().get_source(environment, name)
+
+    env = Environment(loader=remembering_misses(Counting({"table.html": "rows: {{ n }}"})))
+    for _ in range(3):
+        assert env.select_template(["table-db-victims.html", "table.html"]).render(n=2) == "rows: 2"
+        with pytest.raises(TemplateNotFound):
+            env.get_template("nowhere.html")
+    assert asked.count("table-db-victims.html") == 1 and asked.count("nowhere.html") == 1
+    assert env.loader.list_templates() == ["table.html"]
+    site = site_class()(memory=True)
+    assert site.jinja_env.loader.load(site.jinja_env, "table.html") is not None
