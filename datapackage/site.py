@@ -90,8 +90,11 @@ def _resource_config(resource: Resource) -> dict:
 
 
 def facet_columns(resource: Resource) -> list[str]:
-    """The columns a table page counts its rows by: coded values and the case."""
-    return [s["name"] for s in resource.fields if "enum" in s.get("constraints", {}) or s["name"] == "case_id"]
+    """The columns a table page counts its rows by: coded values and the case.
+    Not the mark that withholds a row: every published row is public, so
+    counting by it tells a reader nothing (and would cost an index)."""
+    return [s["name"] for s in resource.fields
+            if ("enum" in s.get("constraints", {}) or s["name"] == "case_id") and "withholdsRow" not in s]
 
 
 def sort_column(resource: Resource) -> str | None:

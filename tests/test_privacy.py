@@ -197,3 +197,16 @@ def test_custom_properties_warn_and_are_never_published(small_package):
     texts = published_text(small_package / "dist")
     assert where(UNPUBLISHED, texts) == []
     assert "datapackage.json" in where(PUBLISHED, texts)  # the search finds what is published
+
+
+def test_the_withholding_mark_is_neither_a_facet_nor_indexed(release):
+    """Every published row is public: a facet or an index on the mark would count one value."""
+    import sqlite3
+    _, dist = release
+    tables = json.loads((dist / "metadata.json").read_text())["databases"]["tartar-case"]["tables"]
+    db = sqlite3.connect(dist / "tartar-case.db")
+    for name in ("victims", "deaths", "trials"):
+        assert "rank" in tables["victims"]["facets"] and "visibility" not in tables[name]["facets"]
+        indexed = {c for (i,) in db.execute(f"select name from pragma_index_list('{name}')")
+                   for (c,) in db.execute(f"select name from pragma_index_info('{i}')")}
+        assert indexed and "visibility" not in indexed
