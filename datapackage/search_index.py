@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 KEYS = ("name_keys", "text_keys")
 NEAR = 3  # words a name may have between its parts (a patronymic is two)
-HASH_BYTES = 64 << 20
+HASH_BYTES = 256 << 20
 # What a contentless index without column sizes stores (see `copy_search_index`).
 SHADOWS = ("data", "idx", "config")
 
@@ -46,7 +46,8 @@ def create_search_index(conn: sqlite3.Connection, resource: Resource) -> bool:
     _create(conn, resource)
     # Words are gathered in memory up to this many bytes before they are
     # written out as a segment: fewer, larger segments to merge (a third
-    # less time at 200,000 rows than the default of 1 MB).
+    # less time at 200,000 rows than the default of 1 MB; at 2 million rows
+    # 256 MB takes a quarter less time than 64 MB and makes a smaller index).
     conn.execute(f"INSERT INTO [{resource.name}_fts] ([{resource.name}_fts], rank) VALUES ('hashsize', {HASH_BYTES})")
     return True
 
