@@ -77,6 +77,12 @@ def _failure_cases(schema, frame: pl.DataFrame) -> pl.DataFrame:
 def _column_findings(table: Table) -> list[Finding]:
     schema = pandera_schema(table.resource)
     frame = table.frame.select(c for c in table.frame.columns if c in schema.columns)
+    # Pandera hashes a unique column whole (0.6 s for two million ids); one in
+    # order is known to have no duplicate without it.
+    ordered = {name: {"unique": False} for name, column in schema.columns.items()
+               if column.unique and name in frame.columns and in_order(frame[name])}
+    if ordered:
+        schema = schema.update_columns(ordered)
     cases = _failure_cases(schema, frame).select("column", "check", "check_number", "index").unique(maintain_order=True)
     findings = []
     firsts = {}
@@ -94,6 +100,18 @@ def _column_findings(table: Table) -> list[Finding]:
         message = messages.cell(name, table.resource, field, table.cell(field, row), earlier)
         findings.append(_finding(table, row, field, name, ERROR, message))
     return findings
+
+
+def in_order(values: pl.Series) -> bool:
+    """True when each value comes after the one before: text shorter first,
+    then alphabetically (ids grow that way: v-999, v-1000), integers by value.
+    Such a column holds no value twice. False for any other type or an empty cell."""
+    if values.null_count() or not (values.dtype == pl.String or values.dtype.is_integer()):
+        return False
+    value = pl.col("value")
+    size = value.str.len_bytes() if values.dtype == pl.String else value
+    later = (size > size.shift()) | ((size == size.shift()) & (value > value.shift()))
+    return bool(values.to_frame("value").select(later.slice(1).all()).item())
 
 
 def _rule_findings(table: Table, rules: list[Rule]) -> list[Finding]:
