@@ -18,7 +18,7 @@ from datapackage.findings import ERROR, WARNING, Finding, shown
 from datapackage.package import Package
 from datapackage.pandera_schemas import pandera_module, pandera_schema
 from datapackage.privacy import withheld
-from datapackage.rules import Rule, first_rows, rules_for
+from datapackage.rules import Rule, first_rows, rule_tables, rules_for
 from datapackage.table import Table
 
 pa = pandera_module("polars")
@@ -34,18 +34,48 @@ def cell_findings(table: Table) -> list[Finding]:
     return failed + [f for f in _column_findings(table) if (f.line, f.field) not in skip]
 
 
-def rule_findings(package: Package, tables: dict[str, Table], today: datetime.date) -> list[Finding]:
-    """The rules across rows and tables; they read only the columns that
-    `rules.rule_columns` names."""
-    findings = []
+def rule_findings(package: Package, tables: dict[str, Table], today: datetime.date,
+                  done: set[str] = frozenset()) -> list[Finding]:
+    """The rules across rows and tables, but for the tables in `done`; they
+    read only the columns that `rules.rule_columns` names."""
     hidden = withheld(package, tables)
-    for table in tables.values():
-        if not table.resource.checkable or not len(table):
-            continue
-        rules = rules_for(table, tables, package, today, hidden)
-        for severity in (ERROR, WARNING):
-            findings += _rule_findings(table, [r for r in rules if r.severity == severity])
-    return findings
+    return [f for name, table in tables.items() if name not in done
+            for f in _table_rule_findings(table, tables, package, today, hidden)]
+
+
+def early_rule_findings(package: Package, tables: dict[str, Table], name: str,
+                        today: datetime.date) -> list[Finding] | None:
+    """The rule findings of the table `name` before the tables after it are
+    read, or None when they must wait for all of them. `tables` holds the
+    tables read so far. They are the same findings as at the end when every
+    table the rules read is there, and the withheld rows of the table and of
+    those it refers to follow from tables there alone: references that only
+    point back, to tables read before, never to the table itself or ahead."""
+    order = {resource.name: number for number, resource in enumerate(package.resources)}
+    resource = package.resource(name)
+    if not rule_tables(resource) <= set(tables):
+        return None
+    behind, waiting = {name}, [resource]
+    while waiting:
+        referring = waiting.pop()
+        for key in referring.foreign_keys:
+            target = key["reference"]["resource"]
+            if target not in tables or order.get(target, len(order)) >= order[referring.name]:
+                return None
+            if target not in behind:
+                behind.add(target)
+                waiting.append(package.resource(target))
+    hidden = withheld(package, {n: tables[n] for n in behind})
+    return _table_rule_findings(tables[name], tables, package, today, hidden)
+
+
+def _table_rule_findings(table: Table, tables: dict[str, Table], package: Package, today: datetime.date,
+                         hidden: dict[str, pl.Series]) -> list[Finding]:
+    if not table.resource.checkable or not len(table):
+        return []
+    rules = rules_for(table, tables, package, today, hidden)
+    return [f for severity in (ERROR, WARNING)
+            for f in _rule_findings(table, [r for r in rules if r.severity == severity])]
 
 
 def _finding(table: Table, row: int, field: str, check: str, severity: str, message: str) -> Finding:

@@ -91,6 +91,19 @@ def rule_columns(package: Package) -> dict[str, set[str]]:
     return needed
 
 
+def rule_tables(resource: Resource) -> set[str]:
+    """The resources whose tables the resource's rules read, itself
+    included when a foreign key refers to it (what `rule_columns` reads
+    from other tables, by table)."""
+    names = {key["reference"]["resource"] for key in resource.foreign_keys}
+    for spec in resource.fields:
+        if spec.get("notBefore"):
+            names.add(spec["notBefore"].split(".", 1)[0])
+        if spec.get("sourceList"):
+            names.add(spec["sourceList"]["resource"])
+    return names
+
+
 def first_rows(keys: pl.DataFrame) -> pl.Series:
     """For every row, the index of the first row with the same key."""
     return keys.with_row_index("__row").select(pl.col("__row").first().over(keys.columns)).to_series()

@@ -7,6 +7,7 @@ Parquet, SQLite and the site all read these typed columns.
 
 from __future__ import annotations
 
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Callable
@@ -24,6 +25,7 @@ from datapackage.package import Package, Resource
 from datapackage.structure import blank_row_findings, header_findings, row_findings, undeclared_delimiter
 
 BOUNDS = ("_from", "_to")
+AHEAD_BYTES = 256 << 20  # see read_tables
 
 
 @dataclass
@@ -78,24 +80,53 @@ class Table:
         pl.DataFrame(columns, schema=self.columns).write_csv(path, null_value="")
 
 
-def read_tables(package: Package, each: Callable[[Table], Table] | None = None
+def read_tables(package: Package, each: Callable[[Table], Table] | None = None,
+                then: Callable[[str, dict[str, Table]], None] | None = None
                 ) -> tuple[dict[str, Table], list[Finding]]:
     """Every readable resource's typed table; `each` is given each table as
-    soon as it is read and returns what is kept of it. The next table is read
-    while `each` works on the one before: reading waits on the disk and on
-    Arrow's parser, the checks on polars, and both let go of the interpreter."""
+    soon as it is read and returns what is kept of it; `then`, when given,
+    is told the table's name once only what is kept of it is held, with the
+    tables kept so far.
+
+    Tables are read ahead, in a thread, while `each` and `then` work on the
+    one before: reading waits on the disk and on Arrow's parser, the checks
+    on polars, and both let go of the interpreter. The next table is always
+    read ahead; a further one only while the files read ahead are smaller
+    than `AHEAD_BYTES` together, so that a small table read in a moment does
+    not leave the reader idle, yet two large tables are never held beside
+    the one being checked."""
     tables, findings = {}, []
     readable = [resource for resource in package.resources if resource.readable]
+    sizes = [_size(package, resource) for resource in readable]
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="read") as reader:
-        pending = reader.submit(read_table, package, readable[0]) if readable else None
+        pending: deque = deque()
+        submitted = 0
+
+        def read_ahead(first: int) -> None:
+            """Tables from `first` on: that one always, more while small."""
+            nonlocal submitted
+            while submitted < len(readable) and (submitted == first or sum(sizes[first:submitted]) < AHEAD_BYTES):
+                pending.append(reader.submit(read_table, package, readable[submitted]))
+                submitted += 1
+
         for number, resource in enumerate(readable):
-            table, problems = pending.result()
-            pending = reader.submit(read_table, package, readable[number + 1]) if number + 1 < len(readable) else None
+            read_ahead(number)
+            table, problems = pending.popleft().result()
+            read_ahead(number + 1)
             findings += problems
             if table is not None:
                 tables[resource.name] = each(table) if each else table
             del table  # else the whole table would live on while the next one is read
+            if then and resource.name in tables:
+                then(resource.name, tables)
     return tables, findings
+
+
+def _size(package: Package, resource: Resource) -> int:
+    try:
+        return (package.root / resource.path).stat().st_size
+    except OSError:
+        return 0
 
 
 def read_table(package: Package, resource: Resource) -> tuple[Table | None, list[Finding]]:

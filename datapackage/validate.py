@@ -30,23 +30,32 @@ def validate(descriptor: Path, today: datetime.date | None = None) -> list[Findi
 def check(descriptor: Path, today: datetime.date | None = None, lean: bool = False) -> Checked:
     """The findings, and the typed tables: whole, as publishing needs them,
     or `lean` (only the columns the rules read)."""
-    from datapackage.content import cell_findings, rule_findings
+    from datapackage.content import cell_findings, early_rule_findings, rule_findings
     from datapackage.rules import rule_columns
     from datapackage.schema_check import schema_findings
     from datapackage.table import Table, read_tables
 
     package, findings = load_package(descriptor)
     findings += schema_findings(package)
-    cells, needed = [], rule_columns(package)
+    cells, needed, done = [], rule_columns(package), set()
+    today = today or datetime.date.today()
 
     def each(table: Table) -> Table:
         cells.extend(cell_findings(table))
         return table.keeping(needed.get(table.resource.name, set())) if lean else table
 
-    tables, file_findings = read_tables(package, each)
+    def then(name: str, kept: dict[str, Table]) -> None:
+        # A table's rules run as soon as what they read is there, while the
+        # next tables are being read, rather than all at the end.
+        early = early_rule_findings(package, kept, name, today)
+        if early is not None:
+            cells.extend(early)
+            done.add(name)
+
+    tables, file_findings = read_tables(package, each, then)
     findings += file_findings
     blank = {(f.path, f.line) for f in file_findings if f.check == "blank-row"}
-    content = cells + rule_findings(package, tables, today or datetime.date.today())
+    content = cells + rule_findings(package, tables, today, done)
     findings += [f for f in content if (f.path, f.line) not in blank]
     paths = [r.path for r in package.resources]
     return Checked(package, tables, ordered(deduplicate(findings), paths))
