@@ -42,7 +42,9 @@ class Deflate:
         self.running: deque[Future] = deque()
 
     def compress(self, data: bytes) -> bytes:
-        data = memoryview(data)
+        # Pieces are deflated after this returns: a buffer the caller may
+        # refill is copied first; bytes never change, so they are not.
+        data = memoryview(data if isinstance(data, bytes) else bytes(data))
         if self.waiting:  # the rest of a piece begun by an earlier call
             taken = PIECE - len(self.waiting)
             self.waiting += data[:taken]

@@ -2,6 +2,7 @@
 the input arrives and however many workers deflate it."""
 
 import random
+import threading
 import zipfile
 import zlib
 from concurrent.futures import ThreadPoolExecutor
@@ -58,3 +59,19 @@ def test_a_zip_entry_deflated_in_pieces_is_read_by_zipfile(small_pieces, tmp_pat
     with zipfile.ZipFile(tmp_path / "out.zip") as archive:
         assert archive.testzip() is None
         assert archive.read("out/rows.csv") == data
+
+
+def test_a_buffer_the_caller_refills_is_deflated_as_it_was(small_pieces):
+    """The workers are held back until the caller has refilled its buffer."""
+    data = random.Random(3).randbytes(4000)
+    gate = threading.Event()
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(gate.wait)
+        compressor = deflate.Deflate(pool)
+        buffer, out = bytearray(2000), []
+        for start in (0, 2000):
+            buffer[:] = data[start:start + 2000]
+            out.append(compressor.compress(memoryview(buffer)))
+        gate.set()
+        out.append(compressor.flush())
+    assert inflated(b"".join(out)) == data
