@@ -20,6 +20,7 @@ from isal import isal_zlib
 
 PIECE = 16 << 20
 LEVEL = 1
+WORKERS = os.cpu_count() or 1
 # What an empty, final fixed-Huffman block is in deflate: the end of the stream.
 LAST_BLOCK = b"\x03\x00"
 
@@ -72,9 +73,6 @@ class Deflate:
 
     def _start(self, piece) -> None:
         self.running.append(self.pool.submit(_deflated, piece))
-
-
-WORKERS = os.cpu_count() or 1
 
 
 def pool() -> ThreadPoolExecutor:

@@ -16,6 +16,7 @@ import zipfile
 from pathlib import Path
 
 import pyarrow.parquet as pq
+
 from datapackage import deflate
 from datapackage.package import Package, Resource
 from datapackage.properties import published
