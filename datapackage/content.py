@@ -10,6 +10,7 @@ proportional to the findings, not to the rows.
 from __future__ import annotations
 
 import datetime
+from typing import Callable
 
 import polars as pl
 
@@ -27,11 +28,33 @@ PANDERA_CHECKS = {"not_nullable": "required", "field_uniqueness": "unique"}
 
 def cell_findings(table: Table) -> list[Finding]:
     """The cells of one table that did not convert or break a column check."""
+    return _cell_findings(table, lambda: _column_schema(table, unique=True, others=True))
+
+
+def piece_findings(table: Table, schemas: dict) -> list[Finding]:
+    """`cell_findings` of one piece of a table, but for repeated values,
+    which a piece cannot tell (see `unique_findings`). `schemas` keeps the
+    checks made for a resource's first piece for the next ones."""
+    name = table.resource.name
+    return _cell_findings(table, lambda: schemas.get(name) or schemas.setdefault(
+        name, _column_schema(table, unique=False, others=True)))
+
+
+def unique_findings(table: Table) -> list[Finding]:
+    """The repeated values of the unique columns alone, for a table whose
+    other cell checks were made a piece at a time. A cell that did not
+    convert is empty in the typed column, so it is not reported twice."""
+    if not table.resource.checkable or not len(table):
+        return []
+    return _column_findings(table, _column_schema(table, unique=True, others=False))
+
+
+def _cell_findings(table: Table, schema: Callable) -> list[Finding]:
     if not table.resource.checkable or not len(table):
         return []
     failed = _conversion_findings(table)
     skip = {(f.line, f.field) for f in failed}
-    return failed + [f for f in _column_findings(table) if (f.line, f.field) not in skip]
+    return failed + [f for f in _column_findings(table, schema()) if (f.line, f.field) not in skip]
 
 
 def rule_findings(package: Package, tables: dict[str, Table], today: datetime.date,
@@ -104,15 +127,8 @@ def _failure_cases(schema, frame: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame({"column": [], "check": [], "check_number": [], "index": []})
 
 
-def _column_findings(table: Table) -> list[Finding]:
-    schema = pandera_schema(table.resource)
+def _column_findings(table: Table, schema) -> list[Finding]:
     frame = table.frame.select(c for c in table.frame.columns if c in schema.columns)
-    # Pandera hashes a unique column whole (0.6 s for two million ids); one in
-    # order is known to have no duplicate without it.
-    ordered = {name: {"unique": False} for name, column in schema.columns.items()
-               if column.unique and name in frame.columns and in_order(frame[name])}
-    if ordered:
-        schema = schema.update_columns(ordered)
     cases = _failure_cases(schema, frame).select("column", "check", "check_number", "index").unique(maintain_order=True)
     findings = []
     firsts = {}
@@ -130,6 +146,20 @@ def _column_findings(table: Table) -> list[Finding]:
         message = messages.cell(name, table.resource, field, table.cell(field, row), earlier)
         findings.append(_finding(table, row, field, name, ERROR, message))
     return findings
+
+
+def _column_schema(table: Table, unique: bool, others: bool):
+    """The resource's Pandera schema with the uniqueness checks, the other
+    column checks or both."""
+    schema = pandera_schema(table.resource)
+    if not others:
+        schema = schema.remove_columns([name for name, column in schema.columns.items() if not column.unique])
+        schema = schema.update_columns({name: {"checks": [], "nullable": True} for name in schema.columns})
+    # Pandera hashes a unique column whole (0.6 s for two million ids); one in
+    # order is known to have no duplicate without it.
+    repeats_unseen = {name: {"unique": False} for name, column in schema.columns.items()
+                      if column.unique and (not unique or name in table.frame.columns and in_order(table.frame[name]))}
+    return schema.update_columns(repeats_unseen) if repeats_unseen else schema
 
 
 def in_order(values: pl.Series) -> bool:

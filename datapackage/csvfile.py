@@ -157,24 +157,28 @@ def read_cells(data: bytes, record_map: Records, columns: int, dialect: Dialect)
 def _parse(source: bytes | Path, start: int, columns: int, dialect: Dialect, block: int, invalid) -> pa.Table:
     """Cells from byte `start` of the bytes or file on, all as text;
     `invalid(row)` decides about a row with the wrong number of cells."""
-    names = [f"c{i}" for i in range(columns)]
     if isinstance(source, bytes):
         stream = pa.BufferReader(pa.py_buffer(source)[start:])
     else:
         stream = pa.input_stream(str(source))
         stream.read(start)
-    table = pacsv.read_csv(
-        stream,
+    table = pacsv.read_csv(stream, **_options(columns, dialect, block, invalid))
+    return table  # in blocks as parsed: joining them would copy every cell once more
+
+
+def _options(columns: int, dialect: Dialect, block: int, invalid) -> dict:
+    names = [f"c{i}" for i in range(columns)]
+    return dict(
         read_options=pacsv.ReadOptions(column_names=names, block_size=block),
         parse_options=pacsv.ParseOptions(delimiter=dialect.delimiter, quote_char=dialect.quote,
                                          newlines_in_values=True, invalid_row_handler=invalid),
         convert_options=pacsv.ConvertOptions(column_types={name: pa.string() for name in names},
                                              strings_can_be_null=False, quoted_strings_can_be_null=False),
     )
-    return table  # in blocks as parsed: joining them would copy every cell once more
 
 
 PLAIN_BLOCK = 1 << 24  # bytes per parse block: any record up to 8 MB parses
+PLAIN_PIECE = 1 << 26  # bytes of the file per piece that `plain_pieces` gives
 PIECE = 1 << 22  # bytes read at a time by `scan`: small enough for the allocator to reuse
 
 
@@ -231,17 +235,16 @@ def read_plain(source: bytes | Path, dialect: Dialect, facts: Scan | None = None
     the file needs the record map. `source` is the file's bytes or its path
     (then `facts`, its scan, may be given)."""
     facts = facts or scan(_pieces(source) if isinstance(source, bytes) else file_pieces(source))
-    if facts.body < 0 or facts.head.count(dialect.quote.encode()) % 2:
+    labels = plain_labels(facts, dialect)
+    if not labels:
         return None
-    labels = next(csv.reader(io.StringIO(facts.head.decode("utf-8-sig"), newline=""),
-                             delimiter=dialect.delimiter, quotechar=dialect.quote), [])
     declined = []
     try:
         cells = _parse(source, facts.body, len(labels), dialect, PLAIN_BLOCK,
                        lambda row: declined.append(row) or "skip")
     except pa.ArrowInvalid:  # a record longer than a block
         return None
-    if declined or not labels or not cells.num_rows:
+    if declined or not cells.num_rows:
         return None
     unterminated = not facts.ends_with_break
     if facts.line_breaks != 1 + cells.num_rows - unterminated:
@@ -252,6 +255,92 @@ def read_plain(source: bytes | Path, dialect: Dialect, facts: Scan | None = None
         return None  # empty lines, which Arrow skips
     lines = 2 + np.arange(cells.num_rows) + np.concatenate(([0], np.cumsum(inner)[:-1]))
     return labels, cells, lines
+
+
+def plain_labels(facts: Scan, dialect: Dialect) -> list[str]:
+    """The header of a file whose first line is a whole record; [] when it
+    is not (or there is no second line)."""
+    if facts.body < 0 or facts.head.count(dialect.quote.encode()) % 2:
+        return []
+    return next(csv.reader(io.StringIO(facts.head.decode("utf-8-sig"), newline=""),
+                           delimiter=dialect.delimiter, quotechar=dialect.quote), [])
+
+
+class NotPlain(Exception):
+    """The file needs the record map: what `plain_pieces` gave is void."""
+
+
+def plain_pieces(path: Path, dialect: Dialect, facts: Scan, columns: int) -> Iterator[tuple[pa.Table, np.ndarray]]:
+    """What `read_plain` reads, about PLAIN_PIECE bytes of rows at a time:
+    cells as text and the physical line of each row. Each piece is cut at
+    a line break outside quotes and parsed on its own (Arrow's streaming
+    reader reads ahead as far as it can, so it would hold the file). Only
+    the last step can tell whether the file had empty lines (from the count
+    of line breaks), so NotPlain may be raised after every piece was given."""
+    quote, line, start, size = dialect.quote.encode(), 2, facts.body, PLAIN_PIECE
+    with open(path, "rb") as file:
+        while True:
+            file.seek(start)
+            data = file.read(size)
+            last = len(data) < size
+            cut = len(data) if last else _record_end(data, quote)
+            if cut:
+                cells, lines, line = _plain_piece(pa.py_buffer(data)[:cut], columns, dialect, line)
+                del data  # before the next piece is read
+                yield cells, lines
+                del cells, lines
+                start, size = start + cut, PLAIN_PIECE
+            else:  # no record ends in it: read more at once
+                size *= 2
+            if last:
+                break
+    if line == 2 or facts.line_breaks != line - 1 - (not facts.ends_with_break):
+        raise NotPlain  # no rows, or empty lines, which Arrow skips
+
+
+def _record_end(data: bytes, quote: bytes) -> int:
+    """Where the last record that ends with a line feed in `data` ends (0
+    when none does): after the last LF with an even count of quotes before
+    it. Walking back, each byte's quotes are counted once."""
+    total, end, after = data.count(quote), len(data), 0
+    while (at := data.rfind(b"\n", 0, end)) >= 0:
+        after += data.count(quote, at, end)
+        if (total - after) % 2 == 0:
+            return at + 1
+        end = at
+    return 0
+
+
+def _plain_piece(data: pa.Buffer, columns: int, dialect: Dialect, line: int) -> tuple[pa.Table, np.ndarray, int]:
+    """The cells of whole records parsed on their own, the line of each row,
+    and the line after them; NotPlain when a row had the wrong width or the
+    cut was inside quotes after all (a quote inside a cell that was not
+    quoted, which Arrow keeps as it is, throws the count of quotes off)."""
+    declined = []
+    try:
+        cells = pacsv.read_csv(pa.BufferReader(data), **_options(
+            columns, dialect, PLAIN_BLOCK, lambda row: declined.append(row) or "skip"))
+    except pa.ArrowInvalid as error:  # a record longer than a block
+        raise NotPlain from error
+    # Arrow ends a quoted cell left open at the end of its input there: the
+    # last cell then holds the line break the piece was cut after.
+    if declined or not cells.num_rows or _open_at_end(cells):
+        raise NotPlain
+    lines, after = _placed(cells, line)
+    return cells, lines, after
+
+
+def _open_at_end(cells: pa.Table) -> bool:
+    last = cells.column(cells.num_columns - 1)[-1].as_py() or ""
+    return last.endswith(("\n", "\r"))
+
+
+def _placed(cells: pa.Table, line: int) -> tuple[np.ndarray, int]:
+    """The line of each row of `cells`, the first at `line`, and the line
+    after the last."""
+    inner = _breaks_in_cells(cells)
+    lines = line + np.arange(cells.num_rows) + np.concatenate(([0], np.cumsum(inner)[:-1]))
+    return lines, line + cells.num_rows + int(inner.sum())
 
 
 def _line_breaks(data: bytes) -> int:

@@ -10,14 +10,15 @@ from __future__ import annotations
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from typing import Callable
+from typing import Callable, Iterator
 
 import numpy as np
 import polars as pl
 import pyarrow as pa
 
 from datapackage.convert import Converted, convert, typed_is_text
-from datapackage.csvfile import file_pieces, header, read_cells, read_plain, records, scan
+from datapackage.csvfile import (NotPlain, file_pieces, header, plain_labels, plain_pieces, read_cells, read_plain,
+                                 records, scan)
 from datapackage.dates import partial_date_bounds
 from datapackage.encoding import utf8_problem
 from datapackage.findings import ERROR, Finding
@@ -26,6 +27,7 @@ from datapackage.structure import blank_row_findings, header_findings, row_findi
 
 BOUNDS = ("_from", "_to")
 AHEAD_BYTES = 256 << 20  # see read_tables
+PIECE_BYTES = 256 << 20  # a file larger than this is read in pieces when it can be (see read_table)
 
 
 @dataclass
@@ -37,6 +39,9 @@ class Table:
     failures: dict[str, list[Converted]] = field(default_factory=dict)  # per field, cells that did not convert
     lists: dict[str, pl.Series] = field(default_factory=dict)  # sourceList fields as lists of stripped entries
     columns: list[str] = field(default_factory=list)  # the text columns in file order
+    # The cell findings made while the table was read in pieces (see
+    # read_table); None when it was read whole and its cells are yet to check.
+    checked: list[Finding] | None = None
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -80,13 +85,19 @@ class Table:
         pl.DataFrame(columns, schema=self.columns).write_csv(path, null_value="")
 
 
+# Given a piece of a table's rows (see read_table), what is kept of it and
+# the findings about its cells.
+Piece = Callable[[Table], tuple[Table, list[Finding]]]
+
+
 def read_tables(package: Package, each: Callable[[Table], Table] | None = None,
-                then: Callable[[str, dict[str, Table]], None] | None = None
+                then: Callable[[str, dict[str, Table]], None] | None = None, piece: Piece | None = None
                 ) -> tuple[dict[str, Table], list[Finding]]:
     """Every readable resource's typed table; `each` is given each table as
     soon as it is read and returns what is kept of it; `then`, when given,
     is told the table's name once only what is kept of it is held, with the
-    tables kept so far.
+    tables kept so far; `piece`, when given, is given the pieces of a large
+    table in the reading thread (see read_table).
 
     Tables are read ahead, in a thread, while `each` and `then` work on the
     one before: reading waits on the disk and on Arrow's parser, the checks
@@ -106,7 +117,7 @@ def read_tables(package: Package, each: Callable[[Table], Table] | None = None,
             """Tables from `first` on: that one always, more while small."""
             nonlocal submitted
             while submitted < len(readable) and (submitted == first or sum(sizes[first:submitted]) < AHEAD_BYTES):
-                pending.append(reader.submit(read_table, package, readable[submitted]))
+                pending.append(reader.submit(read_table, package, readable[submitted], piece))
                 submitted += 1
 
         for number, resource in enumerate(readable):
@@ -129,7 +140,14 @@ def _size(package: Package, resource: Resource) -> int:
         return 0
 
 
-def read_table(package: Package, resource: Resource) -> tuple[Table | None, list[Finding]]:
+def read_table(package: Package, resource: Resource, piece: Piece | None = None
+               ) -> tuple[Table | None, list[Finding]]:
+    """The typed table of one resource and the findings about its file.
+
+    With `piece`, a large file that Arrow can place on its own is read,
+    typed and given to `piece` a few tens of megabytes of rows at a time,
+    and what `piece` keeps of each is joined: the file's text is then never
+    held whole (validation keeps a few columns of a table of gigabytes)."""
     def problem(message, check="format", line=None, column=None, value=None):
         return None, [Finding(resource.path, line, column, None, value, check, ERROR, message)]
 
@@ -150,6 +168,11 @@ def read_table(package: Package, resource: Resource) -> tuple[Table | None, list
             line = data[: data.index(b"\x00")].count(b"\n") + 1
             return problem("the file contains a NUL byte; expected text", "encoding", line)
     dialect = resource.dialect
+    if piece is not None and data is None and _size(package, resource) > PIECE_BYTES:
+        try:
+            return _read_in_pieces(resource, path, facts, piece)
+        except NotPlain:
+            pass  # read whole, with the record map that says what is wrong where
     plain = read_plain(path, dialect, facts)
     if plain is None:
         data = path.read_bytes() if data is None else data
@@ -157,13 +180,9 @@ def read_table(package: Package, resource: Resource) -> tuple[Table | None, list
         labels = header(data, record_map, dialect)
     else:
         labels, cells, lines = plain
-    if not labels:
-        return problem("the file is empty; expected a header row naming the columns", "header", 1)
-    delimiter = undeclared_delimiter(resource, labels)
-    if delimiter:
-        return None, [delimiter]
-    if not resource.schema:
-        _infer_text_schema(resource, labels)
+    stop = _header_stop(resource, labels)
+    if stop:
+        return None, stop
     findings = header_findings(resource, labels)
     if plain is None:
         findings += row_findings(resource, data, record_map, len(labels), dialect)
@@ -175,10 +194,72 @@ def read_table(package: Package, resource: Resource) -> tuple[Table | None, list
         lines = record_map.start_line[rows]
     names, columns = cells.column_names, cells.columns
     del data, plain, cells  # from here on each Arrow column is held by `columns` alone
+    table, blank = _typed_rows(resource, names, columns, labels, lines)
+    return table, findings + blank
+
+
+def _header_stop(resource: Resource, labels: list[str]) -> list[Finding]:
+    """A header that leaves nothing to check: no header, or a delimiter other
+    than the declared one. A resource without a schema gets one from it."""
+    if not labels:
+        return [Finding(resource.path, 1, None, None, None, "header", ERROR,
+                        "the file is empty; expected a header row naming the columns")]
+    delimiter = undeclared_delimiter(resource, labels)
+    if delimiter:
+        return [delimiter]
+    if not resource.schema:
+        _infer_text_schema(resource, labels)
+    return []
+
+
+def _typed_rows(resource: Resource, names: list[str], columns: list[pa.ChunkedArray], labels: list[str],
+                lines: np.ndarray) -> tuple[Table, list[Finding]]:
+    """The typed table of rows read as text (each column let go of once
+    copied), and its rows of empty cells."""
     text = _as_frame(names, columns)
     empty = np.flatnonzero(text.select(pl.all_horizontal(pl.all() == "")).to_series().to_numpy())
-    findings += blank_row_findings(resource, empty, lines)
-    return _typed(resource, text, labels, lines), findings
+    return _typed(resource, text, labels, lines), blank_row_findings(resource, empty, lines)
+
+
+def _read_in_pieces(resource: Resource, path, facts, piece: Piece) -> tuple[Table | None, list[Finding]]:
+    labels = plain_labels(facts, resource.dialect)
+    if not labels:
+        raise NotPlain
+    stop = _header_stop(resource, labels)
+    if stop:
+        return None, stop
+    findings, kept, checked = header_findings(resource, labels), [], []
+    for cells, lines in _one_ahead(plain_pieces(path, resource.dialect, facts, len(labels))):
+        names, columns = cells.column_names, cells.columns
+        del cells
+        table, blank = _typed_rows(resource, names, columns, labels, lines)
+        findings += blank
+        part, found = piece(table)
+        kept.append(part)
+        checked += found
+        del table
+    return _joined(kept, checked), findings
+
+
+def _one_ahead(items: Iterator) -> Iterator:
+    """The items, each next one made in a thread while the one before is
+    used: Arrow parses a piece while polars checks the one before."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="parse") as worker:
+        coming = worker.submit(next, items, None)
+        while (item := coming.result()) is not None:
+            coming = worker.submit(next, items, None)
+            yield item
+            del item
+
+
+def _joined(parts: list[Table], checked: list[Finding]) -> Table:
+    """The pieces of one table as one; `checked`, the findings made of the pieces."""
+    first = parts[0]
+    return replace(first, frame=pl.concat([p.frame for p in parts], rechunk=False),
+                   written=pl.concat([p.written for p in parts], rechunk=False),
+                   lines=np.concatenate([p.lines for p in parts]), failures={},
+                   lists={name: pl.concat([p.lists[name] for p in parts], rechunk=False) for name in first.lists},
+                   checked=checked)
 
 
 def _as_frame(names: list[str], columns: list[pa.ChunkedArray]) -> pl.DataFrame:

@@ -21,28 +21,39 @@ class Checked:
 
 def validate(descriptor: Path, today: datetime.date | None = None) -> list[Finding]:
     """Raises PackageError when there is no package to look at. Each table
-    is checked cell by cell as soon as it is read, then only the columns the
-    rules across rows and tables read are kept: a million-row package is
-    then not held in memory whole."""
+    is checked cell by cell as soon as it is read (a large one a piece at a
+    time), then only the columns the rules across rows and tables read are
+    kept: a million-row package is then not held in memory whole."""
     return check(descriptor, today, lean=True).findings
 
 
 def check(descriptor: Path, today: datetime.date | None = None, lean: bool = False) -> Checked:
     """The findings, and the typed tables: whole, as publishing needs them,
     or `lean` (only the columns the rules read)."""
-    from datapackage.content import cell_findings, early_rule_findings, rule_findings
+    from datapackage.content import cell_findings, early_rule_findings, piece_findings, rule_findings, unique_findings
     from datapackage.rules import rule_columns
     from datapackage.schema_check import schema_findings
     from datapackage.table import Table, read_tables
 
     package, findings = load_package(descriptor)
     findings += schema_findings(package)
-    cells, needed, done = [], rule_columns(package), set()
+    cells, needed, done, schemas = [], _kept_columns(package, rule_columns(package)), set(), {}
     today = today or datetime.date.today()
 
-    def each(table: Table) -> Table:
-        cells.extend(cell_findings(table))
+    def kept(table: Table) -> Table:
         return table.keeping(needed.get(table.resource.name, set())) if lean else table
+
+    def piece(table: Table) -> tuple[Table, list[Finding]]:
+        # In the reading thread: a piece of a large table, checked and cut
+        # down to the columns kept, so the whole table is never held.
+        return kept(table), piece_findings(table, schemas)
+
+    def each(table: Table) -> Table:
+        if table.checked is None:
+            cells.extend(cell_findings(table))
+        else:  # read in pieces: what a piece cannot tell is left
+            cells.extend(table.checked + unique_findings(table))
+        return kept(table)
 
     def then(name: str, kept: dict[str, Table]) -> None:
         # A table's rules run as soon as what they read is there, while the
@@ -52,10 +63,19 @@ def check(descriptor: Path, today: datetime.date | None = None, lean: bool = Fal
             cells.extend(early)
             done.add(name)
 
-    tables, file_findings = read_tables(package, each, then)
+    tables, file_findings = read_tables(package, each, then, piece if lean else None)
     findings += file_findings
     blank = {(f.path, f.line) for f in file_findings if f.check == "blank-row"}
     content = cells + rule_findings(package, tables, today, done)
     findings += [f for f in content if (f.path, f.line) not in blank]
     paths = [r.path for r in package.resources]
     return Checked(package, tables, ordered(deduplicate(findings), paths))
+
+
+def _kept_columns(package: Package, rules: dict[str, set[str]]) -> dict[str, set[str]]:
+    """The columns the rules read, and the unique ones: a table read in
+    pieces has its repeated values found once the pieces are joined."""
+    return {resource.name: rules.get(resource.name, set()) | {
+        spec["name"] for spec in resource.fields
+        if spec.get("constraints", {}).get("unique") or resource.primary_key == [spec["name"]]}
+        for resource in package.resources}
