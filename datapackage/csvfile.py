@@ -166,10 +166,10 @@ def _parse(source: bytes | Path, start: int, columns: int, dialect: Dialect, blo
     return table  # in blocks as parsed: joining them would copy every cell once more
 
 
-def _options(columns: int, dialect: Dialect, block: int, invalid) -> dict:
+def _options(columns: int, dialect: Dialect, block: int, invalid, threads: bool = True) -> dict:
     names = [f"c{i}" for i in range(columns)]
     return dict(
-        read_options=pacsv.ReadOptions(column_names=names, block_size=block),
+        read_options=pacsv.ReadOptions(column_names=names, block_size=block, use_threads=threads),
         parse_options=pacsv.ParseOptions(delimiter=dialect.delimiter, quote_char=dialect.quote,
                                          newlines_in_values=True, invalid_row_handler=invalid),
         convert_options=pacsv.ConvertOptions(column_types={name: pa.string() for name in names},
@@ -318,8 +318,10 @@ def _plain_piece(data: pa.Buffer, columns: int, dialect: Dialect, line: int) -> 
     quoted, which Arrow keeps as it is, throws the count of quotes off)."""
     declined = []
     try:
+        # One thread: a piece is parsed while the one before is typed and
+        # checked on the other core, and more threads only wait on each other.
         cells = pacsv.read_csv(pa.BufferReader(data), **_options(
-            columns, dialect, PLAIN_BLOCK, lambda row: declined.append(row) or "skip"))
+            columns, dialect, PLAIN_BLOCK, lambda row: declined.append(row) or "skip", threads=False))
     except pa.ArrowInvalid as error:  # a record longer than a block
         raise NotPlain from error
     # Arrow ends a quoted cell left open at the end of its input there: the
