@@ -24,7 +24,7 @@ EVENTS = (  # resource, date field, legend label, marker, colour
 MAX_CASES = 30
 
 
-def events(frames: dict[str, pl.DataFrame]) -> pd.DataFrame:
+def events(frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
     """One row per dated event: case, day, kind; from the typed frames."""
     victims = frames["victims"].select("victim_id", "case_id")
     parts = []
@@ -33,7 +33,14 @@ def events(frames: dict[str, pl.DataFrame]) -> pd.DataFrame:
         if "case_id" not in frame.columns:
             frame = frame.join(victims, on="victim_id", how="left", maintain_order="left")
         parts.append(frame.select("case_id", pl.col(field + "_from").alias("day"), pl.lit(label).alias("kind")))
-    return pl.concat(parts).drop_nulls("day").to_pandas()
+    return pl.concat(parts).drop_nulls("day")
+
+
+def busiest(events: pl.DataFrame, count: int = MAX_CASES) -> set[str]:
+    """The `count` cases with the most events, a tie going to the smaller
+    id so that the picture does not depend on the order of the rows."""
+    counts = events.group_by("case_id").len().drop_nulls("case_id")
+    return set(counts.sort(["len", "case_id"], descending=[True, False]).head(count)["case_id"])
 
 
 def draw(frames: dict[str, pl.DataFrame], path: Path) -> None:
@@ -43,17 +50,23 @@ def draw(frames: dict[str, pl.DataFrame], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     table = events(frames)
+    chosen = busiest(table)
     titles = dict(frames["cases"].select("case_id", "title").iter_rows())
-    busiest = set(table["case_id"].value_counts().index[:MAX_CASES])  # a readable picture, at any size
-    cases = [c for c in titles if c in busiest]
-    table = table[table["case_id"].isin(busiest)]
+    cases = [c for c in titles if c in chosen]
     rows = {case: i for i, case in enumerate(reversed(cases))}
+    # Only the events drawn become a pandas frame (at a million rows the
+    # others would be hundreds of megabytes of Python strings), each with
+    # the row of its case: a kind without events is then an empty number
+    # column, not an empty text one that cannot be added to.
+    table = (table.filter(pl.col("case_id").is_in(list(rows)))
+             .with_columns(row=pl.col("case_id").replace_strict(rows, return_dtype=pl.Float64))
+             .to_pandas())
     plt.rcParams.update({"font.family": "DejaVu Sans", "font.size": 9, "svg.hashsalt": "timeline"})
     figure, axes = plt.subplots(figsize=(10, 1.2 + 0.55 * len(cases)), dpi=100)
     for offset, (_, _, label, marker, colour) in enumerate(EVENTS):
-        chosen = table[table["kind"] == label]
-        y = chosen["case_id"].map(rows) + (offset - 1.5) * 0.12
-        axes.scatter(chosen["day"], y, marker=marker, color=colour, s=28, alpha=0.8, label=label, linewidths=0)
+        drawn = table[table["kind"] == label]
+        y = drawn["row"] + (offset - 1.5) * 0.12
+        axes.scatter(drawn["day"], y, marker=marker, color=colour, s=28, alpha=0.8, label=label, linewidths=0)
     axes.set_yticks(list(rows.values()), [titles[c] for c in rows])
     axes.set_ylim(-0.6, len(cases) - 0.4)
     axes.grid(axis="x", color="#dddddd")

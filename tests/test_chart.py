@@ -1,0 +1,57 @@
+"""The timeline picture: which cases it shows, the same bytes each time, and
+a package with a kind of event never dated still publishes."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+
+import polars as pl
+
+from datapackage.chart import busiest, draw, events
+from datapackage.publish import publish
+
+
+def frames(events_per_case: dict[str, int]) -> dict[str, pl.DataFrame]:
+    """Typed frames with `n` statements for each case, nothing else dated."""
+    cases = sorted(events_per_case)
+    day = datetime.date(2017, 5, 1)
+    made = [(case, day + datetime.timedelta(days=i)) for case in cases for i in range(events_per_case[case])]
+    empty_day = pl.Series([], dtype=pl.Date)
+    return {
+        "cases": pl.DataFrame({"case_id": cases, "title": [f"Case {c}" for c in cases]}),
+        "victims": pl.DataFrame({"victim_id": ["v-1"], "case_id": [cases[0]]}),
+        "deaths": pl.DataFrame({"victim_id": pl.Series([], dtype=pl.String), "date_of_arrest_from": empty_day,
+                                "date_of_death_from": empty_day}),
+        "trials": pl.DataFrame({"case_id": pl.Series([], dtype=pl.String), "decided_on_from": empty_day}),
+        "statements": pl.DataFrame({"case_id": [c for c, _ in made], "made_on_from": [d for _, d in made]},
+                                   schema={"case_id": pl.String, "made_on_from": pl.Date}),
+    }
+
+
+def test_the_cases_with_most_events_are_shown_ties_to_the_smaller_id():
+    counts = {"c-1": 1, "c-2": 3, "c-3": 2, "c-4": 2, "c-5": 2}
+    table = events(frames(counts))
+    assert busiest(table, 3) == {"c-2", "c-3", "c-4"}
+    assert busiest(table.reverse(), 3) == {"c-2", "c-3", "c-4"}  # row order does not decide a tie
+    assert busiest(table, 10) == set(counts)
+
+
+def test_the_picture_is_the_same_bytes_each_time(tmp_path):
+    package = frames({f"c-{n:02d}": n % 4 + 1 for n in range(40)})  # more cases than are drawn
+    draw(package, tmp_path / "a.png")
+    draw(package, tmp_path / "b.png")
+    assert (tmp_path / "a.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (tmp_path / "a.png").read_bytes() == (tmp_path / "b.png").read_bytes()
+
+
+def test_a_package_with_no_dated_court_decision_publishes(small_package, tmp_path):
+    path = small_package / "seeds" / "trials.csv"
+    with path.open(encoding="utf-8", newline="") as file:
+        rows = list(csv.DictReader(file))
+    with path.open("w", encoding="utf-8", newline="") as file:
+        writer = csv.DictWriter(file, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({**row, "decided_on": ""} for row in rows)
+    out = publish(small_package / "datapackage.json", tmp_path / "dist")
+    assert (out / "timeline.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
