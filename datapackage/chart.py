@@ -58,9 +58,9 @@ def draw(frames: dict[str, pl.DataFrame], path: Path) -> None:
     # others would be hundreds of megabytes of Python strings), each with
     # the row of its case: a kind without events is then an empty number
     # column, not an empty text one that cannot be added to.
-    table = (table.filter(pl.col("case_id").is_in(list(rows)))
-             .with_columns(row=pl.col("case_id").replace_strict(rows, return_dtype=pl.Float64))
-             .to_pandas())
+    places = pl.DataFrame({"case_id": list(rows), "row": list(rows.values())},
+                          schema={"case_id": pl.String, "row": pl.Float64})
+    table = table.join(places, on="case_id", how="inner", maintain_order="left").to_pandas()
     plt.rcParams.update({"font.family": "DejaVu Sans", "font.size": 9, "svg.hashsalt": "timeline"})
     figure, axes = plt.subplots(figsize=(10, 1.2 + 0.55 * len(cases)), dpi=100)
     for offset, (_, _, label, marker, colour) in enumerate(EVENTS):

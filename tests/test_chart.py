@@ -7,6 +7,7 @@ import csv
 import datetime
 
 import polars as pl
+import pytest
 
 from datapackage.chart import busiest, draw, events
 from datapackage.publish import publish
@@ -45,13 +46,12 @@ def test_the_picture_is_the_same_bytes_each_time(tmp_path):
     assert (tmp_path / "a.png").read_bytes() == (tmp_path / "b.png").read_bytes()
 
 
-def test_a_package_with_no_dated_court_decision_publishes(small_package, tmp_path):
-    path = small_package / "seeds" / "trials.csv"
-    with path.open(encoding="utf-8", newline="") as file:
-        rows = list(csv.DictReader(file))
-    with path.open("w", encoding="utf-8", newline="") as file:
-        writer = csv.DictWriter(file, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows({**row, "decided_on": ""} for row in rows)
+@pytest.mark.parametrize("undated", [["trials"], ["deaths", "trials", "statements"]], ids=["no decisions", "nothing"])
+def test_a_package_with_no_dated_event_of_a_kind_publishes(small_package, tmp_path, undated):
+    for table in undated:
+        path = small_package / "seeds" / f"{table}.csv"
+        with path.open(encoding="utf-8", newline="") as file:
+            header = next(csv.reader(file))
+        path.write_text(",".join(header) + "\n", encoding="utf-8")  # the header alone
     out = publish(small_package / "datapackage.json", tmp_path / "dist")
     assert (out / "timeline.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
