@@ -1,16 +1,13 @@
-"""The timeline picture: which cases it shows, the same bytes each time, and
-a package with a kind of event never dated still publishes."""
+"""The timeline picture: which cases it shows, and the same bytes each time
+(packages with no dated event of a kind: test_sparse_packages.py)."""
 
 from __future__ import annotations
 
-import csv
 import datetime
 
 import polars as pl
-import pytest
 
 from datapackage.chart import busiest, draw, events
-from datapackage.publish import publish
 
 
 def frames(events_per_case: dict[str, int]) -> dict[str, pl.DataFrame]:
@@ -44,14 +41,3 @@ def test_the_picture_is_the_same_bytes_each_time(tmp_path):
     draw(package, tmp_path / "b.png")
     assert (tmp_path / "a.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert (tmp_path / "a.png").read_bytes() == (tmp_path / "b.png").read_bytes()
-
-
-@pytest.mark.parametrize("undated", [["trials"], ["deaths", "trials", "statements"]], ids=["no decisions", "nothing"])
-def test_a_package_with_no_dated_event_of_a_kind_publishes(small_package, tmp_path, undated):
-    for table in undated:
-        path = small_package / "seeds" / f"{table}.csv"
-        with path.open(encoding="utf-8", newline="") as file:
-            header = next(csv.reader(file))
-        path.write_text(",".join(header) + "\n", encoding="utf-8")  # the header alone
-    out = publish(small_package / "datapackage.json", tmp_path / "dist")
-    assert (out / "timeline.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

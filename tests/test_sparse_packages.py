@@ -1,0 +1,109 @@
+"""A package the schemas accept, however sparse, publishes and its site
+answers every page: every optional cell blank (no date, no figure, no rank),
+every table empty, no court decision at all, every row that can be withheld
+withheld. Valid means publishable for these too, not only for rows like ours."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import sqlite3
+import urllib.error
+import urllib.request
+from collections import deque
+from pathlib import Path
+
+import pytest
+
+from conftest import serving
+from datapackage.findings import has_errors
+from datapackage.publish import publish
+from datapackage.validate import check
+
+TABLES = ("sources", "cases", "victims", "deaths", "trials", "statements")
+DOWNLOADS = (".db", ".csv", ".json", ".zip", ".parquet", ".png", ".html")
+MAX_PAGES = 60  # reached from the home page, breadth first
+
+
+def rewrite(package: Path, table: str, change) -> None:
+    """Rewrites one CSV with `change(rows)`, its header kept."""
+    path = package / "seeds" / f"{table}.csv"
+    with path.open(encoding="utf-8", newline="") as file:
+        reader = csv.DictReader(file)
+        header, rows = reader.fieldnames, list(reader)
+    with path.open("w", encoding="utf-8", newline="") as file:
+        writer = csv.DictWriter(file, fieldnames=header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(change(rows))
+
+
+def optional_fields(package: Path, table: str) -> list[str]:
+    schema = json.loads((package / "schemas" / f"{table}.json").read_text(encoding="utf-8"))
+    keys = set(schema.get("primaryKey", []))
+    return [f["name"] for f in schema["fields"]
+            if not f.get("constraints", {}).get("required") and f["name"] not in keys]
+
+
+def blank_optional_cells(package: Path) -> None:
+    for table in TABLES:
+        blank = dict.fromkeys(optional_fields(package, table), "")
+        rewrite(package, table, lambda rows: [{**row, **blank} for row in rows])
+
+
+def empty_tables(package: Path) -> None:
+    for table in TABLES:
+        rewrite(package, table, lambda rows: [])
+
+
+def no_court_decision(package: Path) -> None:
+    rewrite(package, "trials", lambda rows: [])
+
+
+def withhold_every_row(package: Path) -> None:
+    def withheld(rows):
+        return [{**row, "visibility": "withheld", "withheld_reason": "not consented"} if "visibility" in row else row
+                for row in rows]
+    for table in TABLES:
+        rewrite(package, table, withheld)
+
+
+SPARSE = [blank_optional_cells, empty_tables, no_court_decision, withhold_every_row]
+
+
+@pytest.mark.parametrize("make_sparse", SPARSE, ids=[s.__name__ for s in SPARSE])
+def test_a_sparse_package_publishes_and_every_page_answers(small_package, tmp_path, make_sparse):
+    make_sparse(small_package)
+    findings = check(small_package / "datapackage.json").findings
+    assert not has_errors(findings), [f.message for f in findings]  # else not a package the schemas accept
+    out = publish(small_package / "datapackage.json", tmp_path / "dist")
+    with sqlite3.connect(next(out.glob("*.db"))) as db:
+        names = {name for (name,) in db.execute("select name from sqlite_master where type = 'table'")}
+    assert set(TABLES) <= names
+    assert len(list((out / "parquet").glob("*.parquet"))) == len(TABLES)
+    with serving(out) as url:
+        visited, failed = crawl(url)
+    assert visited > len(TABLES) and not failed
+
+
+def crawl(url: str) -> tuple[int, list[tuple[int, str]]]:
+    """Pages reached from the home page and a search, breadth first: how
+    many were visited, and those that answered a server error."""
+    queue, seen, failed = deque(["/", "/search?q=a"]), set(), []
+    while queue and len(seen) < MAX_PAGES:
+        path = queue.popleft()
+        if path in seen:
+            continue
+        seen.add(path)
+        try:
+            with urllib.request.urlopen(url + path, timeout=30) as response:
+                page = response.read().decode("utf-8", "replace")
+        except urllib.error.HTTPError as error:
+            if error.code >= 500:
+                failed.append((error.code, path))
+            continue
+        for link in re.findall(r'href="(/[^"#]*)"', page):
+            link = link.replace("&amp;", "&")
+            if not link.startswith("/-/") and not link.split("?")[0].endswith(DOWNLOADS):
+                queue.append(link)
+    return len(seen), failed
