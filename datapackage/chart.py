@@ -22,6 +22,7 @@ EVENTS = (  # resource, date field, legend label, marker, colour
 
 
 MAX_CASES = 30
+MAX_LABEL = 70  # characters of a case title beside its row; a longer one would squeeze the plot away
 
 
 def events(frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
@@ -41,6 +42,11 @@ def busiest(events: pl.DataFrame, count: int = MAX_CASES) -> set[str]:
     id so that the picture does not depend on the order of the rows."""
     counts = events.group_by("case_id").len().drop_nulls("case_id")
     return set(counts.sort(["len", "case_id"], descending=[True, False]).head(count)["case_id"])
+
+
+def short_title(title: str) -> str:
+    """A case title short enough to sit beside its row."""
+    return title if len(title) <= MAX_LABEL else title[:MAX_LABEL - 1].rstrip() + "…"
 
 
 def draw(frames: dict[str, pl.DataFrame], path: Path) -> None:
@@ -67,7 +73,7 @@ def draw(frames: dict[str, pl.DataFrame], path: Path) -> None:
         drawn = table[table["kind"] == label]
         y = drawn["row"] + (offset - 1.5) * 0.12
         axes.scatter(drawn["day"], y, marker=marker, color=colour, s=28, alpha=0.8, label=label, linewidths=0)
-    axes.set_yticks(list(rows.values()), [titles[c] for c in rows])
+    axes.set_yticks(list(rows.values()), [short_title(titles[c]) for c in rows])
     axes.set_ylim(-0.6, len(cases) - 0.4)
     axes.grid(axis="x", color="#dddddd")
     axes.legend(loc="lower left", ncols=4, fontsize=8, frameon=False, bbox_to_anchor=(0, 1.0))

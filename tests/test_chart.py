@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 import datetime
+import warnings
 
 import polars as pl
 
-from datapackage.chart import busiest, draw, events
+from datapackage.chart import MAX_LABEL, busiest, draw, events, short_title
 
 
 def frames(events_per_case: dict[str, int]) -> dict[str, pl.DataFrame]:
@@ -41,3 +42,12 @@ def test_the_picture_is_the_same_bytes_each_time(tmp_path):
     draw(package, tmp_path / "b.png")
     assert (tmp_path / "a.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert (tmp_path / "a.png").read_bytes() == (tmp_path / "b.png").read_bytes()
+
+
+def test_a_long_case_title_is_shortened_and_leaves_room_for_the_plot(tmp_path):
+    package = frames({"c-1": 2, "c-2": 1})
+    package["cases"] = package["cases"].with_columns(title=pl.Series(["T" * 500, "Short"]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib warns when the labels leave no room
+        draw(package, tmp_path / "long.png")
+    assert short_title("T" * 500) == "T" * (MAX_LABEL - 1) + "…" and short_title("Short") == "Short"
