@@ -15,6 +15,7 @@ from typing import Callable
 import polars as pl
 
 from datapackage import messages
+from datapackage.check_screen import without_passing_checks
 from datapackage.findings import ERROR, WARNING, Finding, shown
 from datapackage.package import Package
 from datapackage.pandera_schemas import pandera_module, pandera_schema
@@ -129,6 +130,7 @@ def _failure_cases(schema, frame: pl.DataFrame) -> pl.DataFrame:
 
 def _column_findings(table: Table, schema) -> list[Finding]:
     frame = table.frame.select(c for c in table.frame.columns if c in schema.columns)
+    schema = without_passing_checks(schema, frame)
     cases = _failure_cases(schema, frame).select("column", "check", "check_number", "index").unique(maintain_order=True)
     findings = []
     firsts = {}
