@@ -1,8 +1,9 @@
 """Cell and cross-row findings of the typed tables.
 
 Per resource: the cells that failed type conversion, then one lazy Pandera
-validation of the derived column checks plus the rules across rows and
-tables (errors and warnings apart). Failure cases come back as row indexes;
+validation of the derived column checks (those that every cell passes found
+first in one query and left out, see check_screen) plus the rules across
+rows and tables (errors and warnings apart). Failure cases come back as row indexes;
 a message is written for each failing row only, so the cost of wording is
 proportional to the findings, not to the rows.
 """
