@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from datapackage.check_screen import without_passing_checks
+from datapackage.check_screen import checks_nothing, without_passing_checks
 from datapackage.pandera_schemas import pandera_module
 
 pa = pandera_module("polars")
@@ -55,3 +55,25 @@ def test_a_schema_all_of_whose_checks_pass_validates_without_them():
     screened = without_passing_checks(schema, FRAME)
     assert names(screened, "kind") == [] and len(screened.columns["absent"].checks) == 1
     assert failures(screened, FRAME) == set()
+
+
+def test_required_and_unique_marks_are_kept_only_where_a_cell_breaks_them():
+    frame = pl.DataFrame({"id": ["a", "b", "b"], "count": [1.0, float("nan"), 2.0], "kind": ["x", "y", "z"]})
+    schema = pa.DataFrameSchema({
+        "id": pa.Column(nullable=False, unique=True),  # repeated
+        "count": pa.Column(nullable=False),  # NaN counts as empty, as Pandera counts it
+        "kind": pa.Column(nullable=False, unique=True),  # every cell filled and different
+    })
+    screened = without_passing_checks(schema, frame)
+    assert (screened.columns["id"].nullable, screened.columns["id"].unique) == (True, True)
+    assert screened.columns["count"].nullable is False
+    assert (screened.columns["kind"].nullable, screened.columns["kind"].unique) == (True, False)
+    assert failures(screened, frame) == failures(schema, frame) != set()
+    assert not checks_nothing(screened)
+
+
+def test_nothing_is_left_to_check_when_every_cell_passes():
+    schema = pa.DataFrameSchema({"kind": pa.Column(checks=[pa.Check.isin(["x", "y", "z"])], nullable=False,
+                                                   unique=True)})
+    assert not checks_nothing(schema)
+    assert checks_nothing(without_passing_checks(schema, FRAME))
