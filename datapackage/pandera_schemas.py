@@ -150,6 +150,9 @@ def pandera_module(backend: str = "polars"):
     sys.meta_path.insert(0, blocker)
     try:
         module = importlib.import_module(BACKENDS[backend])
+        # Loaded by Pandera's first validation otherwise, which would then
+        # load Hypothesis through the strategies the checks import.
+        importlib.import_module("pandera.backends.polars.builtin_checks")
         from pandera.backends import register_checks
 
         register_checks._load_get_backend_types_from_mro()  # remembers "no pandas" for check dispatch

@@ -3,6 +3,9 @@ Pandera still reports exactly the failures it would have reported alone."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import polars as pl
 
 from datapackage.check_screen import checks_nothing, without_passing_checks
@@ -77,3 +80,14 @@ def test_nothing_is_left_to_check_when_every_cell_passes():
                                                    unique=True)})
     assert not checks_nothing(schema)
     assert checks_nothing(without_passing_checks(schema, FRAME))
+
+
+def test_validation_loads_neither_pandas_nor_hypothesis(small_package):
+    """Pandera loads both when they are installed (this project's tests
+    install them); validation needs neither, and they would add a tenth of
+    a second or more to every run."""
+    script = ("import sys; from pathlib import Path; from datapackage.validate import validate; "
+              f"validate(Path({str(small_package / 'datapackage.json')!r})); "
+              "print(sorted(m for m in ('pandas', 'hypothesis') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
