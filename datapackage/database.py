@@ -175,12 +175,15 @@ def _citations(db: sqlite_utils.Database, path: Path, package: Package, tables: 
                     f"[source_id] TEXT NOT NULL REFERENCES [{first['resource']}]([{first['field']}]), "
                     "PRIMARY KEY ([resource], [row_id], [source_id])) WITHOUT ROWID")
     db.conn.commit()  # the table exists for the writer's own connection
-    cited = [frame for resource in sorted(package.resources, key=lambda r: r.name)
-             if (frame := _cited(resource, tables[resource.name])) is not None]
-    if cited:
-        # In key order (resource, row, source): appended, never split.
-        append(path, "citations", in_batches(pl.concat(cited), lambda part: part.to_arrow(
-            compat_level=pl.CompatLevel.oldest())))
+    # Resource after resource, in key order (resource, row, source): the
+    # B-tree is appended to, never split, and one resource's pairs are
+    # held at a time (8.4 million pairs at 1M victims).
+    for resource in sorted(package.resources, key=lambda r: r.name):
+        cited = _cited(resource, tables[resource.name])
+        if cited is not None:
+            append(path, "citations", in_batches(cited, lambda part: part.to_arrow(
+                compat_level=pl.CompatLevel.oldest())))
+        del cited
     db["citations"].create_index(["source_id"])
 
 
