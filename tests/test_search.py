@@ -156,3 +156,17 @@ def test_declared_site_fields_exist_in_the_schema(name):
     declared += [schema["labelField"]] if "labelField" in schema else []
     assert set(declared) <= fields
     assert set(schema.get("search", {})) <= {"name", "text"}
+
+
+def test_column_fold_gives_the_keys_of_the_one_name_fold():
+    """The whole-column fold of the duplicate-person rule (word by word) and
+    the reference fold of one name at a time agree, spaces, patronymics,
+    Cyrillic and marks included."""
+    import pandas as pd
+    import polars as pl
+
+    from datapackage.folding import fold as column_fold
+    names = ["Saleh Şərif oğlu Qafarov", "  Ah  Beh\tc ", "", "O'Brien-Agazadeh", "Гафаров Эльчин", "ah\th",
+             "x  y", "İlkin ƏHMƏDOV", "abc oglu", "Ağa oğlu Zadeh  ", "Salekh Gafarov", "Məmməd Cəfərov qızı Nuriyə"]
+    assert column_fold(pl.Series(names)).to_list() == fold(pd.Series(names)).to_list()
+    assert column_fold(pl.Series([None, "Elçin"], dtype=pl.String)).to_list() == ["", "alcgin"]  # empty, not null
