@@ -182,8 +182,9 @@ def _dialect(resource: Resource, dialect) -> tuple[Dialect, list[Finding]]:
                                                    "expected one ASCII character other than a line break")]
     for key, value in FIXED_DIALECT.items():
         if csv_part.get(key, value) != value and not (key == "headerRow" and csv_part.get(key) == [1]):
+            reads = f"files without {key}" if value is None else f"{key} {json.dumps(value)} only"
             return Dialect(), [_unsupported(where, f"resource '{resource.name}' dialect {key} "
-                                                   f"{csv_part[key]!r}; this toolkit reads {value!r}")]
+                                                   f"{json.dumps(csv_part[key])}; this toolkit reads {reads}")]
     return Dialect(delimiter, quote), []
 
 

@@ -290,6 +290,8 @@ def test_deeply_nested_descriptor_exits_2(tmp_path):
     ({"path": "people.csv", "compression": "gz"}, "compressed"),
     ({"path": "people.csv", "encoding": "latin-1"}, "latin-1"),
     ({"path": "people.csv", "dialect": {"escapeChar": "\\"}}, "escapeChar"),
+    ({"path": "people.csv", "dialect": {"commentChar": "#"}}, "reads files without commentChar"),
+    ({"path": "people.csv", "dialect": {"header": False}}, "dialect header false; this toolkit reads header true only"),
 ])
 def test_unsupported_features_are_one_clear_finding(tmp_path, entry, words):
     resource = {"name": "people", "schema": {"fields": [{"name": "id"}]}, **entry}
