@@ -43,11 +43,15 @@ def has_errors(findings: list[Finding]) -> bool:
 
 def deduplicate(findings: list[Finding]) -> list[Finding]:
     """Keep the first finding for each (path, line, column, check): both passes
-    report some problems, and the structural pass runs first."""
+    report some problems, and the structural pass runs first. A finding with
+    no line is about the descriptor or a schema, where one check can find
+    several problems (one per field or name): each is kept."""
     seen: set[tuple] = set()
     kept = []
     for finding in findings:
         key = (finding.path, finding.line, finding.column, finding.check)
+        if finding.line is None:
+            key += (finding.field, finding.message)
         if key not in seen:
             seen.add(key)
             kept.append(finding)

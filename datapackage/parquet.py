@@ -24,10 +24,9 @@ import pyarrow.parquet as pq
 from datapackage import bulk
 from datapackage.arrow import arrow_table
 from datapackage.package import Resource
-from datapackage.table import Table
+from datapackage.table import ORDER_SUFFIX, Table
 
 BOUND_TYPE = pa.timestamp("us")
-ORDER_SUFFIX = "_order"
 SAMPLE_ROWS = 1000  # rows read to name each column's pandas dtype
 READING_NOTE = ("Each Parquet file has the columns of its CSV, typed, plus derived columns: for each partial date, "
                 "FIELD_from and FIELD_to, timestamps at midnight of the earliest and latest day it can mean; for "

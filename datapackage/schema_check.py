@@ -21,14 +21,21 @@ import polars as pl
 
 from datapackage.findings import ERROR, Finding
 from datapackage.package import Package, Resource
+from datapackage.table import added_columns
 
 TYPES = {"string", "integer", "number", "boolean", "date", "datetime", "year", "any"}
 FORMATS = {"string": {"default"}, "date": {"default"}, "datetime": {"default"}}
 NUMERIC_BOUNDS = {"integer", "number", "year"}
 
 
+# The package's and each resource's name become file names in the release
+# (NAME.db, parquet/NAME.parquet) and table names on the site. The profile
+# allows "/" and a leading "." ("../x"), which would write outside the release.
+SAFE_NAME = re.compile(r"[a-z0-9_-][a-z0-9._-]*")
+
+
 def schema_findings(package: Package) -> list[Finding]:
-    findings = _profile_findings(package)
+    findings = _profile_findings(package) + _name_findings(package)
     for resource in package.resources:
         problems = list(_resource_problems(package, resource))
         where = resource.schema_path or "datapackage.json"
@@ -37,6 +44,15 @@ def schema_findings(package: Package) -> list[Finding]:
         if own or not resource.schema:
             resource.checkable = False
     return findings
+
+
+def _name_findings(package: Package) -> list[Finding]:
+    named = [("the package", package.descriptor.get("name"))]
+    named += [(f"resource {number}", r.descriptor.get("name")) for number, r in enumerate(package.resources, start=1)]
+    return [Finding("datapackage.json", None, None, None, name, "descriptor", ERROR,
+                    f"{what} is named {name!r}, which cannot be a file or table name of the release; expected "
+                    "lowercase letters, digits, '-', '_' and '.', not starting with '.'")
+            for what, name in named if isinstance(name, str) and not SAFE_NAME.fullmatch(name)]
 
 
 def _profile_findings(package: Package) -> list[Finding]:
@@ -101,6 +117,13 @@ def _resource_problems(package: Package, resource: Resource):
             yield "schema", None, f"field {number} has no name; expected a non-empty 'name'"
         elif names.index(name) != number - 1:
             yield "schema", name, f"field name '{name}' is used twice; expected unique field names"
+        elif "]" in name:  # Datasette writes column names in SQL as [name]
+            yield "not-supported", name, f"not supported: field name '{name}' has a ']', which the site cannot show"
+    for spec in fields:
+        taken = [c for c in added_columns(spec) if c in names] if isinstance(spec.get("name"), str) else []
+        if taken:
+            yield "schema", spec["name"], (f"field {spec['name']} gains the column {taken[0]} in the release, "
+                                           f"and a field has that name; rename one of them")
     if not isinstance(schema.get("missingValues", []), list):
         yield "schema", None, "'missingValues' must be a list of strings"
     known = {n for n in names if isinstance(n, str)}

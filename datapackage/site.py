@@ -39,7 +39,7 @@ def metadata(package: Package, database: str, downloads: list[str]) -> dict:
             tables[f"{resource.name}_fts"] = {"hidden": True}
     return {
         "title": info.get("title", info.get("name")),
-        "description_html": home_page(package, downloads),
+        "description_html": home_page(package, database, downloads),
         "license": licence.get("name"),
         "license_url": licence.get("path"),
         "source": "Curated from the documents listed in the sources table",
@@ -130,15 +130,17 @@ def _queries() -> dict:
             for name, (title, about) in CANNED.items()}
 
 
-def home_page(package: Package, downloads: list[str]) -> str:
+def home_page(package: Package, database: str, downloads: list[str]) -> str:
+    """The home page's text; `database` is the database's name in the site's
+    addresses (the package's `name`, which the standard does not require)."""
     info = package.descriptor
-    counts = ", ".join(f'<a href="/{info["name"]}/{r.name}">{r.name}</a>' for r in package.resources)
+    counts = ", ".join(f'<a href="/{database}/{r.name}">{r.name}</a>' for r in package.resources)
     links = "".join(f'<li><a href="/downloads/{html.escape(p)}">{html.escape(p)}</a></li>' for p in downloads)
     return (
         f"<p>{html.escape(info.get('description', ''))}</p>"
-        f"<p>Tables: {counts}. Start with the <a href=\"/{info['name']}/contested_figures\">contested figures</a>, "
-        f"the <a href=\"/{info['name']}/deaths_timeline\">deaths timeline</a> or "
-        f"<a href=\"/{info['name']}/person\">everything about one person</a>. "
+        f"<p>Tables: {counts}. Start with the <a href=\"/{database}/contested_figures\">contested figures</a>, "
+        f"the <a href=\"/{database}/deaths_timeline\">deaths timeline</a> or "
+        f"<a href=\"/{database}/person\">everything about one person</a>. "
         f"Every column is described in the <a href=\"/downloads/data-dictionary.html\">data dictionary</a>.</p>"
         f"<details class=\"downloads\"><summary>Downloads</summary><ul>{links}</ul></details>"
     )

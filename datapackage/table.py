@@ -26,6 +26,18 @@ from datapackage.package import Package, Resource
 from datapackage.structure import blank_row_findings, header_findings, row_findings, undeclared_delimiter
 
 BOUNDS = ("_from", "_to")
+# Parquet adds FIELD_order beside each ordered list of allowed values (see `parquet`).
+ORDER_SUFFIX = "_order"
+
+
+def added_columns(spec: dict) -> list[str]:
+    """The columns the toolkit adds beside a field: the day bounds of a
+    partial date (typed table, Parquet, SQLite) and the position of an
+    ordered value (Parquet). A field of the same name would collide."""
+    added = [spec["name"] + suffix for suffix in BOUNDS] if spec.get("partialDate") else []
+    if spec.get("categoriesOrdered") and "enum" in (spec.get("constraints") or {}):
+        added.append(spec["name"] + ORDER_SUFFIX)
+    return added
 AHEAD_BYTES = 256 << 20  # see read_tables
 PIECE_BYTES = 256 << 20  # a file larger than this is read in pieces when it can be (see read_table)
 

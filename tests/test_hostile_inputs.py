@@ -318,3 +318,59 @@ def test_a_bug_is_exit_3_with_the_traceback_saved(tmp_path, monkeypatch):
     (saved,) = tmp_path.glob("datapackage-crash-*.txt")
     assert "ZeroDivisionError: planted" in saved.read_text()
     assert str(saved) in result.output
+
+
+def test_a_package_without_a_name_publishes_under_the_default_name(tmp_path):
+    """`name` is optional in a Data Package: the release and the site's
+    addresses then use the default database name."""
+    root = write_package(tmp_path, [people()], {"people.csv": [["id", "name"], ["p1", "Ali"]]})
+    descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    del descriptor["name"]
+    (root / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    parquet, db = published(root)
+    assert parquet["people"] == [{"id": "p1", "name": "Ali"}]
+    home = json.loads((root / "dist" / "metadata.json").read_text(encoding="utf-8"))["description_html"]
+    assert '<a href="/datapackage/people">people</a>' in home and (root / "dist" / "datapackage.db").exists()
+
+
+@pytest.mark.parametrize("package_name, resource_name", [("../escape", "people"), ("ok", "../../evil"),
+                                                         ("ok", ".hidden"), ("a/b", "people")])
+def test_names_that_would_write_outside_the_release_are_findings(tmp_path, package_name, resource_name):
+    """The profile's name pattern allows "/" and "..": such a name, as the
+    database's or a Parquet file's name, escaped the release folder."""
+    package = tmp_path / "package"
+    package.mkdir()
+    write_package(package, [people(name=resource_name)], {"people.csv": [["id", "name"], ["p1", "Ali"]]})
+    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    (package / "datapackage.json").write_text(json.dumps({**descriptor, "name": package_name}), encoding="utf-8")
+    code, findings = findings_of(package)
+    bad = package_name if resource_name == "people" else resource_name
+    assert code == 1 and [f["value"] for f in findings if f["check"] == "descriptor"] == [bad]
+    result = run("publish", "--out", "dist", cwd=package)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    written = {p.name for p in tmp_path.rglob("*")}
+    assert not written & {"escape.db", "escape-0.zip", "evil.parquet", ".hidden.parquet", "b.db"}
+
+
+def test_each_field_name_the_site_cannot_show_is_its_own_finding(tmp_path):
+    fields = [{"name": "id", "type": "string"}, {"name": "na]me", "type": "string"}, {"name": "no]te", "type": "string"}]
+    root = write_package(tmp_path, [people(fields)], {"people.csv": [["id", "na]me", "no]te"], ["p1", "Ali", "x"]]})
+    code, findings = findings_of(root)
+    assert code == 1
+    assert [(f["field"], f["check"]) for f in findings] == [("na]me", "not-supported"), ("no]te", "not-supported")]
+
+
+def test_a_field_named_like_a_column_the_release_adds_is_a_finding(tmp_path):
+    """A partial date gains FIELD_from and FIELD_to, an ordered list of values
+    FIELD_order: a field of that name made validation itself fail."""
+    fields = [{"name": "id", "type": "string"},
+              {"name": "on", "type": "string", "partialDate": True},
+              {"name": "on_to", "type": "string"},
+              {"name": "rank", "type": "string", "categoriesOrdered": True, "constraints": {"enum": ["a", "b"]}},
+              {"name": "rank_order", "type": "string"}]
+    root = write_package(tmp_path, [people(fields)],
+                         {"people.csv": [["id", "on", "on_to", "rank", "rank_order"], ["p1", "2017", "x", "a", "y"]]})
+    code, findings = findings_of(root)
+    assert code == 1
+    assert [(f["field"], f["check"]) for f in findings if f["severity"] == "error"] == [("on", "schema"), ("rank", "schema")]
+    assert "on_to" in findings[0]["message"] and "rank_order" in findings[1]["message"]
