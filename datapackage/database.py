@@ -21,7 +21,7 @@ import sqlite_utils
 from datapackage.arrow import plain
 from datapackage.package import Package, Resource
 from datapackage.bulk import append, in_batches
-from datapackage.search_index import copy_search_index, create_search_index, search_rows
+from datapackage.search_index import add_search_functions, copy_search_index, create_search_index, search_rows
 from datapackage.derived import DERIVED, derived_statements
 from datapackage.site import facet_columns, sort_column
 from datapackage.table import BOUNDS, Table
@@ -50,6 +50,22 @@ def build_database(package: Package, tables: dict[str, Table], path: Path, scrat
         db.conn.close()
     finally:
         scratch.unlink(missing_ok=True)
+
+
+def empty_schema(package: Package) -> sqlite3.Connection:
+    """The tables `build_database` makes of this package, empty, in memory:
+    what the site lists (derived tables, canned queries) is checked against
+    it before the database itself is written. A derived table whose SQL does
+    not compile here (a package without the tables it reads) is absent."""
+    db = sqlite_utils.Database(memory=True)
+    add_search_functions(db.conn)
+    for resource in package.resources:
+        _create(db, resource)
+        create_search_index(db.conn, resource)
+    _create_citations(db, package)
+    _vocabularies(db, package)
+    _derived(db)
+    return db.conn
 
 
 def _open(path: Path) -> sqlite_utils.Database:
@@ -164,16 +180,23 @@ def _index_for_pages(db: sqlite_utils.Database, resource: Resource) -> None:
         db[resource.name].create_index(columns, if_not_exists=True)
 
 
-def _citations(db: sqlite_utils.Database, path: Path, package: Package, tables: dict[str, Table]) -> None:
+def _create_citations(db: sqlite_utils.Database, package: Package) -> bool:
+    """Creates the empty `citations` table; False when nothing cites a source."""
     references = [spec["sourceList"] for r in package.resources for spec in r.fields if spec.get("sourceList")]
     if not references:
-        return
+        return False
     first = references[0]
     # Without rowid: the key is the row, so the table is one B-tree, not a
     # table plus an index holding the same three columns again.
     db.conn.execute(f"CREATE TABLE [citations] ([resource] TEXT NOT NULL, [row_id] TEXT NOT NULL, "
                     f"[source_id] TEXT NOT NULL REFERENCES [{first['resource']}]([{first['field']}]), "
                     "PRIMARY KEY ([resource], [row_id], [source_id])) WITHOUT ROWID")
+    return True
+
+
+def _citations(db: sqlite_utils.Database, path: Path, package: Package, tables: dict[str, Table]) -> None:
+    if not _create_citations(db, package):
+        return
     db.conn.commit()  # the table exists for the writer's own connection
     # Resource after resource, in key order (resource, row, source): the
     # B-tree is appended to, never split, and one resource's pairs are

@@ -15,14 +15,14 @@ from pathlib import Path
 
 
 from datapackage.chart import EVENTS, draw
-from datapackage.database import build_database
+from datapackage.database import build_database, empty_schema
 from datapackage.dictionary import html_page
 from datapackage.findings import has_errors
 from datapackage.parquet import write_parquet
 from datapackage.privacy import public_tables
 from datapackage.release import created, descriptor, write_json, write_zip
 from datapackage.release_documents import write_documents
-from datapackage.release_folder import OutputError, ReleaseFolder, explain
+from datapackage.release_folder import OutputError, ReleaseFolder, database_name, explain
 from datapackage.site import metadata
 from datapackage.table import Table
 from datapackage.validate import Checked, check
@@ -58,7 +58,7 @@ def publish(descriptor_path: Path, out: Path, stage=None) -> Path:
 
 
 def name_of(checked: Checked) -> str:
-    return checked.package.descriptor.get("name", "datapackage")
+    return database_name(checked.package.descriptor)
 
 
 def build(checked: Checked, out: Path, stage=None) -> None:
@@ -113,7 +113,7 @@ def _files(checked: Checked, tables: dict[str, Table], out: Path, stage) -> None
     name = name_of(checked)
     downloads = [archive_name(checked), "datapackage.json", f"{name}.db", "data-dictionary.html"]
     downloads += [f"parquet/{r.name}.parquet" for r in package.resources]
-    write_json(out / "metadata.json", metadata(package, name, downloads))
+    write_json(out / "metadata.json", metadata(package, name, downloads, empty_schema(package)))
 
 
 # SQLite reports a full or unwritable disk with its own codes, not errno.

@@ -29,6 +29,15 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
+DEFAULT_NAME = "datapackage"
+
+
+def database_name(descriptor: dict) -> str:
+    """The name a release's database file and site addresses go by: the
+    package's `name`, which the standard does not require, else DEFAULT_NAME."""
+    name = descriptor.get("name")
+    return name if isinstance(name, str) and name else DEFAULT_NAME
+
 RENAME_EXCHANGE = 2
 AT_FDCWD = -100
 

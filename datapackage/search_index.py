@@ -136,6 +136,16 @@ def person_expression(query: str) -> str:
     return f"name_keys : {folded}" if folded else '""'
 
 
+def add_search_functions(conn: sqlite3.Connection) -> None:
+    """The SQL functions the site's searches call (see `plugins/site_hooks`):
+    `escape_fts` (Datasette's name, so that a table's ?_search= also matches
+    other spellings) and `search_match` give `match_expression`,
+    `person_match` gives `person_expression`."""
+    conn.create_function("escape_fts", 1, lambda q: match_expression(q or ""), deterministic=True)
+    conn.create_function("search_match", 1, lambda q: match_expression(q or ""), deterministic=True)
+    conn.create_function("person_match", 1, lambda q: person_expression(q or ""), deterministic=True)
+
+
 def _exact(query: str) -> str:
     """The query's words, each quoted, as Datasette escapes a search."""
     words = [w.replace('"', "") for w in query.split()]

@@ -19,6 +19,7 @@ from collections import OrderedDict
 from pathlib import Path
 from urllib.parse import parse_qsl
 
+from datapackage.release_folder import database_name
 from datapackage.tallies import Tallies
 
 HERE = Path(__file__).parent
@@ -51,7 +52,7 @@ def command(dist: Path, port: int, host: str, allow_robots: bool) -> list[str]:
 def release_name(dist: Path) -> str:
     """The database name of the release in `dist`; NothingToServe when there is none."""
     try:
-        name = json.loads((dist / "datapackage.json").read_text(encoding="utf-8"))["name"]
+        name = database_name(json.loads((dist / "datapackage.json").read_text(encoding="utf-8")))
         if (dist / "metadata.json").is_file() and (dist / f"{name}.db").is_file():
             return name
     except (OSError, ValueError, KeyError, TypeError):

@@ -6,6 +6,8 @@ site's plugins read (vocabularies, label fields, sources, pages)."""
 from __future__ import annotations
 
 import html
+import re
+import sqlite3
 from pathlib import Path
 
 from datapackage.derived import DERIVED, derived_select, derived_statements
@@ -26,12 +28,18 @@ CANNED = {
 }
 
 
-def metadata(package: Package, database: str, downloads: list[str]) -> dict:
+def metadata(package: Package, database: str, downloads: list[str], schema: sqlite3.Connection) -> dict:
+    """`schema`: the database's tables, empty (`database.empty_schema`): only
+    the derived tables and canned queries that work on them are listed."""
     info = package.descriptor
     licence = (info.get("licenses") or [{}])[0]
+    present = {name for (name,) in schema.execute("select name from sqlite_master where type = 'table'")}
+    queries = {name: query for name, query in _queries().items() if _compiles(schema, query["sql"])}
     tables = {r.name: _table(r) for r in package.resources}
-    tables.update(_derived_tables())
-    tables["citations"] = {"description": "Every row of every table with each source it cites.", "facets": ["resource"]}
+    tables.update((name, about) for name, about in _derived_tables().items() if name in present)
+    if "citations" in present:
+        tables["citations"] = {"description": "Every row of every table with each source it cites.",
+                               "facets": ["resource"]}
     tables["vocabularies"] = {"description": "Every allowed value of every coded field, with its meaning.",
                               "facets": ["resource", "field"], "sort": "position"}
     for resource in package.resources:
@@ -39,14 +47,30 @@ def metadata(package: Package, database: str, downloads: list[str]) -> dict:
             tables[f"{resource.name}_fts"] = {"hidden": True}
     return {
         "title": info.get("title", info.get("name")),
-        "description_html": home_page(package, database, downloads),
+        "description_html": home_page(package, database, downloads, set(tables) | set(queries)),
         "license": licence.get("name"),
         "license_url": licence.get("path"),
-        "source": "Curated from the documents listed in the sources table",
-        "source_url": "/" + database + "/sources",
-        "databases": {database: {"tables": tables, "queries": _queries()}},
+        **_source(package, database),
+        "databases": {database: {"tables": tables, "queries": queries}},
         "plugins": {"datasette-block-robots": {"disallow": ["/"]}, PLUGIN: plugin_config(package, database)},
     }
+
+
+def _source(package: Package, database: str) -> dict:
+    """Datasette's "source" link: the table the rows cite, when there is one."""
+    cited = next((s["sourceList"]["resource"] for r in package.resources for s in r.fields if s.get("sourceList")), None)
+    if cited is None:
+        return {}
+    return {"source": f"Curated from the documents listed in the {cited} table", "source_url": f"/{database}/{cited}"}
+
+
+def _compiles(schema: sqlite3.Connection, sql: str) -> bool:
+    """Whether SQLite can run `sql` on these tables (each :parameter empty)."""
+    try:
+        schema.execute(f"EXPLAIN {sql}", dict.fromkeys(re.findall(r":(\w+)", sql)))
+    except sqlite3.Error:
+        return False
+    return True
 
 
 def _derived_tables() -> dict:
@@ -130,17 +154,24 @@ def _queries() -> dict:
             for name, (title, about) in CANNED.items()}
 
 
-def home_page(package: Package, database: str, downloads: list[str]) -> str:
+# Where a reader may start, when the release has it: a table or canned query and its words.
+STARTS = [("contested_figures", "the ", "contested figures"), ("deaths_timeline", "the ", "deaths timeline"),
+          ("person", "", "everything about one person")]
+
+
+def home_page(package: Package, database: str, downloads: list[str], listed: set[str]) -> str:
     """The home page's text; `database` is the database's name in the site's
-    addresses (the package's `name`, which the standard does not require)."""
+    addresses (the package's `name`, which the standard does not require);
+    `listed`, the tables and canned queries the site has."""
     info = package.descriptor
     counts = ", ".join(f'<a href="/{database}/{r.name}">{r.name}</a>' for r in package.resources)
     links = "".join(f'<li><a href="/downloads/{html.escape(p)}">{html.escape(p)}</a></li>' for p in downloads)
+    starts = [f'{the}<a href="/{database}/{name}">{words}</a>' for name, the, words in STARTS if name in listed]
+    start = f"Start with {', '.join(starts[:-1])} or {starts[-1]}. " if len(starts) > 1 else \
+        (f"Start with {starts[0]}. " if starts else "")
     return (
         f"<p>{html.escape(info.get('description', ''))}</p>"
-        f"<p>Tables: {counts}. Start with the <a href=\"/{database}/contested_figures\">contested figures</a>, "
-        f"the <a href=\"/{database}/deaths_timeline\">deaths timeline</a> or "
-        f"<a href=\"/{database}/person\">everything about one person</a>. "
+        f"<p>Tables: {counts}. {start}"
         f"Every column is described in the <a href=\"/downloads/data-dictionary.html\">data dictionary</a>.</p>"
         f"<details class=\"downloads\"><summary>Downloads</summary><ul>{links}</ul></details>"
     )

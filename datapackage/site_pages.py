@@ -19,8 +19,10 @@ def searchable(spec: dict) -> bool:
     return any(spec["search"].values())
 
 
-def page_resource(site: SiteContext, page: str) -> str:
-    return next(name for name, spec in site.resources.items() if spec.get("page") == page)
+def page_resource(site: SiteContext, page: str) -> str | None:
+    """The resource whose rows have pages of this kind; None in a package
+    without it (the person and case pages are for tables shaped like ours)."""
+    return next((name for name, spec in site.resources.items() if spec.get("page") == page), None)
 
 
 async def rows(db, sql: str, params=()) -> list[dict]:
@@ -84,6 +86,8 @@ async def page_row(request, datasette, page: str):
     db = datasette.get_database(site.database)
     resource = page_resource(site, page)
     key = request.url_vars["key"]
+    if resource is None:
+        raise NotFound(f"This release has no {page} pages")
     found = await rows(db, f"select * from [{resource}] where [{site.resources[resource]['key']}] = ?", [key])
     if not found:
         raise NotFound(f"No {resource} row {key}")
@@ -164,10 +168,12 @@ async def case_timeline(site: SiteContext, db, case: str) -> Markup:
     """The dated events of one case, each mark linked to its row."""
     person = page_resource(site, "person")
     case_key = site.resources[page_resource(site, "case")]["key"]
-    person_key = site.resources[person]["key"]
     events = []
     for resource, field, kind, _, _ in EVENTS:
-        spec = site.resources[resource]
+        spec = site.resources.get(resource)
+        if spec is None or (case_key not in spec["fields"] and person is None):
+            continue  # a package without this kind of event, or no way to place it in a case
+        person_key = site.resources[person]["key"] if person else None
         joined = "" if case_key in spec["fields"] else \
             f"join [{person}] p on p.[{person_key}] = r.[{person_key}]"
         owner = "r" if not joined else "p"
@@ -183,7 +189,8 @@ async def case_timeline(site: SiteContext, db, case: str) -> Markup:
 
 async def contested(site: SiteContext, db, case: str) -> Markup:
     """The contested figures of one case as ranges, each bar linked to its statement."""
-    found = await rows(db, "select * from contested_figures where case_id = ?", [case])
+    found = await rows(db, "select * from contested_figures where case_id = ?", [case]) \
+        if await db.table_exists("contested_figures") else []
     claims = [{"figure": site.facet_label(None, "metric", {"value": r["metric"]}), "low": r["value_min"], "high": r["value_max"],
                "who": r["organisation"] or r["speaker"] or r["statement_id"], "qualifier": r["qualifier"],
                "href": f"/{site.database}/statements/{r['statement_id']}"} for r in found]
@@ -197,12 +204,16 @@ async def home_vars(datasette) -> dict:
         return {}
     db = datasette.get_database(site.database)
     case, person = page_resource(site, "case"), page_resource(site, "person")
+    if case is None or person is None:
+        return {"site": site}  # a package not shaped like ours: Datasette's own list of tables
     case_spec, person_spec = site.resources[case], site.resources[person]
+    derived = await db.table_exists("contested_figures")
     people = await rows(db, f"select * from [{person}] order by rowid")
     cases = []
     for row in await rows(db, f"select * from [{case}] order by rowid"):
         key = row[case_spec["key"]]
-        contested_count = (await db.execute("select count(*) from contested_figures where case_id = ?", [key])).first()[0]
+        contested_count = (await db.execute("select count(*) from contested_figures where case_id = ?",
+                                            [key])).first()[0] if derived else 0
         cases.append({"href": site.href(case, key), "title": row[case_spec["label"]],
                       "chart": await case_timeline(site, db, key), "contested": contested_count,
                       "people": [{"href": site.href(person, p[person_spec["key"]]), "name": p[person_spec["label"]]}

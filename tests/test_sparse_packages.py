@@ -107,3 +107,45 @@ def crawl(url: str) -> tuple[int, list[tuple[int, str]]]:
             if not link.startswith("/-/") and not link.split("?")[0].endswith(DOWNLOADS):
                 queue.append(link)
     return len(seen), failed
+
+
+def generic_package(root: Path) -> Path:
+    """A package not shaped like ours: no name, no victims, cases or
+    statements, field names with spaces and quotes."""
+    people = {"name": "people", "path": "people.csv", "schema": {
+        "fields": [{"name": 'i"d', "type": "string"}, {"name": "full name", "type": "string"},
+                   {"name": "seen on", "type": "string", "partialDate": True,
+                    "constraints": {"pattern": "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"}},
+                   {"name": 'ki"nd', "type": "string", "constraints": {"enum": ["a", "b"]}},
+                   {"name": "cited", "type": "string",
+                    "sourceList": {"resource": "documents", "field": "doc", "separator": ";"}}],
+        "primaryKey": ['i"d'], "labelField": "full name", "search": {"name": ["full name"], "text": ['ki"nd']}}}
+    documents = {"name": "documents", "path": "documents.csv",
+                 "schema": {"fields": [{"name": "doc", "type": "string"}], "primaryKey": ["doc"]}}
+    root.mkdir()
+    (root / "datapackage.json").write_text(json.dumps({"resources": [documents, people]}), encoding="utf-8")
+    with (root / "people.csv").open("w", encoding="utf-8", newline="") as file:
+        csv.writer(file, lineterminator="\n").writerows([['i"d', "full name", "seen on", 'ki"nd', "cited"],
+                                                        ["p1", "Ali Qafarov", "2017-05", "a", "d1"],
+                                                        ["p2", "Veli", "", "b", ""]])
+    (root / "documents.csv").write_text("doc\nd1\n", encoding="utf-8")
+    return root
+
+
+def test_a_package_not_shaped_like_ours_publishes_and_its_home_page_links_all_answer(tmp_path):
+    package = generic_package(tmp_path / "package")
+    assert not has_errors(check(package / "datapackage.json").findings)
+    out = publish(package / "datapackage.json", tmp_path / "dist")
+    with serving(out) as url:
+        visited, failed = crawl(url)
+        with urllib.request.urlopen(url + "/", timeout=30) as response:
+            home = response.read().decode("utf-8")
+        links = {link.replace("&amp;", "&") for link in re.findall(r'href="(/[^"#]*)"', home)}
+        broken = []
+        for link in sorted(links):
+            try:
+                urllib.request.urlopen(url + link, timeout=30).close()
+            except urllib.error.HTTPError as error:
+                broken.append((error.code, link))
+    assert visited > 2 and not failed
+    assert "/datapackage/people" in links and not broken

@@ -3,7 +3,7 @@ done in datapackage.site_* modules; this file only wires it to the hooks."""
 
 from datasette import hookimpl
 
-from datapackage.search_index import match_expression, person_expression
+from datapackage.search_index import add_search_functions
 from datapackage.site_cells import cell
 from datapackage.site_context import context
 from datapackage.site_pages import case_page, home_vars, person_page
@@ -21,9 +21,7 @@ def render_cell(row, value, column, table, database, datasette):
 # must come after it so that a table's ?_search= also matches other spellings.
 @hookimpl(trylast=True)
 def prepare_connection(conn):
-    conn.create_function("escape_fts", 1, lambda q: match_expression(q or ""), deterministic=True)
-    conn.create_function("search_match", 1, lambda q: match_expression(q or ""), deterministic=True)
-    conn.create_function("person_match", 1, lambda q: person_expression(q or ""), deterministic=True)
+    add_search_functions(conn)
 
 
 @hookimpl
