@@ -131,6 +131,7 @@ def _resource_problems(package: Package, resource: Resource):
         if isinstance(spec.get("name"), str):
             yield from _field_problems(package, resource, spec, known)
     yield from _key_problems(package, resource, known)
+    yield from _site_problems(schema, known)
 
 
 def _field_problems(package: Package, resource: Resource, spec: dict, known: set[str]):
@@ -202,8 +203,9 @@ def _rule_problems(package: Package, resource: Resource, spec: dict, known: set[
     target = spec.get("notBefore")
     if target is not None:
         yield from _not_before_problems(package, resource, name, target)
-    if spec.get("partialDate") and spec.get("type", "string") != "string":
-        yield "schema", name, f"field {name}: partialDate needs type string"
+    for rule in ("partialDate", "sourceList", "personName"):  # rules that read text
+        if spec.get(rule) and spec.get("type", "string") != "string":
+            yield "schema", name, f"field {name}: {rule} needs type string"
     sources = spec.get("sourceList")
     if sources is not None:
         yield from _source_list_problems(package, name, sources)
@@ -233,12 +235,37 @@ def _source_list_problems(package: Package, name: str, sources):
         yield "schema", name, f"field {name}: sourceList must be an object naming a resource and a field"
         return
     target = package.resource(sources["resource"])
-    if target is None or sources.get("field") not in _names(target):
+    if not isinstance(sources.get("field"), str):
+        yield "schema", name, f"field {name}: sourceList needs a 'field', the key of {sources['resource']} it names"
+    elif target is None or sources["field"] not in _names(target):
         yield "schema", name, (f"field {name}: sourceList names {sources.get('resource')}.{sources.get('field')}, "
                                "which does not exist")
     separator = sources.get("separator", ";")
     if not isinstance(separator, str) or not separator:
         yield "schema", name, f"field {name}: sourceList separator must be non-empty text"
+
+
+# Schema properties of this toolkit that name fields: what the site shows and searches.
+NAMING = {"labelField": "a field name", "tableColumns": "a list of field names", "citeFields": "a list of field names"}
+
+
+def _site_problems(schema: dict, known: set[str]):
+    """`labelField`, `tableColumns`, `citeFields` and `search` must name fields."""
+    for key, expected in NAMING.items():
+        value = schema.get(key)
+        named = [value] if key == "labelField" else value
+        if value is not None and not (isinstance(named, list) and all(n in known for n in named)):
+            yield "schema", None, f"'{key}' is {json.dumps(value)}; expected {expected} of this schema"
+    search = schema.get("search")
+    if search is None:
+        return
+    if not isinstance(search, dict) or not all(isinstance(search.get(part, []), list) for part in ("name", "text")):
+        yield "schema", None, "'search' must be an object with lists of field names under 'name' and 'text'"
+        return
+    for part in ("name", "text"):
+        for field in search.get(part, []):
+            if field not in known:
+                yield "schema", None, f"'search' {part} names {json.dumps(field)}, which is not a field of this schema"
 
 
 def _names(resource: Resource) -> list[str]:

@@ -99,7 +99,7 @@ def plugin_config(package: Package, database: str) -> dict:
 def _resource_config(resource: Resource) -> dict:
     names, texts = search_columns(resource)
     return {
-        "key": resource.schema.get("primaryKey", [None])[0],
+        "key": (resource.primary_key or [None])[0],
         "label": resource.schema.get("labelField"),
         "page": PAGES.get(resource.name),
         "fields": [s["name"] for s in resource.fields],

@@ -43,7 +43,7 @@ async def _group(site: SiteContext, db, name: str, expression: str) -> dict | No
     matches = f"select rowid from [{name}_fts] where [{name}_fts] match ? order by rowid"
     try:
         count = (await db.execute(f"select count(*) from ({matches} limit {COUNTED + 1})", [expression])).first()[0]
-        found = await rows(db, f"select * from [{name}] where rowid in ({matches} limit {HITS}) order by rowid",
+        found = await rows(db, f"select rowid, * from [{name}] where rowid in ({matches} limit {HITS}) order by rowid",
                            [expression]) if count else []
     except QueryInterrupted:
         return {"count": None, "hits": [], "more_than": False}
@@ -54,7 +54,7 @@ async def _group(site: SiteContext, db, name: str, expression: str) -> dict | No
 
 def hit(site: SiteContext, resource: str, row: dict) -> dict:
     spec = site.resources[resource]
-    key = str(row[spec["key"]])
+    key = str(row[spec["key"]] if spec["key"] else row["rowid"])  # a table without a key: its rows' rowids
     text = max((row[f] for f in spec["search"]["text"] if row.get(f)), key=len, default="")  # the fullest text
     return {"href": site.href(resource, key), "title": row.get(spec["label"] or "") or key,
             "text": text if len(text) < 240 else text[:239] + "…"}

@@ -374,3 +374,34 @@ def test_a_field_named_like_a_column_the_release_adds_is_a_finding(tmp_path):
     assert code == 1
     assert [(f["field"], f["check"]) for f in findings if f["severity"] == "error"] == [("on", "schema"), ("rank", "schema")]
     assert "on_to" in findings[0]["message"] and "rank_order" in findings[1]["message"]
+
+
+@pytest.mark.parametrize("schema_change, words", [
+    ({"labelField": "nope"}, "'labelField' is \"nope\""),
+    ({"tableColumns": ["id", "nope"]}, "'tableColumns' is"),
+    ({"citeFields": "name"}, "'citeFields' is"),
+    ({"search": {"name": ["nope"]}}, "'search' name names \"nope\""),
+    ({"search": {"text": "name"}}, "'search' must be an object with lists"),
+])
+def test_schema_properties_the_site_reads_must_name_fields(tmp_path, schema_change, words):
+    """A missing search field crashed publishing; a missing label or
+    column broke the site's pages."""
+    resource = people()
+    resource["schema"].update(schema_change)
+    root = write_package(tmp_path, [resource], {"people.csv": [["id", "name"], ["p1", "Ali"]]})
+    code, findings = findings_of(root)
+    assert code == 1
+    assert [f["check"] for f in findings] == ["schema"] and words in findings[0]["message"]
+
+
+@pytest.mark.parametrize("spec, words", [
+    ({"type": "integer", "sourceList": {"resource": "people", "field": "id"}}, "sourceList needs type string"),
+    ({"type": "integer", "personName": True}, "personName needs type string"),
+    ({"type": "string", "sourceList": {"resource": "people"}}, "sourceList needs a 'field'"),
+])
+def test_rules_that_read_text_need_a_text_field(tmp_path, spec, words):
+    """A source list on an integer field made validation itself fail."""
+    fields = [{"name": "id", "type": "string"}, {"name": "name", **spec}]
+    root = write_package(tmp_path, [people(fields)], {"people.csv": [["id", "name"], ["p1", "5"]]})
+    code, findings = findings_of(root)
+    assert code == 1 and [f["check"] for f in findings] == ["schema"] and words in findings[0]["message"]

@@ -122,8 +122,11 @@ def generic_package(root: Path) -> Path:
         "primaryKey": ['i"d'], "labelField": "full name", "search": {"name": ["full name"], "text": ['ki"nd']}}}
     documents = {"name": "documents", "path": "documents.csv",
                  "schema": {"fields": [{"name": "doc", "type": "string"}], "primaryKey": ["doc"]}}
+    notes = {"name": "notes", "path": "notes.csv",  # no primary key: rows are found by rowid
+             "schema": {"fields": [{"name": "text", "type": "string"}], "search": {"text": ["text"]}}}
     root.mkdir()
-    (root / "datapackage.json").write_text(json.dumps({"resources": [documents, people]}), encoding="utf-8")
+    (root / "datapackage.json").write_text(json.dumps({"resources": [documents, people, notes]}), encoding="utf-8")
+    (root / "notes.csv").write_text("text\nseen twice\nnothing\n", encoding="utf-8")
     with (root / "people.csv").open("w", encoding="utf-8", newline="") as file:
         csv.writer(file, lineterminator="\n").writerows([['i"d', "full name", "seen on", 'ki"nd', "cited"],
                                                         ["p1", "Ali Qafarov", "2017-05", "a", "d1"],
@@ -147,5 +150,9 @@ def test_a_package_not_shaped_like_ours_publishes_and_its_home_page_links_all_an
                 urllib.request.urlopen(url + link, timeout=30).close()
             except urllib.error.HTTPError as error:
                 broken.append((error.code, link))
+        with urllib.request.urlopen(url + "/search?q=twice", timeout=30) as response:
+            hits = re.findall(r'href="(/datapackage/notes/[^"]+)"', response.read().decode("utf-8"))
+        found = [urllib.request.urlopen(url + hit, timeout=30).status for hit in hits]
     assert visited > 2 and not failed
     assert "/datapackage/people" in links and not broken
+    assert found == [200]
