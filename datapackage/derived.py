@@ -17,6 +17,16 @@ DERIVED = {
 }
 
 
+# Tables the database has besides the resources and those of derived.sql,
+# written by `datapackage.database`.
+BUILT = ("citations", "vocabularies")
+
+
+def reserved_names() -> set[str]:
+    """Table names the release's database gives its own tables: no resource may have one."""
+    return set(BUILT) | {name for name, _ in derived_statements()}
+
+
 def derived_statements() -> list[tuple[str, str]]:
     """(table, its CREATE TABLE ... AS SELECT statement), in the file's order."""
     found = []

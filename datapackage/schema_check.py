@@ -19,6 +19,7 @@ from pathlib import Path
 
 import polars as pl
 
+from datapackage.derived import reserved_names
 from datapackage.findings import ERROR, Finding
 from datapackage.package import Package, Resource
 from datapackage.table import added_columns
@@ -46,13 +47,33 @@ def schema_findings(package: Package) -> list[Finding]:
     return findings
 
 
+# Table names SQLite keeps for itself, and those of each search index and its shadow tables.
+OWN_TABLES = re.compile(r"sqlite_.*|.*_fts(_.*)?")
+
+
 def _name_findings(package: Package) -> list[Finding]:
     named = [("the package", package.descriptor.get("name"))]
     named += [(f"resource {number}", r.descriptor.get("name")) for number, r in enumerate(package.resources, start=1)]
-    return [Finding("datapackage.json", None, None, None, name, "descriptor", ERROR,
-                    f"{what} is named {name!r}, which cannot be a file or table name of the release; expected "
-                    "lowercase letters, digits, '-', '_' and '.', not starting with '.'")
-            for what, name in named if isinstance(name, str) and not SAFE_NAME.fullmatch(name)]
+    findings = [_name_finding(name, f"{what} is named {name!r}, which cannot be a file or table name of the release; "
+                              "expected lowercase letters, digits, '-', '_' and '.', not starting with '.'")
+                for what, name in named if isinstance(name, str) and not SAFE_NAME.fullmatch(name)]
+    reserved = reserved_names()
+    findings += [_name_finding(r.name, f"resource {r.name!r} has the name of a table the release's database makes "
+                                       "itself (its citations, vocabularies, derived tables and search indexes); "
+                                       "rename the resource")
+                 for r in package.resources if r.name in reserved or OWN_TABLES.fullmatch(r.name)]
+    published_as: dict[str, str] = {}
+    for resource in package.resources:
+        file = Path(resource.path).name
+        if file in published_as:
+            findings.append(_name_finding(resource.path, f"resources {published_as[file]!r} and {resource.name!r} "
+                                                         f"would both be published as csv/{file}; rename one file"))
+        published_as.setdefault(file, resource.name)
+    return findings
+
+
+def _name_finding(value: str, message: str) -> Finding:
+    return Finding("datapackage.json", None, None, None, value, "descriptor", ERROR, message)
 
 
 def _profile_findings(package: Package) -> list[Finding]:

@@ -405,3 +405,24 @@ def test_rules_that_read_text_need_a_text_field(tmp_path, spec, words):
     root = write_package(tmp_path, [people(fields)], {"people.csv": [["id", "name"], ["p1", "5"]]})
     code, findings = findings_of(root)
     assert code == 1 and [f["check"] for f in findings] == ["schema"] and words in findings[0]["message"]
+
+
+@pytest.mark.parametrize("name", ["citations", "vocabularies", "contested_figures", "people_fts", "notes_fts_data",
+                                  "sqlite_stat1"])
+def test_a_resource_named_like_a_table_the_database_makes_is_a_finding(tmp_path, name):
+    """Publishing failed on such a name: the table already existed."""
+    root = write_package(tmp_path, [people(), {**people(), "name": name, "path": "other.csv"}],
+                         {"people.csv": [["id", "name"], ["p1", "Ali"]], "other.csv": [["id", "name"], ["o1", "Veli"]]})
+    code, findings = findings_of(root)
+    assert code == 1 and [(f["check"], f["value"]) for f in findings] == [("descriptor", name)]
+
+
+def test_two_files_that_would_publish_under_one_name_are_a_finding(tmp_path):
+    """x/people.csv and y/people.csv both became csv/people.csv: one table's rows were lost."""
+    (tmp_path / "x").mkdir()
+    (tmp_path / "y").mkdir()
+    root = write_package(tmp_path, [{**people(), "path": "x/people.csv"}, {**people(), "name": "more", "path": "y/people.csv"}],
+                         {"x/people.csv": [["id", "name"], ["p1", "Ali"]], "y/people.csv": [["id", "name"], ["p2", "Veli"]]})
+    code, findings = findings_of(root)
+    assert code == 1 and [f["check"] for f in findings] == ["descriptor"]
+    assert "csv/people.csv" in findings[0]["message"]
