@@ -47,6 +47,8 @@ def schema_findings(package: Package) -> list[Finding]:
     return findings
 
 
+# What SQLite calls a row's id; a column of that name hides it.
+ROW_ID_NAMES = {"rowid", "oid", "_rowid_"}
 # Table names SQLite keeps for itself, and those of each search index and its shadow tables.
 OWN_TABLES = re.compile(r"sqlite_.*|.*_fts(_.*)?")
 
@@ -140,6 +142,8 @@ def _resource_problems(package: Package, resource: Resource):
             yield "schema", name, f"field name '{name}' is used twice; expected unique field names"
         elif "]" in name:  # Datasette writes column names in SQL as [name]
             yield "not-supported", name, f"not supported: field name '{name}' has a ']', which the site cannot show"
+        elif name.lower() in ROW_ID_NAMES:  # the column would hide the row id the search index is keyed by
+            yield "not-supported", name, f"not supported: field name '{name}' is SQLite's name for a row's id"
     for spec in fields:
         taken = [c for c in added_columns(spec) if c in names] if isinstance(spec.get("name"), str) else []
         if taken:

@@ -353,11 +353,15 @@ def test_names_that_would_write_outside_the_release_are_findings(tmp_path, packa
 
 
 def test_each_field_name_the_site_cannot_show_is_its_own_finding(tmp_path):
-    fields = [{"name": "id", "type": "string"}, {"name": "na]me", "type": "string"}, {"name": "no]te", "type": "string"}]
-    root = write_package(tmp_path, [people(fields)], {"people.csv": [["id", "na]me", "no]te"], ["p1", "Ali", "x"]]})
+    """A ']' broke the site's SQL; a column named rowid hid the row ids the
+    search index is keyed by, so searches found nothing."""
+    fields = [{"name": "id", "type": "string"}, {"name": "na]me", "type": "string"}, {"name": "no]te", "type": "string"},
+              {"name": "RowId", "type": "string"}]
+    root = write_package(tmp_path, [people(fields)], {"people.csv": [["id", "na]me", "no]te", "RowId"], ["p1", "Ali", "x", "r"]]})
     code, findings = findings_of(root)
     assert code == 1
-    assert [(f["field"], f["check"]) for f in findings] == [("na]me", "not-supported"), ("no]te", "not-supported")]
+    assert [(f["field"], f["check"]) for f in findings] == [("na]me", "not-supported"), ("no]te", "not-supported"),
+                                                            ("RowId", "not-supported")]
 
 
 def test_a_field_named_like_a_column_the_release_adds_is_a_finding(tmp_path):
