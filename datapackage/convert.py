@@ -6,10 +6,12 @@ datetime formats). A cell that fails conversion becomes null in the typed
 column and is recorded, with the reason, as a conversion failure; every
 later check and every output reads the typed column.
 
-We are stricter than Frictionless in two deliberate ways: a number is
-written with digits only (Python would also accept `2020_10` or spaces), and
-an integer must be exactly representable where it is published (|n| < 2**53,
-the range of a JSON number), listed in docs/conformance.md.
+We are stricter than Frictionless in three deliberate ways: a number is
+written with digits only (Python would also accept `2020_10` or spaces), an
+integer must be exactly representable where it is published (|n| < 2**53,
+the range of a JSON number), and so must a number: at most 15 significant
+digits (what a 64-bit float gives back as written) and not NaN, which SQLite
+stores as empty; listed in docs/conformance.md.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ NUMBER = r"^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$|^(?:NaN|nan|[
 ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 ISO_DATETIME = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:Z|[+-][0-9]{2}:[0-9]{2})?$"
 SAFE_INTEGER = 2**53 - 1
+SAFE_DIGITS = 15  # significant digits a 64-bit float keeps for any decimal number
 TRUE_VALUES = ["true", "True", "TRUE", "1"]
 FALSE_VALUES = ["false", "False", "FALSE", "0"]
 EXPECTED = {
@@ -54,7 +57,7 @@ def convert(spec: dict, text: pl.Series, missing_values: list[str]) -> list[Conv
     if kind == "integer":
         return _integers(spec, present)
     if kind == "number":
-        return [_numbers(spec, present)]
+        return _numbers(spec, present)
     if kind == "boolean":
         return [_booleans(spec, present)]
     if kind == "date":
@@ -105,14 +108,21 @@ def _integers(spec: dict, present: pl.Series) -> list[Converted]:
                              "integer-range")]
 
 
-def _numbers(spec: dict, present: pl.Series) -> Converted:
+def _numbers(spec: dict, present: pl.Series) -> list[Converted]:
     text = _bare(spec, present)
     decimal = spec.get("decimalChar", ".")
     if decimal != ".":
         text = text.str.replace_all(".", "\x00", literal=True).str.replace_all(decimal, ".", literal=True)
     well_formed = text.str.contains(NUMBER).fill_null(False)
     spelled = text.str.replace(r"^\+?(INF|inf|Infinity)$", "inf").str.replace(r"^-(INF|inf|Infinity)$", "-inf")
-    return _result(spelled.set(~well_formed, None).cast(pl.Float64, strict=False), present, "number")
+    typed = _result(spelled.set(~well_formed, None).cast(pl.Float64, strict=False), present, "number")
+    # The digits from the first non-zero one to the last, whatever the point and exponent.
+    digits = text.str.replace(r"[eE].*$", "").str.replace_all(r"[^0-9]", "").str.strip_chars("0").str.len_chars()
+    inexact = well_formed & ((digits > SAFE_DIGITS) | typed.values.is_nan()).fill_null(False)
+    typed.values = typed.values.set(inexact, None)
+    return [typed, Converted(typed.values, inexact.alias("failed"),
+                             f"a number of at most {SAFE_DIGITS} significant digits (not NaN), which every "
+                             "published format holds exactly", "number-range")]
 
 
 def _booleans(spec: dict, present: pl.Series) -> Converted:

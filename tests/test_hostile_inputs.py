@@ -143,6 +143,31 @@ def test_integers_that_cannot_be_published_exactly(tmp_path, value, check):
     assert checks(findings) == [("people.csv", 2, 2, check)]
 
 
+@pytest.mark.parametrize("value, check", [
+    ("NaN", "number-range"),  # SQLite would store it as empty
+    ("9007199254740993", "number-range"),  # published as ...992
+    ("0.1234567890123456", "number-range"),
+    ("1,5", "type"),
+])
+def test_numbers_that_cannot_be_published_exactly(tmp_path, value, check):
+    fields = [{"name": "id", "type": "string"}, {"name": "share", "type": "number"}]
+    root = write_package(tmp_path, [people(fields)], {"people.csv": [["id", "share"], ["1", value]]})
+    _, findings = findings_of(root)
+    assert checks(findings) == [("people.csv", 2, 2, check)]
+
+
+def test_numbers_of_fifteen_digits_and_infinities_round_trip(tmp_path):
+    fields = [{"name": "id", "type": "string"}, {"name": "share", "type": "number"}]
+    values = ["123456789012345", "0.000123456789012345", "1e400", "-INF", "1000000000000000000000"]
+    root = write_package(tmp_path, [people(fields)], {"people.csv": [["id", "share"]] + [[str(i), v] for i, v in
+                                                                                        enumerate(values)]})
+    assert findings_of(root) == (0, [])
+    parquet, db = published(root)
+    expected = [float(v) for v in values]
+    assert [row["share"] for row in parquet["people"]] == expected
+    assert [share for (share,) in db.execute("select share from people order by rowid")] == expected
+
+
 def test_largest_exact_integer_round_trips(tmp_path):
     fields = [{"name": "id", "type": "string"}, {"name": "count", "type": "integer"}]
     root = write_package(tmp_path, [people(fields)], {"people.csv": [["id", "count"], ["1", "9007199254740991"]]})
