@@ -117,7 +117,7 @@ def _resource(root: Path, item: dict, number: int) -> tuple[Resource, list[Findi
     name = item.get("name") if isinstance(item.get("name"), str) else f"resource-{number}"
     path = item.get("path")
     resource = Resource(name, path if isinstance(path, str) else f"<{name}>", None, descriptor=item)
-    findings = _file_problems(resource, item)
+    findings = _file_problems(root, resource, item)
     resource.readable = not findings
     schema = item.get("schema")
     if isinstance(schema, str):
@@ -137,7 +137,17 @@ def _resource(root: Path, item: dict, number: int) -> tuple[Resource, list[Findi
     return resource, findings
 
 
-def _file_problems(resource: Resource, item: dict) -> list[Finding]:
+def leaves(root: Path, relative: str) -> bool:
+    """Whether a path of the descriptor points outside the package folder:
+    absolute, through "..", or through a symbolic link (a link in a pull
+    request could otherwise have the CI machine's files read and published)."""
+    parts = PurePosixPath(relative)
+    if parts.is_absolute() or ".." in parts.parts or "\\" in relative:
+        return True
+    return not (root / relative).resolve().is_relative_to(root.resolve())
+
+
+def _file_problems(root: Path, resource: Resource, item: dict) -> list[Finding]:
     where, name, path = "datapackage.json", resource.name, item.get("path")
     if "data" in item and path is None:
         return [_unsupported(where, f"resource '{name}' has inline 'data'; expected a CSV file in 'path'")]
@@ -148,9 +158,9 @@ def _file_problems(resource: Resource, item: dict) -> list[Finding]:
     if "://" in path:
         return [_unsupported(where, f"resource '{name}' is remote ({path}); expected a file inside the package")]
     parts = PurePosixPath(path)
-    if parts.is_absolute() or ".." in parts.parts or "\\" in path:
+    if leaves(root, path):
         return [_problem(where, f"resource '{name}' path {path!r} leaves the package; "
-                                "expected a relative path inside the package folder")]
+                                "expected a relative path inside the package folder, not a link out of it")]
     form = str(item.get("format") or parts.suffix.lstrip(".") or "csv").lower()
     if form != "csv":
         return [_unsupported(where, f"resource '{name}' is {form}; expected CSV")]
@@ -215,11 +225,11 @@ def _read_schema(root: Path, relative: str) -> tuple[dict, Finding | None]:
     def problem(line, column, message):
         return {}, Finding(relative, line, column, None, None, "schema", ERROR, message)
 
-    parts = PurePosixPath(relative)
     if "://" in relative:
         return problem(None, None, "not supported: a remote schema; expected a schema file inside the package")
-    if parts.is_absolute() or ".." in parts.parts:
-        return problem(None, None, "the schema path leaves the package; expected a path inside the package folder")
+    if leaves(root, relative):
+        return problem(None, None, "the schema path leaves the package; expected a path inside the package folder, "
+                                   "not a link out of it")
     try:
         text = (root / relative).read_text(encoding="utf-8")
     except FileNotFoundError:

@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from datapackage.dictionary import markdown
-from datapackage.package import Package
+from datapackage.package import Package, leaves
 from datapackage.parquet import READING_NOTE
 
 # Copied from the package folder when present: a fork or a test package may
@@ -27,7 +27,8 @@ def write_documents(package: Package, out: Path) -> list[str]:
     sources = [package.root / name for name in DOCUMENTS] + sorted(package.root.glob(LICENCES))
     written = []
     for source in sources:
-        if source.is_file():
+        # Never a link out of the package: it would publish a file of the machine that publishes.
+        if source.is_file() and not leaves(package.root, source.name):
             shutil.copyfile(source, out / source.name)
             written.append(source.name)
     text = markdown(package) + "\n" + parquet_columns(package, out)

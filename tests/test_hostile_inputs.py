@@ -446,3 +446,26 @@ def test_two_files_that_would_publish_under_one_name_are_a_finding(tmp_path):
     code, findings = findings_of(root)
     assert code == 1 and [f["check"] for f in findings] == ["descriptor"]
     assert "csv/people.csv" in findings[0]["message"]
+
+
+def test_links_out_of_the_package_are_neither_read_nor_published(tmp_path):
+    """A data file, a schema or a README that is a symbolic link to a file
+    of the machine (a pull request can add one) was read, and published."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("id,name\nsecret-marker,x\n", encoding="utf-8")
+    package = tmp_path / "package"
+    package.mkdir()
+    write_package(package, [people(), {**people(), "name": "more", "path": "more.csv"},
+                            {**people(), "name": "third", "path": "third.csv", "schema": "schema.json"}],
+                  {"people.csv": [["id", "name"], ["p1", "Ali"]], "third.csv": [["id", "name"], ["p3", "Aysel"]]})
+    (package / "more.csv").symlink_to(secret)
+    (package / "schema.json").symlink_to(secret)
+    code, findings = findings_of(package)
+    assert code == 1 and "secret-marker" not in json.dumps(findings)
+    assert sorted((f["path"], f["check"]) for f in findings) == [("datapackage.json", "descriptor"),
+                                                                  ("schema.json", "schema")]
+    (package / "datapackage.json").write_text(json.dumps({"name": "test-package", "resources": [people()]}),
+                                              encoding="utf-8")
+    (package / "README.md").symlink_to(secret)
+    published(package)
+    assert not (package / "dist" / "README.md").exists()
