@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from urllib.parse import quote
 
-from datasette.utils import to_css_class
+from datasette.utils import tilde_encode, to_css_class
 from markupsafe import Markup, escape
 
 from datapackage.site import PLUGIN
@@ -92,11 +92,13 @@ class SiteContext:
         return column in self._source_fields
 
     def href(self, resource: str, key: str) -> str:
-        """A row's own page when its resource has one, else its Datasette row."""
+        """A row's own page when its resource has one, else its Datasette row;
+        the key tilde-encoded, as Datasette's own row addresses are (so that a
+        key with '/', '.' or '~' reaches its row; see `site_pages.page_row`)."""
         page = self.resources[resource].get("page")
         if page:
-            return f"/{page}/{quote(key, safe='')}"
-        return f"/{self.database}/{resource}/{quote(key, safe='')}"
+            return f"/{page}/{tilde_encode(key)}"
+        return f"/{self.database}/{resource}/{tilde_encode(key)}"
 
     def extra_columns(self, table: str | None, columns: list[str]) -> set[str]:
         """Columns of a table left out of its default view (the schema's

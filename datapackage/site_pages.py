@@ -5,6 +5,7 @@ row of any table whose field is named after the page's key refers to it."""
 
 from __future__ import annotations
 
+from datasette.utils import tilde_decode, tilde_encode
 from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup
 
@@ -36,7 +37,7 @@ def card(site: SiteContext, resource: str, row: dict, skip: tuple = ()) -> dict:
     fields = [(c, cell(site, row, row.get(c), c, resource, clamp=False) or row.get(c))
               for c in spec["fields"] if c not in skip and row.get(c) not in (None, "")]
     key = str(row[spec["key"]])
-    return {"fields": fields, "href": f"/{site.database}/{resource}/{key}", "key": key,
+    return {"fields": fields, "href": f"/{site.database}/{resource}/{tilde_encode(key)}", "key": key,
             "title": row.get(spec["label"]) if spec.get("label") else None}
 
 
@@ -85,7 +86,7 @@ async def page_row(request, datasette, page: str):
     site = context(datasette)
     db = datasette.get_database(site.database)
     resource = page_resource(site, page)
-    key = request.url_vars["key"]
+    key = tilde_decode(request.url_vars["key"])  # as `SiteContext.href` wrote it
     if resource is None:
         raise NotFound(f"This release has no {page} pages")
     found = await rows(db, f"select * from [{resource}] where [{site.resources[resource]['key']}] = ?", [key])
@@ -193,7 +194,7 @@ async def contested(site: SiteContext, db, case: str) -> Markup:
         if await db.table_exists("contested_figures") else []
     claims = [{"figure": site.facet_label(None, "metric", {"value": r["metric"]}), "low": r["value_min"], "high": r["value_max"],
                "who": r["organisation"] or r["speaker"] or r["statement_id"], "qualifier": r["qualifier"],
-               "href": f"/{site.database}/statements/{r['statement_id']}"} for r in found]
+               "href": f"/{site.database}/statements/{tilde_encode(r['statement_id'])}"} for r in found]
     return ranges(claims, "Contested figures: each claim from its lowest to its highest value")
 
 

@@ -110,9 +110,10 @@ def crawl(url: str) -> tuple[int, list[tuple[int, str]]]:
 
 
 def generic_package(root: Path) -> Path:
-    """A package not shaped like ours: no name, no victims, cases or
-    statements, field names with spaces and quotes."""
-    people = {"name": "people", "path": "people.csv", "schema": {
+    """A package not shaped like ours: no name, no cases or statements,
+    field names with spaces and quotes, keys with '/', '.', '~' and spaces
+    (`victims` rows still have person pages)."""
+    people = {"name": "victims", "path": "people.csv", "schema": {
         "fields": [{"name": 'i"d', "type": "string"}, {"name": "full name", "type": "string"},
                    {"name": "seen on", "type": "string", "partialDate": True,
                     "constraints": {"pattern": "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"}},
@@ -129,9 +130,9 @@ def generic_package(root: Path) -> Path:
     (root / "notes.csv").write_text("text\nseen twice\nnothing\n", encoding="utf-8")
     with (root / "people.csv").open("w", encoding="utf-8", newline="") as file:
         csv.writer(file, lineterminator="\n").writerows([['i"d', "full name", "seen on", 'ki"nd', "cited"],
-                                                        ["p1", "Ali Qafarov", "2017-05", "a", "d1"],
-                                                        ["p2", "Veli", "", "b", ""]])
-    (root / "documents.csv").write_text("doc\nd1\n", encoding="utf-8")
+                                                        ["p/1.json", "Ali Qafarov", "2017-05", "a", "d/1;d~2"],
+                                                        ["p 2", "Veli", "", "b", "d.3"]])
+    (root / "documents.csv").write_text("doc\nd/1\nd~2\nd.3\n", encoding="utf-8")
     return root
 
 
@@ -153,6 +154,27 @@ def test_a_package_not_shaped_like_ours_publishes_and_its_home_page_links_all_an
         with urllib.request.urlopen(url + "/search?q=twice", timeout=30) as response:
             hits = re.findall(r'href="(/datapackage/notes/[^"]+)"', response.read().decode("utf-8"))
         found = [urllib.request.urlopen(url + hit, timeout=30).status for hit in hits]
+        rows = answers(url, rows_linked(url, "/datapackage/victims", "person/"))
+        rows += answers(url, sorted({d for _, page in rows for d in rows_linked(url, page, "datapackage/documents/")}))
     assert visited > 2 and not failed
-    assert "/datapackage/people" in links and not broken
+    assert "/datapackage/victims" in links and not broken
     assert found == [200]
+    assert len(rows) == 5 and {code for code, _ in rows} == {200}, rows
+
+
+def rows_linked(url: str, page: str, prefix: str) -> list[str]:
+    """The addresses of rows a page links to under /PREFIX."""
+    with urllib.request.urlopen(url + page, timeout=30) as response:
+        found = re.findall(f'href="(/{prefix}[^"?]+)"', response.read().decode("utf-8"))
+    return sorted({link.replace("&amp;", "&") for link in found})
+
+
+def answers(url: str, paths: list[str]) -> list[tuple[int, str]]:
+    codes = []
+    for path in paths:
+        try:
+            with urllib.request.urlopen(url + path, timeout=30) as response:
+                codes.append((response.status, path))
+        except urllib.error.HTTPError as error:
+            codes.append((error.code, path))
+    return codes
