@@ -21,6 +21,22 @@ EVENTS = (  # resource, date field, legend label, marker, colour
 )
 
 
+# What `events` and `draw` read besides the dates of EVENTS: a case's title,
+# and each person's case (for events that name a person, not a case).
+READS = {"cases": ("case_id", "title"), "victims": ("victim_id", "case_id")}
+CHARTED = set(READS) | {resource for resource, *_ in EVENTS}  # the tables the chart reads
+
+
+def fits(fields: dict[str, dict[str, dict]]) -> bool:
+    """Whether a package has what the timeline reads; `fields` maps each
+    resource to its fields by name. A package of other tables, or of tables
+    of these names with other fields, has no timeline."""
+    if not all(set(names) <= set(fields.get(table, {})) for table, names in READS.items()):
+        return False
+    return all(fields.get(resource, {}).get(field, {}).get("partialDate")
+               and ({"case_id", "victim_id"} & set(fields[resource])) for resource, field, *_ in EVENTS)
+
+
 MAX_CASES = 30
 MAX_LABEL = 70  # characters of a case title beside its row; a longer one would squeeze the plot away
 

@@ -14,7 +14,7 @@ from contextlib import nullcontext
 from pathlib import Path
 
 
-from datapackage.chart import EVENTS, draw
+from datapackage.chart import CHARTED, draw, fits
 from datapackage.database import build_database, empty_schema
 from datapackage.dictionary import html_page
 from datapackage.findings import has_errors
@@ -28,7 +28,6 @@ from datapackage.table import Table
 from datapackage.validate import Checked, check
 
 
-CHARTED = {"cases", "victims"} | {resource for resource, *_ in EVENTS}  # what the timeline chart reads
 
 
 class InvalidPackage(Exception):
@@ -106,7 +105,7 @@ def _files(checked: Checked, tables: dict[str, Table], out: Path, stage) -> None
             write_parquet(tables[resource.name], out / "parquet" / f"{resource.name}.parquet")
     write_documents(package, out)
     write_json(out / "datapackage.json", descriptor(package, out, created(package, tables)))
-    if CHARTED <= set(tables):
+    if fits({r.name: {s["name"]: s for s in r.fields} for r in package.resources}):
         with stage("chart"):
             draw({n: tables[n].frame for n in CHARTED}, out / "timeline.png")
     (out / "data-dictionary.html").write_text(html_page(package), encoding="utf-8")

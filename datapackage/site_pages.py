@@ -172,9 +172,10 @@ async def case_timeline(site: SiteContext, db, case: str) -> Markup:
     events = []
     for resource, field, kind, _, _ in EVENTS:
         spec = site.resources.get(resource)
-        if spec is None or (case_key not in spec["fields"] and person is None):
-            continue  # a package without this kind of event, or no way to place it in a case
         person_key = site.resources[person]["key"] if person else None
+        through_person = person_key in (spec or {}).get("fields", []) and case_key in site.resources[person]["fields"]
+        if spec is None or field not in spec["dates"] or not (case_key in spec["fields"] or through_person):
+            continue  # a package without this kind of event, or no way to place it in a case
         joined = "" if case_key in spec["fields"] else \
             f"join [{person}] p on p.[{person_key}] = r.[{person_key}]"
         owner = "r" if not joined else "p"

@@ -178,3 +178,29 @@ def answers(url: str, paths: list[str]) -> list[tuple[int, str]]:
         except urllib.error.HTTPError as error:
             codes.append((error.code, path))
     return codes
+
+
+def test_tables_named_like_ours_with_other_fields_publish_without_a_timeline(tmp_path):
+    """The timeline chart and the case pages read dates by table and field
+    name; tables of our names with other fields made publishing fail."""
+    def text(*names):
+        return [{"name": n, "type": "string"} for n in names]
+    resources = {"cases": (text("case_id", "title"), "case_id", "c1,First case\n"),
+                 "victims": (text("victim_id", "name", "case_id"), "victim_id", "v1,Ali,c1\n"),
+                 "deaths": (text("death_id", "victim_id", "date_of_death"), "death_id", "d1,v1,2017\n"),
+                 "trials": (text("trial_id", "case_id"), "trial_id", "t1,c1\n"),
+                 "statements": (text("statement_id", "made_on"), "statement_id", "s1,May 2017\n")}
+    package = tmp_path / "package"
+    package.mkdir()
+    descriptor = {"name": "namesakes", "resources": [
+        {"name": name, "path": f"{name}.csv", "schema": {"fields": fields, "primaryKey": [key], "labelField": fields[1]["name"]}}
+        for name, (fields, key, _) in resources.items()]}
+    (package / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    for name, (fields, _, rows) in resources.items():
+        (package / f"{name}.csv").write_text(",".join(f["name"] for f in fields) + "\n" + rows, encoding="utf-8")
+    out = publish(package / "datapackage.json", tmp_path / "dist")
+    assert not (out / "timeline.png").exists()
+    with serving(out) as url:
+        visited, failed = crawl(url)
+        pages = answers(url, ["/case/c1", "/person/v1"])
+    assert visited > 5 and not failed and pages == [(200, "/case/c1"), (200, "/person/v1")]
