@@ -31,6 +31,15 @@ from datapackage.snapshot import SnapshotError
 DISTRIBUTION = "tartar-case-datapackage"  # the name in pyproject.toml, not the command's
 
 
+def _descriptor(context, parameter, value: Path) -> Path:
+    # A package folder stands for the datapackage.json in it, as `diff` takes folders.
+    return value / "datapackage.json" if value.is_dir() else value
+
+
+DESCRIPTOR = click.argument("descriptor", default="datapackage.json", callback=_descriptor,
+                            type=click.Path(path_type=Path), metavar="[DESCRIPTOR or FOLDER]")
+
+
 @click.group(cls=SafeGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name=DISTRIBUTION, prog_name="datapackage",
                       message=f"%(prog)s %(version)s ({DISTRIBUTION}: the Tartar case open dataset "
@@ -45,7 +54,7 @@ def cli():
 
 
 @cli.command()
-@click.argument("descriptor", default="datapackage.json", type=click.Path(dir_okay=False, path_type=Path))
+@DESCRIPTOR
 @click.option("--format", "form", type=click.Choice(FORMATS), default="text", show_default=True,
               help="How to print the findings.")
 @click.option("--markdown-report", type=click.Path(dir_okay=False, writable=True, path_type=Path),
@@ -80,7 +89,7 @@ def write_report(path: Path, text: str) -> None:
 
 
 @cli.command()
-@click.argument("descriptor", default="datapackage.json", type=click.Path(dir_okay=False, path_type=Path))
+@DESCRIPTOR
 @click.option("--out", default="dist", show_default=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder to write the release to; replaced only when the new release is complete.")
 @click.option("--timings", is_flag=True, help="Print the time each stage takes on stderr.")
@@ -138,7 +147,7 @@ def serve(dist: Path, port: int, host: str, allow_robots: bool):
 
 
 @cli.command()
-@click.argument("descriptor", default="datapackage.json", type=click.Path(dir_okay=False, path_type=Path))
+@DESCRIPTOR
 @click.option("--out", default="docs", show_default=True, type=click.Path(file_okay=False, path_type=Path))
 def docs(descriptor: Path, out: Path):
     """Regenerate docs/data-dictionary.md from the schemas.

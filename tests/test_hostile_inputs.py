@@ -469,3 +469,12 @@ def test_links_out_of_the_package_are_neither_read_nor_published(tmp_path):
     (package / "README.md").symlink_to(secret)
     published(package)
     assert not (package / "dist" / "README.md").exists()
+
+
+def test_a_package_folder_stands_for_its_descriptor(tmp_path):
+    package = tmp_path / "package"
+    package.mkdir()
+    write_package(package, [people()], {"people.csv": [["id", "name"], ["p1", "Ali"]]})
+    assert run("validate", "package", cwd=tmp_path).returncode == 0
+    missing = run("validate", str(tmp_path), cwd=tmp_path)
+    assert missing.returncode == 2 and "datapackage.json: no such file" in missing.stderr
