@@ -184,6 +184,10 @@ def _constraint_problems(name: str, kind: str, constraints: dict):
     enum = constraints.get("enum")
     if enum is not None and (not isinstance(enum, list) or not enum):
         yield "schema", name, f"field {name}: 'enum' must be a non-empty list"
+    elif enum and kind == "string" and not all(isinstance(value, str) for value in enum):
+        # Frictionless compares a cell with each value as given: "2" is not 2, and no cell is null.
+        odd = next(value for value in enum if not isinstance(value, str))
+        yield "schema", name, f"field {name}: enum value {json.dumps(odd)} is not text; expected the values as strings"
     pattern = constraints.get("pattern")
     if pattern is not None:
         problem = pattern_problem(pattern)

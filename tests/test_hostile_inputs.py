@@ -478,3 +478,12 @@ def test_a_package_folder_stands_for_its_descriptor(tmp_path):
     assert run("validate", "package", cwd=tmp_path).returncode == 0
     missing = run("validate", str(tmp_path), cwd=tmp_path)
     assert missing.returncode == 2 and "datapackage.json: no such file" in missing.stderr
+
+
+@pytest.mark.parametrize("enum", [["a", 2], ["a", None], [True]])
+def test_an_enum_of_a_text_field_lists_text(tmp_path, enum):
+    """We read 2 as "2"; Frictionless compares the cell with 2 and rejects it."""
+    fields = [{"name": "id", "type": "string"}, {"name": "name", "type": "string", "constraints": {"enum": enum}}]
+    root = write_package(tmp_path, [people(fields)], {"people.csv": [["id", "name"], ["p1", "a"]]})
+    code, findings = findings_of(root)
+    assert code == 1 and [(f["field"], f["check"]) for f in findings] == [("name", "schema")]
