@@ -46,8 +46,9 @@ KNOWN: dict[str, dict] = {
     "schema": {
         **dict.fromkeys(["$schema", "primaryKey", "missingValues", "fieldsMatch", "uniqueKeys"]),
         # Declared here: the table's description, the field that names a row,
-        # how a source is cited, the columns a table page opens on.
-        **dict.fromkeys(["description", "labelField", "citeFields", "tableColumns"]),
+        # how a source is cited, the columns a table page opens on, and the
+        # page of its own each row has on the site (person or case).
+        **dict.fromkeys(["description", "labelField", "citeFields", "tableColumns", "page"]),
         "fields": ["field"], "foreignKeys": ["foreignKey"], "search": "search",
     },
     "search": dict.fromkeys(["name", "text"]),

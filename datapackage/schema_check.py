@@ -22,6 +22,7 @@ import polars as pl
 from datapackage.derived import reserved_names
 from datapackage.findings import ERROR, Finding
 from datapackage.package import Package, Resource
+from datapackage.site import PAGE_KINDS
 from datapackage.table import added_columns
 
 TYPES = {"string", "integer", "number", "boolean", "date", "datetime", "year", "any"}
@@ -36,7 +37,7 @@ SAFE_NAME = re.compile(r"[a-z0-9_-][a-z0-9._-]*")
 
 
 def schema_findings(package: Package) -> list[Finding]:
-    findings = _profile_findings(package) + _name_findings(package)
+    findings = _profile_findings(package) + _name_findings(package) + _page_findings(package)
     for resource in package.resources:
         problems = list(_resource_problems(package, resource))
         where = resource.schema_path or "datapackage.json"
@@ -51,6 +52,13 @@ def schema_findings(package: Package) -> list[Finding]:
 ROW_ID_NAMES = {"rowid", "oid", "_rowid_"}
 # Table names SQLite keeps for itself, and those of each search index and its shadow tables.
 OWN_TABLES = re.compile(r"sqlite_.*|.*_fts(_.*)?")
+
+
+def _page_findings(package: Package) -> list[Finding]:
+    """One table at most has each kind of page (/person/<key> finds its row there)."""
+    kinds = [r.schema.get("page") for r in package.resources if r.schema.get("page") in PAGE_KINDS]
+    return [_name_finding(kind, f"more than one table declares \"page\": {json.dumps(kind)}; expected one")
+            for kind in sorted(set(kinds)) if kinds.count(kind) > 1]
 
 
 def _name_findings(package: Package) -> list[Finding]:
@@ -285,6 +293,9 @@ def _site_problems(schema: dict, known: set[str]):
         named = [value] if key == "labelField" else value
         if value is not None and not (isinstance(named, list) and all(n in known for n in named)):
             yield "schema", None, f"'{key}' is {json.dumps(value)}; expected {expected} of this schema"
+    page = schema.get("page")
+    if page is not None and page not in PAGE_KINDS:
+        yield "schema", None, f"'page' is {json.dumps(page)}; expected one of: {', '.join(PAGE_KINDS)}"
     search = schema.get("search")
     if search is None:
         return

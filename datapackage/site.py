@@ -16,8 +16,9 @@ from datapackage.package import Package, Resource
 
 QUERIES = Path(__file__).with_name("queries")
 PLUGIN = "datapackage-site"
-# Resources that have a page of their own on the site, and its address.
-PAGES = {"victims": "person", "cases": "case"}
+# The pages of their own a table's rows may have on the site (its schema's
+# "page"), each at /KIND/<key>: everything about one person, or one case.
+PAGE_KINDS = ("person", "case")
 CANNED = {
     "contested-figures": ("Contested figures",
                           "Every figure on which claims differ, each claim with who made it, when, and its sources."),
@@ -101,7 +102,7 @@ def _resource_config(resource: Resource) -> dict:
     return {
         "key": (resource.primary_key or [None])[0],
         "label": resource.schema.get("labelField"),
-        "page": PAGES.get(resource.name),
+        "page": resource.schema.get("page"),
         "fields": [s["name"] for s in resource.fields],
         "columns": resource.schema.get("tableColumns", [s["name"] for s in resource.fields]),
         "sources": [s["name"] for s in resource.fields if s.get("sourceList")],

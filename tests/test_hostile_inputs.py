@@ -487,3 +487,18 @@ def test_an_enum_of_a_text_field_lists_text(tmp_path, enum):
     root = write_package(tmp_path, [people(fields)], {"people.csv": [["id", "name"], ["p1", "a"]]})
     code, findings = findings_of(root)
     assert code == 1 and [(f["field"], f["check"]) for f in findings] == [("name", "schema")]
+
+
+def test_a_page_kind_is_one_the_site_has_and_one_table_s(tmp_path):
+    """A table's rows have person or case pages when its schema says so
+    ("page"), no longer by the table's name."""
+    root = write_package(tmp_path, [{**people(), "schema": {**people()["schema"], "page": "villain"}}],
+                         {"people.csv": [["id", "name"], ["p1", "Ali"]]})
+    code, findings = findings_of(root)
+    assert code == 1 and [f["check"] for f in findings] == ["schema"] and "person, case" in findings[0]["message"]
+    twice = [{**people(), "schema": {**people()["schema"], "page": "person"}},
+             {**people(), "name": "more", "path": "more.csv", "schema": {**people()["schema"], "page": "person"}}]
+    root = write_package(tmp_path, twice, {"people.csv": [["id", "name"], ["p1", "Ali"]],
+                                           "more.csv": [["id", "name"], ["p2", "Veli"]]})
+    code, findings = findings_of(root)
+    assert code == 1 and [(f["check"], f["value"]) for f in findings] == [("descriptor", "person")]

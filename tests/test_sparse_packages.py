@@ -120,7 +120,8 @@ def generic_package(root: Path) -> Path:
                    {"name": 'ki"nd', "type": "string", "constraints": {"enum": ["a", "b"]}},
                    {"name": "cited", "type": "string",
                     "sourceList": {"resource": "documents", "field": "doc", "separator": ";"}}],
-        "primaryKey": ['i"d'], "labelField": "full name", "search": {"name": ["full name"], "text": ['ki"nd']}}}
+        "primaryKey": ['i"d'], "labelField": "full name", "search": {"name": ["full name"], "text": ['ki"nd']},
+        "page": "person"}}
     documents = {"name": "documents", "path": "documents.csv",
                  "schema": {"fields": [{"name": "doc", "type": "string"}], "primaryKey": ["doc"]}}
     notes = {"name": "notes", "path": "notes.csv",  # no primary key: rows are found by rowid
@@ -190,10 +191,12 @@ def test_tables_named_like_ours_with_other_fields_publish_without_a_timeline(tmp
                  "deaths": (text("death_id", "victim_id", "date_of_death"), "death_id", "d1,v1,2017\n"),
                  "trials": (text("trial_id", "case_id"), "trial_id", "t1,c1\n"),
                  "statements": (text("statement_id", "made_on"), "statement_id", "s1,May 2017\n")}
+    pages = {"victims": {"page": "person"}, "cases": {"page": "case"}}
     package = tmp_path / "package"
     package.mkdir()
     descriptor = {"name": "namesakes", "resources": [
-        {"name": name, "path": f"{name}.csv", "schema": {"fields": fields, "primaryKey": [key], "labelField": fields[1]["name"]}}
+        {"name": name, "path": f"{name}.csv", "schema": {"fields": fields, "primaryKey": [key], "labelField": fields[1]["name"],
+                                                         **pages.get(name, {})}}
         for name, (fields, key, _) in resources.items()]}
     (package / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
     for name, (fields, _, rows) in resources.items():
