@@ -13,39 +13,44 @@ from pathlib import Path
 import pandas as pd
 import polars as pl
 
-EVENTS = (  # resource, date field, legend label, marker, colour
-    ("deaths", "date_of_arrest", "arrest", "v", "#1f77b4"),
-    ("deaths", "date_of_death", "death", "X", "#000000"),
-    ("trials", "decided_on", "court decision", "s", "#d62728"),
-    ("statements", "made_on", "statement", "o", "#2ca02c"),
-)
-
-
-# What `events` and `draw` read besides the dates of EVENTS: a case's title,
+# Each event: (resource, date field, legend label, marker, colour), as the
+# field's schema declares it ("timeline"); see `declared_events`.
+Event = tuple[str, str, str, str, str]
+# What `events` and `draw` read besides the declared dates: a case's title,
 # and each person's case (for events that name a person, not a case).
 READS = {"cases": ("case_id", "title"), "victims": ("victim_id", "case_id")}
-CHARTED = set(READS) | {resource for resource, *_ in EVENTS}  # the tables the chart reads
 
 
-def fits(fields: dict[str, dict[str, dict]]) -> bool:
+def declared_events(resources) -> list[Event]:
+    """The dates each schema declares for the timelines, in the package's order."""
+    return [(r.name, s["name"], s["timeline"]["label"], s["timeline"]["marker"], s["timeline"]["colour"])
+            for r in resources for s in r.fields if isinstance(s.get("timeline"), dict)]
+
+
+def charted(declared: list[Event]) -> set[str]:
+    """The tables the chart reads."""
+    return set(READS) | {resource for resource, *_ in declared}
+
+
+def fits(fields: dict[str, dict[str, dict]], declared: list[Event]) -> bool:
     """Whether a package has what the timeline reads; `fields` maps each
     resource to its fields by name. A package of other tables, or of tables
     of these names with other fields, has no timeline."""
-    if not all(set(names) <= set(fields.get(table, {})) for table, names in READS.items()):
+    if not declared or not all(set(names) <= set(fields.get(table, {})) for table, names in READS.items()):
         return False
-    return all(fields.get(resource, {}).get(field, {}).get("partialDate")
-               and ({"case_id", "victim_id"} & set(fields[resource])) for resource, field, *_ in EVENTS)
+    return all(fields[resource][field].get("partialDate") and ({"case_id", "victim_id"} & set(fields[resource]))
+               for resource, field, *_ in declared)
 
 
 MAX_CASES = 30
 MAX_LABEL = 70  # characters of a case title beside its row; a longer one would squeeze the plot away
 
 
-def events(frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
+def events(frames: dict[str, pl.DataFrame], declared: list[Event]) -> pl.DataFrame:
     """One row per dated event: case, day, kind; from the typed frames."""
     victims = frames["victims"].select("victim_id", "case_id")
     parts = []
-    for resource, field, label, _, _ in EVENTS:
+    for resource, field, label, _, _ in declared:
         frame = frames[resource]
         if "case_id" not in frame.columns:
             frame = frame.join(victims, on="victim_id", how="left", maintain_order="left")
@@ -65,13 +70,13 @@ def short_title(title: str) -> str:
     return title if len(title) <= MAX_LABEL else title[:MAX_LABEL - 1].rstrip() + "…"
 
 
-def draw(frames: dict[str, pl.DataFrame], path: Path) -> None:
-    # Imported here: the site reads EVENTS without loading matplotlib.
+def draw(frames: dict[str, pl.DataFrame], declared: list[Event], path: Path) -> None:
+    # Imported here: the site reads this module without loading matplotlib.
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    table = events(frames)
+    table = events(frames, declared)
     chosen = busiest(table)
     titles = dict(frames["cases"].select("case_id", "title").iter_rows())
     cases = [c for c in titles if c in chosen]
@@ -85,9 +90,9 @@ def draw(frames: dict[str, pl.DataFrame], path: Path) -> None:
     table = table.join(places, on="case_id", how="inner", maintain_order="left").to_pandas()
     plt.rcParams.update({"font.family": "DejaVu Sans", "font.size": 9, "svg.hashsalt": "timeline"})
     figure, axes = plt.subplots(figsize=(10, 1.2 + 0.55 * len(cases)), dpi=100)
-    for offset, (_, _, label, marker, colour) in enumerate(EVENTS):
+    for offset, (_, _, label, marker, colour) in enumerate(declared):
         drawn = table[table["kind"] == label]
-        y = drawn["row"] + (offset - 1.5) * 0.12
+        y = drawn["row"] + (offset - (len(declared) - 1) / 2) * 0.12  # the kinds side by side
         axes.scatter(drawn["day"], y, marker=marker, color=colour, s=28, alpha=0.8, label=label, linewidths=0)
     axes.set_yticks(list(rows.values()), [short_title(titles[c]) for c in rows])
     axes.set_ylim(-0.6, len(cases) - 0.4)

@@ -63,18 +63,21 @@ KNOWN: dict[str, dict] = {
         # Constraints are kept as written: the Table Schema profile allows no
         # other, so an unknown one is an error before anything is published.
         "constraints": None, "categories": ["category"], "sourceList": "sourceList", "withholdsRow": "withholdsRow",
+        # Declared here: a partial date drawn on the timelines, how its marks look.
+        "timeline": "timeline",
     },
     # A value, its label and, declared here, other names of it (a rank in
     # Azerbaijani, naval and Russian terms, its group) and what a metric counts.
     "category": dict.fromkeys(["value", "label", "az", "az_naval", "ru", "group", "measure"]),
     "sourceList": dict.fromkeys(["resource", "field", "separator"]),
     "withholdsRow": dict.fromkeys(["value", "reason"]),
+    "timeline": dict.fromkeys(["label", "marker", "colour"]),
 }
 # How a warning names each kind of object.
 WHAT = {"package": "the package", "resource": "resource", "license": "a licence", "source": "a source",
         "contributor": "a contributor", "schema": "the schema", "search": "the search",
         "foreignKey": "a foreign key", "reference": "the reference", "field": "field", "category": "a category",
-        "sourceList": "the sourceList", "withholdsRow": "the withholdsRow"}
+        "sourceList": "the sourceList", "withholdsRow": "the withholdsRow", "timeline": "the timeline"}
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,8 @@ def schema_findings(package: Package) -> list[Finding]:
     return findings
 
 
+# The marks a timeline can draw (matplotlib's filled markers).
+MARKERS = set("ov^<>spP*hHXDd")
 # What SQLite calls a row's id; a column of that name hides it.
 ROW_ID_NAMES = {"rowid", "oid", "_rowid_"}
 # Table names SQLite keeps for itself, and those of each search index and its shadow tables.
@@ -246,6 +248,13 @@ def _rule_problems(package: Package, resource: Resource, spec: dict, known: set[
     sources = spec.get("sourceList")
     if sources is not None:
         yield from _source_list_problems(package, name, sources)
+    timeline = spec.get("timeline")
+    if timeline is not None and not (isinstance(timeline, dict) and spec.get("partialDate")
+                                     and isinstance(timeline.get("label"), str) and timeline["label"]
+                                     and timeline.get("marker") in MARKERS
+                                     and re.fullmatch(r"#[0-9a-fA-F]{6}", str(timeline.get("colour"))) is not None):
+        yield "schema", name, (f"field {name}: timeline must be on a partialDate field and give a 'label', a 'marker' "
+                               f"(one of {' '.join(sorted(MARKERS))}) and a 'colour' written #rrggbb")
     mark = spec.get("withholdsRow")
     if mark is not None:
         enum = spec.get("constraints", {}).get("enum", [])

@@ -110,6 +110,7 @@ def _resource_config(resource: Resource) -> dict:
         "codes": {s["name"]: s["categories"] for s in resource.fields if s.get("categories")},
         "ordered": [s["name"] for s in resource.fields if s.get("categoriesOrdered")],
         "dates": [s["name"] for s in resource.fields if s.get("partialDate")],
+        "events": [{"field": s["name"], **s["timeline"]} for s in resource.fields if isinstance(s.get("timeline"), dict)],
         "cite": resource.schema.get("citeFields", []),
     }
 

@@ -9,7 +9,6 @@ from datasette.utils import tilde_decode, tilde_encode
 from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup
 
-from datapackage.chart import EVENTS
 from datapackage.search_index import name_expression
 from datapackage.names import without_patronymic
 from datapackage.site_cells import cell
@@ -170,7 +169,9 @@ async def case_timeline(site: SiteContext, db, case: str) -> Markup:
     person = page_resource(site, "person")
     case_key = site.resources[page_resource(site, "case")]["key"]
     events = []
-    for resource, field, kind, _, _ in EVENTS:
+    declared = [(name, event) for name, spec in site.resources.items() for event in spec["events"]]
+    for resource, event in declared:
+        field, kind = event["field"], event["label"]
         spec = site.resources.get(resource)
         person_key = site.resources[person]["key"] if person else None
         through_person = person_key in (spec or {}).get("fields", []) and case_key in site.resources[person]["fields"]
@@ -185,7 +186,7 @@ async def case_timeline(site: SiteContext, db, case: str) -> Markup:
             label = site.label(person, row["key"]) or site.label(resource, row["key"]) or ""
             events.append({"day": row["day"], "kind": kind, "href": site.href(resource, str(row["key"])),
                            "title": f"{kind}: {label or row['key']} ({row['written']})"})
-    lanes = [(kind, colour) for _, _, kind, _, colour in EVENTS]
+    lanes = [(event["label"], event["colour"]) for _, event in declared]
     return timeline(events, lanes, "Arrests, deaths, court decisions and statements over time")
 
 

@@ -11,6 +11,11 @@ import polars as pl
 from datapackage.chart import MAX_LABEL, busiest, draw, events, short_title
 
 
+# The dates a package declares for the timeline, as our schemas do ("timeline").
+DECLARED = [("deaths", "date_of_arrest", "arrest", "v", "#1f77b4"), ("deaths", "date_of_death", "death", "X", "#000000"),
+            ("trials", "decided_on", "court decision", "s", "#d62728"), ("statements", "made_on", "statement", "o", "#2ca02c")]
+
+
 def frames(events_per_case: dict[str, int]) -> dict[str, pl.DataFrame]:
     """Typed frames with `n` statements for each case, nothing else dated."""
     cases = sorted(events_per_case)
@@ -30,7 +35,7 @@ def frames(events_per_case: dict[str, int]) -> dict[str, pl.DataFrame]:
 
 def test_the_cases_with_most_events_are_shown_ties_to_the_smaller_id():
     counts = {"c-1": 1, "c-2": 3, "c-3": 2, "c-4": 2, "c-5": 2}
-    table = events(frames(counts))
+    table = events(frames(counts), DECLARED)
     assert busiest(table, 3) == {"c-2", "c-3", "c-4"}
     assert busiest(table.reverse(), 3) == {"c-2", "c-3", "c-4"}  # row order does not decide a tie
     assert busiest(table, 10) == set(counts)
@@ -38,8 +43,8 @@ def test_the_cases_with_most_events_are_shown_ties_to_the_smaller_id():
 
 def test_the_picture_is_the_same_bytes_each_time(tmp_path):
     package = frames({f"c-{n:02d}": n % 4 + 1 for n in range(40)})  # more cases than are drawn
-    draw(package, tmp_path / "a.png")
-    draw(package, tmp_path / "b.png")
+    draw(package, DECLARED, tmp_path / "a.png")
+    draw(package, DECLARED, tmp_path / "b.png")
     assert (tmp_path / "a.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert (tmp_path / "a.png").read_bytes() == (tmp_path / "b.png").read_bytes()
 
@@ -49,5 +54,5 @@ def test_a_long_case_title_is_shortened_and_leaves_room_for_the_plot(tmp_path):
     package["cases"] = package["cases"].with_columns(title=pl.Series(["T" * 500, "Short"]))
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # matplotlib warns when the labels leave no room
-        draw(package, tmp_path / "long.png")
+        draw(package, DECLARED, tmp_path / "long.png")
     assert short_title("T" * 500) == "T" * (MAX_LABEL - 1) + "…" and short_title("Short") == "Short"

@@ -502,3 +502,16 @@ def test_a_page_kind_is_one_the_site_has_and_one_table_s(tmp_path):
                                            "more.csv": [["id", "name"], ["p2", "Veli"]]})
     code, findings = findings_of(root)
     assert code == 1 and [(f["check"], f["value"]) for f in findings] == [("descriptor", "person")]
+
+
+@pytest.mark.parametrize("timeline, partial", [({"label": "seen", "marker": "Q", "colour": "#000000"}, True),
+                                               ({"label": "seen", "marker": "o", "colour": "red"}, True),
+                                               ({"marker": "o", "colour": "#000000"}, True),
+                                               ({"label": "seen", "marker": "o", "colour": "#000000"}, False)])
+def test_a_date_on_the_timeline_says_how_it_is_drawn(tmp_path, timeline, partial):
+    """A marker matplotlib does not have made publishing fail."""
+    fields = [{"name": "id", "type": "string"}, {"name": "on", "type": "string", "timeline": timeline,
+                                                 **({"partialDate": True} if partial else {})}]
+    root = write_package(tmp_path, [people(fields)], {"people.csv": [["id", "on"], ["p1", "2017"]]})
+    code, findings = findings_of(root)
+    assert code == 1 and [(f["field"], f["check"]) for f in findings] == [("on", "schema")]
