@@ -32,7 +32,7 @@ from datapackage.chart import draw  # noqa: E402
 from datapackage.package import load_package  # noqa: E402
 from datapackage.parquet import write_parquet  # noqa: E402
 from datapackage.privacy import public_tables  # noqa: E402
-from datapackage.chart import charted, declared_events  # noqa: E402
+from datapackage.chart import timeline_of  # noqa: E402
 from datapackage.table import read_tables  # noqa: E402
 from datapackage.validate import check  # noqa: E402
 
@@ -84,8 +84,8 @@ def main() -> None:
         stages = {
             "csv": lambda: [tables[r.name].write_csv(out / f"{r.name}.csv") for r in resources],
             "parquet": lambda: [write_parquet(tables[r.name], out / f"{r.name}.parquet") for r in resources],
-            "chart": lambda: draw({n: tables[n].frame for n in charted(declared_events(resources))},
-                                  declared_events(resources), out / "timeline.png"),
+            "chart": lambda: draw({n: tables[n].frame for n in timeline_of(resources).tables},
+                                  timeline_of(resources), out / "timeline.png"),
             "database-tables": lambda: database._tables(database._open(out / "tables.db"), out / "tables.db",
                                                         checked.package, tables),
             "database-search": lambda: database._search_indexes(checked.package, tables, out / "search.db"),

@@ -8,53 +8,70 @@ Each event sits at the earliest day its partial date can mean (the typed
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import polars as pl
 
 # Each event: (resource, date field, legend label, marker, colour), as the
-# field's schema declares it ("timeline"); see `declared_events`.
+# field's schema declares it ("timeline").
 Event = tuple[str, str, str, str, str]
-# What `events` and `draw` read besides the declared dates: a case's title,
-# and each person's case (for events that name a person, not a case).
-READS = {"cases": ("case_id", "title"), "victims": ("victim_id", "case_id")}
 
 
-def declared_events(resources) -> list[Event]:
-    """The dates each schema declares for the timelines, in the package's order."""
-    return [(r.name, s["name"], s["timeline"]["label"], s["timeline"]["marker"], s["timeline"]["colour"])
-            for r in resources for s in r.fields if isinstance(s.get("timeline"), dict)]
+@dataclass
+class Timeline:
+    """What the chart reads, all from the schemas: the table whose rows are
+    its rows (the one with case pages: its key and the field that names a
+    row), the table of people (person pages) through which an event that
+    names a person finds its case, and the dates declared for it."""
+    case: str
+    case_key: str
+    title: str
+    person: str | None
+    person_key: str | None
+    events: list[Event]
+
+    @property
+    def tables(self) -> set[str]:
+        return {self.case, self.person} - {None} | {resource for resource, *_ in self.events}
 
 
-def charted(declared: list[Event]) -> set[str]:
-    """The tables the chart reads."""
-    return set(READS) | {resource for resource, *_ in declared}
-
-
-def fits(fields: dict[str, dict[str, dict]], declared: list[Event]) -> bool:
-    """Whether a package has what the timeline reads; `fields` maps each
-    resource to its fields by name. A package of other tables, or of tables
-    of these names with other fields, has no timeline."""
-    if not declared or not all(set(names) <= set(fields.get(table, {})) for table, names in READS.items()):
-        return False
-    return all(fields[resource][field].get("partialDate") and ({"case_id", "victim_id"} & set(fields[resource]))
-               for resource, field, *_ in declared)
+def timeline_of(resources) -> Timeline | None:
+    """The package's timeline; None when it declares no date to draw, or has
+    no table of cases to draw them in."""
+    page = {r.schema.get("page"): r for r in resources if len(r.primary_key) == 1}
+    case = page.get("case")
+    if case is None or not case.schema.get("labelField"):
+        return None
+    case_key = case.primary_key[0]
+    person = page.get("person")
+    if person is not None and case_key not in person.field_names:
+        person = None  # people not filed by case cannot place their events in one
+    person_key = person.primary_key[0] if person else None
+    events = [(r.name, s["name"], s["timeline"]["label"], s["timeline"]["marker"], s["timeline"]["colour"])
+              for r in resources for s in r.fields if isinstance(s.get("timeline"), dict) and s.get("partialDate")
+              and (case_key in r.field_names or (person_key and person_key in r.field_names))]
+    if not events:
+        return None
+    return Timeline(case.name, case_key, case.schema["labelField"], person and person.name, person_key, events)
 
 
 MAX_CASES = 30
 MAX_LABEL = 70  # characters of a case title beside its row; a longer one would squeeze the plot away
 
 
-def events(frames: dict[str, pl.DataFrame], declared: list[Event]) -> pl.DataFrame:
-    """One row per dated event: case, day, kind; from the typed frames."""
-    victims = frames["victims"].select("victim_id", "case_id")
+def events(frames: dict[str, pl.DataFrame], timeline: Timeline) -> pl.DataFrame:
+    """One row per dated event: case_id (the case's key), day, kind; from the typed frames."""
+    key = timeline.case_key
+    people = frames[timeline.person].select(timeline.person_key, key) if timeline.person else None
     parts = []
-    for resource, field, label, _, _ in declared:
+    for resource, field, label, _, _ in timeline.events:
         frame = frames[resource]
-        if "case_id" not in frame.columns:
-            frame = frame.join(victims, on="victim_id", how="left", maintain_order="left")
-        parts.append(frame.select("case_id", pl.col(field + "_from").alias("day"), pl.lit(label).alias("kind")))
+        if key not in frame.columns:
+            frame = frame.join(people, on=timeline.person_key, how="left", maintain_order="left")
+        parts.append(frame.select(pl.col(key).cast(pl.String).alias("case_id"), pl.col(field + "_from").alias("day"),
+                                  pl.lit(label).alias("kind")))
     return pl.concat(parts).drop_nulls("day")
 
 
@@ -70,15 +87,16 @@ def short_title(title: str) -> str:
     return title if len(title) <= MAX_LABEL else title[:MAX_LABEL - 1].rstrip() + "…"
 
 
-def draw(frames: dict[str, pl.DataFrame], declared: list[Event], path: Path) -> None:
+def draw(frames: dict[str, pl.DataFrame], timeline: Timeline, path: Path) -> None:
     # Imported here: the site reads this module without loading matplotlib.
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    table = events(frames, declared)
+    table = events(frames, timeline)
     chosen = busiest(table)
-    titles = dict(frames["cases"].select("case_id", "title").iter_rows())
+    titles = dict(frames[timeline.case].select(pl.col(timeline.case_key).cast(pl.String),
+                                               pl.col(timeline.title).cast(pl.String)).iter_rows())
     cases = [c for c in titles if c in chosen]
     rows = {case: i for i, case in enumerate(reversed(cases))}
     # Only the events drawn become a pandas frame (at a million rows the
@@ -90,6 +108,7 @@ def draw(frames: dict[str, pl.DataFrame], declared: list[Event], path: Path) -> 
     table = table.join(places, on="case_id", how="inner", maintain_order="left").to_pandas()
     plt.rcParams.update({"font.family": "DejaVu Sans", "font.size": 9, "svg.hashsalt": "timeline"})
     figure, axes = plt.subplots(figsize=(10, 1.2 + 0.55 * len(cases)), dpi=100)
+    declared = timeline.events
     for offset, (_, _, label, marker, colour) in enumerate(declared):
         drawn = table[table["kind"] == label]
         y = drawn["row"] + (offset - (len(declared) - 1) / 2) * 0.12  # the kinds side by side

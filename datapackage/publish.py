@@ -14,7 +14,7 @@ from contextlib import nullcontext
 from pathlib import Path
 
 
-from datapackage.chart import charted, declared_events, draw, fits
+from datapackage.chart import draw, timeline_of
 from datapackage.database import build_database, empty_schema
 from datapackage.dictionary import html_page
 from datapackage.findings import has_errors
@@ -105,10 +105,10 @@ def _files(checked: Checked, tables: dict[str, Table], out: Path, stage) -> None
             write_parquet(tables[resource.name], out / "parquet" / f"{resource.name}.parquet")
     write_documents(package, out)
     write_json(out / "datapackage.json", descriptor(package, out, created(package, tables)))
-    declared = declared_events(package.resources)
-    if fits({r.name: {s["name"]: s for s in r.fields} for r in package.resources}, declared):
+    timeline = timeline_of(package.resources)
+    if timeline:
         with stage("chart"):
-            draw({n: tables[n].frame for n in charted(declared)}, declared, out / "timeline.png")
+            draw({n: tables[n].frame for n in timeline.tables}, timeline, out / "timeline.png")
     (out / "data-dictionary.html").write_text(html_page(package), encoding="utf-8")
     name = name_of(checked)
     downloads = [archive_name(checked), "datapackage.json", f"{name}.db", "data-dictionary.html"]

@@ -8,12 +8,13 @@ import warnings
 
 import polars as pl
 
-from datapackage.chart import MAX_LABEL, busiest, draw, events, short_title
+from datapackage.chart import MAX_LABEL, Timeline, busiest, draw, events, short_title
 
 
 # The dates a package declares for the timeline, as our schemas do ("timeline").
-DECLARED = [("deaths", "date_of_arrest", "arrest", "v", "#1f77b4"), ("deaths", "date_of_death", "death", "X", "#000000"),
-            ("trials", "decided_on", "court decision", "s", "#d62728"), ("statements", "made_on", "statement", "o", "#2ca02c")]
+DECLARED = Timeline("cases", "case_id", "title", "victims", "victim_id", [
+    ("deaths", "date_of_arrest", "arrest", "v", "#1f77b4"), ("deaths", "date_of_death", "death", "X", "#000000"),
+    ("trials", "decided_on", "court decision", "s", "#d62728"), ("statements", "made_on", "statement", "o", "#2ca02c")])
 
 
 def frames(events_per_case: dict[str, int]) -> dict[str, pl.DataFrame]:

@@ -207,3 +207,26 @@ def test_tables_named_like_ours_with_other_fields_publish_without_a_timeline(tmp
         visited, failed = crawl(url)
         pages = answers(url, ["/case/c1", "/person/v1"])
     assert visited > 5 and not failed and pages == [(200, "/case/c1"), (200, "/person/v1")]
+
+
+def test_a_timeline_is_drawn_from_what_the_schemas_declare(tmp_path):
+    """Tables of other names: the case and person pages and the dated fields
+    are declared, so the chart finds its rows, people and dates."""
+    def text(*names):
+        return [{"name": n, "type": "string"} for n in names]
+    on = {"name": "on", "type": "string", "partialDate": True,
+          "timeline": {"label": "seen", "marker": "o", "colour": "#2ca02c"}}
+    resources = {"incidents": (text("incident_id", "headline"), {"page": "case", "labelField": "headline"},
+                               "incident_id,headline\ni1,First\ni2,Second\n"),
+                 "people": (text("person_id", "incident_id"), {"page": "person"}, "person_id,incident_id\np1,i2\n"),
+                 "sightings": (text("sighting_id", "person_id") + [on], {}, "sighting_id,person_id,on\ns1,p1,2019-03\n")}
+    package = tmp_path / "package"
+    package.mkdir()
+    descriptor = {"name": "elsewhere", "resources": [
+        {"name": name, "path": f"{name}.csv", "schema": {"fields": fields, "primaryKey": [fields[0]["name"]], **extra}}
+        for name, (fields, extra, _) in resources.items()]}
+    (package / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    for name, (_, _, rows) in resources.items():
+        (package / f"{name}.csv").write_text(rows, encoding="utf-8")
+    out = publish(package / "datapackage.json", tmp_path / "dist")
+    assert (out / "timeline.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
