@@ -148,8 +148,9 @@ def serve(dist: Path, port: int, host: str, allow_robots: bool):
 
 @cli.command()
 @DESCRIPTOR
-@click.option("--out", default="docs", show_default=True, type=click.Path(file_okay=False, path_type=Path))
-def docs(descriptor: Path, out: Path):
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write data-dictionary.md to.  [default: docs beside the descriptor]")
+def docs(descriptor: Path, out: Path | None):
     """Regenerate docs/data-dictionary.md from the schemas.
 
     The timeline chart depends on the data: publish draws it in dist/.
@@ -161,7 +162,7 @@ def docs(descriptor: Path, out: Path):
     from datapackage.docs import write_docs
 
     try:
-        written = write_docs(descriptor, out)
+        written = write_docs(descriptor, out or descriptor.parent / "docs")
     except PackageError as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(2)

@@ -515,3 +515,13 @@ def test_a_date_on_the_timeline_says_how_it_is_drawn(tmp_path, timeline, partial
     root = write_package(tmp_path, [people(fields)], {"people.csv": [["id", "on"], ["p1", "2017"]]})
     code, findings = findings_of(root)
     assert code == 1 and [(f["field"], f["check"]) for f in findings] == [("on", "schema")]
+
+
+def test_docs_of_a_package_folder_go_beside_its_descriptor(tmp_path):
+    """Given a package folder, the dictionary went into the current folder's docs/."""
+    package = tmp_path / "package"
+    package.mkdir()
+    write_package(package, [people()], {"people.csv": [["id", "name"], ["p1", "Ali"]]})
+    result = run("docs", "package", cwd=tmp_path)
+    assert result.returncode == 0 and (package / "docs" / "data-dictionary.md").is_file()
+    assert not (tmp_path / "docs").exists()
