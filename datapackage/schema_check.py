@@ -19,9 +19,9 @@ from pathlib import Path
 
 import polars as pl
 
-from datapackage.derived import reserved_names
 from datapackage.findings import ERROR, Finding
 from datapackage.package import Package, Resource
+from datapackage.release_names import release_name_findings
 from datapackage.site import PAGE_KINDS
 from datapackage.table import added_columns
 
@@ -30,14 +30,8 @@ FORMATS = {"string": {"default"}, "date": {"default"}, "datetime": {"default"}}
 NUMERIC_BOUNDS = {"integer", "number", "year"}
 
 
-# The package's and each resource's name become file names in the release
-# (NAME.db, parquet/NAME.parquet) and table names on the site. The profile
-# allows "/" and a leading "." ("../x"), which would write outside the release.
-SAFE_NAME = re.compile(r"[a-z0-9_-][a-z0-9._-]*")
-
-
 def schema_findings(package: Package) -> list[Finding]:
-    findings = _profile_findings(package) + _name_findings(package) + _page_findings(package)
+    findings = _profile_findings(package) + release_name_findings(package)
     for resource in package.resources:
         problems = list(_resource_problems(package, resource))
         where = resource.schema_path or "datapackage.json"
@@ -52,40 +46,6 @@ def schema_findings(package: Package) -> list[Finding]:
 MARKERS = set("ov^<>spP*hHXDd")
 # What SQLite calls a row's id; a column of that name hides it.
 ROW_ID_NAMES = {"rowid", "oid", "_rowid_"}
-# Table names SQLite keeps for itself, and those of each search index and its shadow tables.
-OWN_TABLES = re.compile(r"sqlite_.*|.*_fts(_.*)?")
-
-
-def _page_findings(package: Package) -> list[Finding]:
-    """One table at most has each kind of page (/person/<key> finds its row there)."""
-    kinds = [r.schema.get("page") for r in package.resources if r.schema.get("page") in PAGE_KINDS]
-    return [_name_finding(kind, f"more than one table declares \"page\": {json.dumps(kind)}; expected one")
-            for kind in sorted(set(kinds)) if kinds.count(kind) > 1]
-
-
-def _name_findings(package: Package) -> list[Finding]:
-    named = [("the package", package.descriptor.get("name"))]
-    named += [(f"resource {number}", r.descriptor.get("name")) for number, r in enumerate(package.resources, start=1)]
-    findings = [_name_finding(name, f"{what} is named {name!r}, which cannot be a file or table name of the release; "
-                              "expected lowercase letters, digits, '-', '_' and '.', not starting with '.'")
-                for what, name in named if isinstance(name, str) and not SAFE_NAME.fullmatch(name)]
-    reserved = reserved_names()
-    findings += [_name_finding(r.name, f"resource {r.name!r} has the name of a table the release's database makes "
-                                       "itself (its citations, vocabularies, derived tables and search indexes); "
-                                       "rename the resource")
-                 for r in package.resources if r.name in reserved or OWN_TABLES.fullmatch(r.name)]
-    published_as: dict[str, str] = {}
-    for resource in package.resources:
-        file = Path(resource.path).name
-        if file in published_as:
-            findings.append(_name_finding(resource.path, f"resources {published_as[file]!r} and {resource.name!r} "
-                                                         f"would both be published as csv/{file}; rename one file"))
-        published_as.setdefault(file, resource.name)
-    return findings
-
-
-def _name_finding(value: str, message: str) -> Finding:
-    return Finding("datapackage.json", None, None, None, value, "descriptor", ERROR, message)
 
 
 def _profile_findings(package: Package) -> list[Finding]:
