@@ -290,6 +290,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--abusers", type=int, default=6)
     parser.add_argument("--limit", type=float, default=600, help="seconds before the run stops itself")
     parser.add_argument("--fresh", action="store_true", help="never ask the same address twice (no cached page)")
+    parser.add_argument("--workers", type=int, help="worker processes of the site (serve's default if not given)")
     parser.add_argument("--out", type=Path, default=HERE / "LOAD.md", help="Markdown report ('-' for none)")
     options = parser.parse_args(argv)
     command = "python benchmarks/load.py " + " ".join(argv if argv is not None else sys.argv[1:])
@@ -298,7 +299,7 @@ def main(argv: list[str] | None = None) -> int:
         results = run(options.url, options.requests, options.clients, options.abusers, options.limit,
                       fresh=options.fresh)
     else:
-        with Server(options.dist) as url:
+        with Server(options.dist, *(["--workers", str(options.workers)] if options.workers else [])) as url:
             results = run(url, options.requests, options.clients, options.abusers, options.limit, fresh=options.fresh)
     text = report(results, command, options, setting)
     print(text)

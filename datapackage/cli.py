@@ -130,7 +130,9 @@ def timed(stage: str):
 @click.option("--port", default=8001, show_default=True, help="Port to listen on.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--allow-robots", is_flag=True, help="Let search engines index the site (blocked by default).")
-def serve(dist: Path, port: int, host: str, allow_robots: bool):
+@click.option("--workers", type=click.IntRange(min=1),
+              help="Worker processes.  [default: one per core, at most 2]")
+def serve(dist: Path, port: int, host: str, allow_robots: bool, workers: int | None):
     """Serve the published database with Datasette, read-only.
 
     \b
@@ -138,7 +140,7 @@ def serve(dist: Path, port: int, host: str, allow_robots: bool):
         datapackage serve --port 8001
     """
     try:
-        args = serve_command(dist, port, host, allow_robots)
+        args = serve_command(dist, port, host, allow_robots, workers)
     except NothingToServe as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(2)

@@ -58,3 +58,29 @@ def test_a_template_name_looked_for_in_vain_is_not_looked_for_again():
     assert env.loader.list_templates() == ["table.html"]
     site = site_class()(memory=True)
     assert site.jinja_env.loader.load(site.jinja_env, "table.html") is not None
+
+
+def test_json1_is_asked_of_sqlite_once_with_datasettes_answer(monkeypatch):
+    import sqlite3
+
+    import datasette.facets
+    import datasette.filters
+    import datasette.utils
+
+    site_class()(memory=True)
+    opened = []
+
+    class Counting:
+        def __getattr__(self, name):
+            return getattr(sqlite3, name)
+
+        def connect(self, *args, **kwargs):
+            opened.append(args)
+            return sqlite3.connect(*args, **kwargs)
+
+    expected = datasette.utils.detect_json1(sqlite3.connect(":memory:"))
+    monkeypatch.setattr(datasette.utils, "sqlite3", Counting())
+    for _ in range(3):
+        assert datasette.facets.detect_json1() is expected and datasette.filters.detect_json1() is expected
+    assert opened == []
+    assert datasette.facets.detect_json1(sqlite3.connect(":memory:")) is expected  # a given connection is asked

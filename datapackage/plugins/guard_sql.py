@@ -8,6 +8,8 @@ LIKE, GLOB) stay cheap and `randomblob`/`printf` memory bombs fail at once.
 Datasette's time limit still stops each query. At most SLOTS such requests run
 and QUEUE wait, each no longer than WAIT seconds; the others are answered 429
 at once. Tables, rows, facets, search and canned queries use the other threads.
+SLOTS and QUEUE are for the whole site: a site served by several worker
+processes gives each its share, at least one.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datasette import hookimpl
 
 from datapackage.serve import carries_visitor_sql
+from datapackage.serve_workers import workers_here
 
 SLOTS = 2
 QUEUE = 4
@@ -52,10 +55,12 @@ class Lanes(ThreadPoolExecutor):
     """Datasette's SQL threads, with a separate lane for visitors' own SQL
     and the count of requests admitted to it or waiting for it."""
 
-    def __init__(self, workers: int):
+    def __init__(self, workers: int, processes: int = 1):
         super().__init__(max_workers=workers, thread_name_prefix="sql")
-        self.visitors = ThreadPoolExecutor(max_workers=SLOTS, thread_name_prefix=LANE, initializer=_lower_priority)
-        self.slots = asyncio.Semaphore(SLOTS)
+        self.lanes, self.queue = max(1, SLOTS // processes), max(1, QUEUE // processes)
+        self.visitors = ThreadPoolExecutor(max_workers=self.lanes, thread_name_prefix=LANE,
+                                           initializer=_lower_priority)
+        self.slots = asyncio.Semaphore(self.lanes)
         self.waiting = 0
 
     def submit(self, fn, /, *args, **kwargs):
@@ -128,7 +133,7 @@ def _lanes(datasette) -> Lanes:
     # Datasette builds its application more than once (its internal client
     # has one): every copy shares the same lanes.
     if not isinstance(datasette.executor, Lanes):
-        unused, datasette.executor = datasette.executor, Lanes(datasette.setting("num_sql_threads"))
+        unused, datasette.executor = datasette.executor, Lanes(datasette.setting("num_sql_threads"), workers_here())
         if unused is not None:
             unused.shutdown(wait=False)
     return datasette.executor
@@ -142,7 +147,7 @@ def asgi_wrapper(datasette):
         async def gate(scope, receive, send):
             if scope["type"] != "http" or not carries_visitor_sql(scope):
                 return await app(scope, receive, send)
-            if lanes.slots.locked() and lanes.waiting >= QUEUE:
+            if lanes.slots.locked() and lanes.waiting >= lanes.queue:
                 return await _busy(scope, send)
             lanes.waiting += 1
             try:
