@@ -364,7 +364,7 @@ def uvicorn_settings() -> dict:
 def main(argv: list[str] | None = None) -> None:
     import uvicorn
 
-    from datapackage.serve_workers import default_workers, supervise
+    from datapackage.serve_workers import address_of, cannot_listen, default_workers, supervise
 
     parser = argparse.ArgumentParser(prog="python -m datapackage.serve")
     parser.add_argument("--dist", type=Path, default=Path("dist"))
@@ -378,6 +378,11 @@ def main(argv: list[str] | None = None) -> None:
     except NothingToServe as error:
         sys.exit(f"Error: {error}")
     if options.workers <= 1:
+        try:
+            address_of(options.host, options.port)  # taken: one clear line, not uvicorn's log and exit 3
+        except OSError as error:
+            print(cannot_listen(options.host, options.port, error), file=sys.stderr)
+            sys.exit(2)
         return uvicorn.run(app, host=options.host, port=options.port, **uvicorn_settings())
     del app  # each worker builds its own
     sys.exit(supervise(options.dist, options.host, options.port, options.allow_robots, options.workers))

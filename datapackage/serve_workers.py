@@ -63,6 +63,10 @@ def address_of(host: str, port: int) -> tuple:
     return family, kind, proto, address
 
 
+def cannot_listen(host: str, port: int, error: OSError) -> str:
+    return f"Error: cannot listen on {host}:{port} ({error.strerror or error})"
+
+
 def worker_socket(family: int, kind: int, proto: int, address: tuple) -> socket.socket:
     """A listening socket of one worker. Made as a TCP socket by name, so
     that asyncio turns Nagle's algorithm off on its connections (an answer
@@ -82,7 +86,7 @@ def supervise(dist: Path, host: str, port: int, allow_robots: bool, workers: int
     try:
         where = address_of(host, port)
     except OSError as error:
-        print(f"Error: cannot listen on {host}:{port} ({error.strerror or error})", file=sys.stderr)
+        print(cannot_listen(host, port, error), file=sys.stderr)
         return 2
     stop = threading.Event()
     for number in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):

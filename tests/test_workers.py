@@ -193,3 +193,17 @@ def test_the_workers_socket_turns_off_nagles_algorithm_on_each_connection():
     from datapackage.serve_workers import address_of, worker_socket
 
     assert nodelay_of_accepted(worker_socket(*address_of("127.0.0.1", 0))) != 0
+
+
+def test_a_port_already_taken_is_one_clear_error(tmp_path):
+    package = copy_package(tmp_path, FIXTURES / "small")
+    assert run("publish", "--out", str(tmp_path / "dist"), cwd=package).returncode == 0
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        for workers in ("1", "2"):
+            result = run("serve", "--dist", str(tmp_path / "dist"), "--port", str(port), "--workers", workers,
+                         cwd=tmp_path)
+            assert result.returncode == 2, result.stderr
+            assert f"Error: cannot listen on 127.0.0.1:{port}" in result.stderr and "Traceback" not in result.stderr
