@@ -16,6 +16,8 @@ stores as empty; listed in docs/conformance.md.
 
 from __future__ import annotations
 
+import sys
+
 from dataclasses import dataclass
 
 import polars as pl
@@ -28,6 +30,7 @@ ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 ISO_DATETIME = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:Z|[+-][0-9]{2}:[0-9]{2})?$"
 SAFE_INTEGER = 2**53 - 1
 SAFE_DIGITS = 15  # significant digits a 64-bit float keeps for any decimal number
+SMALLEST_NORMAL, LARGEST = sys.float_info.min, sys.float_info.max  # a 64-bit float's normal range
 TRUE_VALUES = ["true", "True", "TRUE", "1"]
 FALSE_VALUES = ["false", "False", "FALSE", "0"]
 EXPECTED = {
@@ -118,11 +121,18 @@ def _numbers(spec: dict, present: pl.Series) -> list[Converted]:
     typed = _result(spelled.set(~well_formed, None).cast(pl.Float64, strict=False), present, "number")
     # The digits from the first non-zero one to the last, whatever the point and exponent.
     digits = text.str.replace(r"[eE].*$", "").str.replace_all(r"[^0-9]", "").str.strip_chars("0").str.len_chars()
-    inexact = well_formed & ((digits > SAFE_DIGITS) | typed.values.is_nan()).fill_null(False)
-    typed.values = typed.values.set(inexact, None)
+    values = typed.values
+    # Beyond a 64-bit float's range a finite number would be published as an
+    # infinity (1e400) or as zero (1e-400), and below its normal range with
+    # fewer digits than written (4e-320): only the spelled infinities are one.
+    infinite = values.is_infinite() & ~spelled.is_in(["inf", "-inf"])
+    tiny = (values.abs() < SMALLEST_NORMAL) & (digits > 0)
+    inexact = well_formed & ((digits > SAFE_DIGITS) | values.is_nan() | infinite | tiny).fill_null(False)
+    typed.values = values.set(inexact, None)
     return [typed, Converted(typed.values, inexact.alias("failed"),
-                             f"a number of at most {SAFE_DIGITS} significant digits (not NaN), which every "
-                             "published format holds exactly", "number-range")]
+                             f"a number of at most {SAFE_DIGITS} significant digits between {SMALLEST_NORMAL:.1e} "
+                             f"and {LARGEST:.1e} in size, or 0, or INF, -INF (not NaN), which every published "
+                             "format holds exactly", "number-range")]
 
 
 def _booleans(spec: dict, present: pl.Series) -> Converted:

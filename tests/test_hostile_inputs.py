@@ -138,6 +138,10 @@ def test_no_resources_is_a_finding(tmp_path):
     ("number", "NaN", "number-range"),  # SQLite would store it as empty
     ("number", "9007199254740993", "number-range"),  # published as ...992
     ("number", "0.1234567890123456", "number-range"),
+    ("number", "1e400", "number-range"),  # published as an infinity
+    ("number", "-1.5E309", "number-range"),
+    ("number", "1e-400", "number-range"),  # published as 0
+    ("number", "4e-320", "number-range"),  # published as 3.99999...e-320
     ("number", "1,5", "type"),
 ])
 def test_numbers_that_cannot_be_published_exactly(tmp_path, kind, value, check):
@@ -149,7 +153,8 @@ def test_numbers_that_cannot_be_published_exactly(tmp_path, kind, value, check):
 
 def test_numbers_of_fifteen_digits_and_infinities_round_trip(tmp_path):
     fields = [{"name": "id", "type": "string"}, {"name": "share", "type": "number"}]
-    values = ["123456789012345", "0.000123456789012345", "1e400", "-INF", "1000000000000000000000"]
+    values = ["123456789012345", "0.000123456789012345", "INF", "-INF", "1000000000000000000000", "0", "-0.0",
+              "1.7e308", "2.3e-308"]
     root = write_package(tmp_path, [people(fields)], {"people.csv": [["id", "share"]] + [[str(i), v] for i, v in
                                                                                         enumerate(values)]})
     assert findings_of(root) == (0, [])
