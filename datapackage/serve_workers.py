@@ -21,10 +21,13 @@ import json
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from datapackage.shared_pages import SharedPages
@@ -91,8 +94,7 @@ def supervise(dist: Path, host: str, port: int, allow_robots: bool, workers: int
     stop = threading.Event()
     for number in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(number, lambda *_: stop.set())
-    with tempfile.TemporaryDirectory(prefix="datapackage-pages-") as pages:
-        SharedPages.create(Path(pages))
+    with _shared_pages() as pages:
         env = {**os.environ, SETTINGS: json.dumps({
             "dist": str(dist), "allow_robots": allow_robots, "pages": pages, "workers": workers,
             "parent": os.getpid()})}
@@ -112,6 +114,21 @@ def supervise(dist: Path, host: str, port: int, allow_robots: bool, workers: int
                 running[number] = _start(where, env)
         _stop(running)
     return code
+
+
+@contextmanager
+def _shared_pages() -> Iterator[str | None]:
+    """The folder of the pages the workers share, removed at the end; None
+    when no temporary folder can be made (each worker then keeps its own)."""
+    try:
+        folder = tempfile.TemporaryDirectory(prefix="datapackage-pages-")
+        SharedPages.create(Path(folder.name))
+    except (OSError, sqlite3.Error) as error:
+        print(f"Warning: the workers will not share their pages ({error})", file=sys.stderr)
+        yield None
+        return
+    with folder:
+        yield folder.name
 
 
 def _start(where: tuple, env: dict) -> subprocess.Popen:
@@ -157,7 +174,8 @@ def worker(fd: int) -> None:
     _end_with(settings["parent"])
     sock = socket.socket(fileno=fd)
     try:
-        app = application(Path(settings["dist"]), settings["allow_robots"], Path(settings["pages"]))
+        shared = Path(settings["pages"]) if settings["pages"] else None
+        app = application(Path(settings["dist"]), settings["allow_robots"], shared)
     except NothingToServe as error:
         sys.exit(f"Error: {error}")
     uvicorn.Server(uvicorn.Config(app, **uvicorn_settings())).run(sockets=[sock])

@@ -10,6 +10,7 @@ import socket
 import sys
 import time
 import urllib.request
+from pathlib import Path
 from types import SimpleNamespace
 
 from conftest import FIXTURES, ROOT, copy_package, run
@@ -207,3 +208,18 @@ def test_a_port_already_taken_is_one_clear_error(tmp_path):
                          cwd=tmp_path)
             assert result.returncode == 2, result.stderr
             assert f"Error: cannot listen on 127.0.0.1:{port}" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_without_a_temporary_folder_the_workers_serve_unshared(tmp_path, monkeypatch, capsys):
+    import tempfile
+
+    from datapackage.serve_workers import _shared_pages
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "nowhere"))
+    with _shared_pages() as pages:
+        assert pages is None  # each worker then keeps its own pages (PageCache without `shared`)
+    assert "Warning: the workers will not share their pages" in capsys.readouterr().err
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    with _shared_pages() as pages:
+        assert (Path(pages) / "pages.sqlite").is_file()
+    assert not Path(pages).exists()
