@@ -38,7 +38,7 @@ def plain(values: pl.Series) -> pa.Array:
 
 def _columns(table: Table, spec: dict):
     name, meta = spec["name"], {"description": spec.get("description", "")}
-    values = table.frame[name]
+    values = table.as_published(spec)
     if name in table.lists:
         array = table.lists[name].to_arrow().cast(pa.list_(pa.string()))
     elif "enum" in spec.get("constraints", {}):

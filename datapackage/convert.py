@@ -156,6 +156,18 @@ def _dates(spec: dict, present: pl.Series) -> Converted:
     return result
 
 
+def zone_free(spec: dict) -> bool:
+    """Whether the field's datetimes may be written with or without a time
+    zone (the default format): then a column holds one kind or the other
+    (see `zoned` and the `datetime-zone` rule)."""
+    return spec.get("type") == "datetime" and spec.get("format", "default") == "default"
+
+
+def zoned(text: pl.Series) -> pl.Series:
+    """For each datetime as written, whether it names its time zone."""
+    return text.str.contains(r"(?:Z|[+-][0-9]{2}:[0-9]{2})$").fill_null(False)
+
+
 def _datetimes(spec: dict, present: pl.Series) -> Converted:
     form = spec.get("format", "default")
     if form == "default":

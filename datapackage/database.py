@@ -146,16 +146,20 @@ def _rows(table: Table) -> pa.RecordBatchReader:
     """The columns of the SQL table, typed as SQLite stores them, made slice
     by slice as the writer reads them."""
     names = list(_columns(table.resource))
-    return in_batches(table.frame.select(names), _sql_values)
+    published = [table.as_published(spec) for spec in table.resource.fields if spec["name"] in names]
+    return in_batches(table.frame.select(names).with_columns(published), _sql_values)
 
 
 def _sql_values(frame: pl.DataFrame) -> pa.Table:
-    """A slice of the typed columns as SQLite stores them (dates as ISO text, booleans as 0 and 1)."""
+    """A slice of the typed columns as SQLite stores them (dates and times as
+    ISO 8601 text, with Z when they are instants in UTC; booleans as 0 and 1)."""
     columns = {}
     for name in frame.columns:
         values = frame[name]
         if values.dtype == pl.Date:
             values = values.dt.to_string("%Y-%m-%d")
+        elif isinstance(values.dtype, pl.Datetime):
+            values = values.dt.to_string("%Y-%m-%dT%H:%M:%S%.f" + ("Z" if values.dtype.time_zone else ""))
         elif values.dtype == pl.Boolean:
             values = values.cast(pl.Int64)
         elif values.dtype not in (pl.String, pl.Int64, pl.Float64):

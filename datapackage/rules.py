@@ -24,6 +24,7 @@ from typing import Callable
 import polars as pl
 
 from datapackage import messages
+from datapackage.convert import zone_free, zoned
 from datapackage.findings import ERROR, WARNING
 from datapackage.folding import fold
 from datapackage.package import Package, Resource
@@ -59,6 +60,8 @@ def rules_for(table: Table, tables: dict[str, Table], package: Package, today: d
             rules += _source_rules(table, name, spec["sourceList"], tables, package)
         if spec.get("personName"):
             rules.append(_duplicate_person_rule(table, name))
+        if zone_free(spec):
+            rules += _zone_rules(table, name)
     return rules
 
 
@@ -83,7 +86,7 @@ def rule_columns(package: Package) -> dict[str, set[str]]:
                 own.add(name)
                 other, field = spec["notBefore"].split(".", 1)
                 needed.setdefault(other, set()).add(field)
-            if spec.get("partialDate") or spec.get("personName"):
+            if spec.get("partialDate") or spec.get("personName") or zone_free(spec):
                 own.add(name)
             if spec.get("sourceList"):
                 own.add(name)
@@ -228,6 +231,21 @@ def _future_rules(table: Table, name: str, today: datetime.date) -> list[Rule]:
 
     return [Rule("date-future", name, ERROR, lambda: ~certain, says("is")),
             Rule("date-future", name, WARNING, lambda: ~possible, says("may be"))]
+
+
+def _zone_rules(table: Table, name: str) -> list[Rule]:
+    """A column of datetimes names the time zone of every value or of none:
+    Parquet and SQLite hold a column of instants (UTC) or of local times,
+    not both, and a time without its zone is not to be guessed to be UTC."""
+    present = table.frame[name].is_not_null()
+    with_zone = zoned(table.text_of(name)) & present
+    if not with_zone.any() or with_zone.sum() == present.sum():
+        return []
+    first = int(table.lines[with_zone.arg_true()[0]])
+    without = present & ~with_zone
+    return [Rule("datetime-zone", name, ERROR, lambda: ~without,
+                 lambda row: (f"{name} {table.cell(name, row)} has no time zone, but the one on line {first} has; "
+                              "expected every date and time of the column with its zone (Z or +hh:mm), or none"))]
 
 
 def _source_rules(table: Table, name: str, reference: dict, tables: dict[str, Table], package: Package) -> list[Rule]:

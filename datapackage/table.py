@@ -16,7 +16,7 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 
-from datapackage.convert import Converted, convert, typed_is_text
+from datapackage.convert import Converted, convert, typed_is_text, zone_free, zoned
 from datapackage.csvfile import (NotPlain, file_pieces, header, plain_labels, plain_pieces, read_cells, read_plain,
                                  records, scan)
 from datapackage.dates import partial_date_bounds
@@ -65,6 +65,16 @@ class Table:
         if name in self.written.columns:
             return self.written[name]
         return self.frame[name].fill_null("")
+
+    def as_published(self, spec: dict) -> pl.Series:
+        """A field's typed column as the release holds it. Datetimes written
+        without a time zone are typed as if in UTC and published as the local
+        times they are: the zone is not stated, so it is not invented."""
+        values = self.frame[spec["name"]]
+        if zone_free(spec) and isinstance(values.dtype, pl.Datetime) and values.dtype.time_zone \
+                and not zoned(self.text_of(spec["name"])).any():
+            return values.dt.replace_time_zone(None)
+        return values
 
     def cell(self, name: str, row: int) -> str:
         """One cell as written."""

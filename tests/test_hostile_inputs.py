@@ -164,6 +164,49 @@ def test_numbers_of_fifteen_digits_and_infinities_round_trip(tmp_path):
     assert [share for (share,) in db.execute("select share from people order by rowid")] == expected
 
 
+def datetime_package(tmp_path, values):
+    fields = [{"name": "id", "type": "string"}, {"name": "at", "type": "datetime"}]
+    return write_package(tmp_path, [people(fields)], {"people.csv": [["id", "at"]] + [[str(i), v] for i, v in
+                                                                                     enumerate(values)]})
+
+
+def test_datetimes_without_a_zone_publish_as_the_local_times_written(tmp_path):
+    import datetime as dt
+
+    import pyarrow.parquet as pq
+
+    root = datetime_package(tmp_path, ["2017-05-13T10:00:00", "2017-05-13T23:59:59.25", ""])
+    assert findings_of(root) == (0, [])
+    parquet, db = published(root)
+    assert [row["at"] for row in parquet["people"]] == [
+        dt.datetime(2017, 5, 13, 10), dt.datetime(2017, 5, 13, 23, 59, 59, 250000), None]  # no zone invented
+    assert pq.read_schema(root / "dist" / "parquet" / "people.parquet").field("at").type.tz is None
+    assert [at for (at,) in db.execute("select at from people order by rowid")] == [
+        "2017-05-13T10:00:00", "2017-05-13T23:59:59.250", None]
+
+
+def test_datetimes_with_a_zone_publish_as_instants_in_utc(tmp_path):
+    import datetime as dt
+
+    root = datetime_package(tmp_path, ["2017-05-13T10:00:00+04:00", "2017-05-13T10:00:00Z", "2017-05-13T01:30:00-02:30"])
+    assert findings_of(root) == (0, [])
+    parquet, db = published(root)
+    utc = dt.timezone.utc
+    assert [row["at"] for row in parquet["people"]] == [
+        dt.datetime(2017, 5, 13, 6, tzinfo=utc), dt.datetime(2017, 5, 13, 10, tzinfo=utc),
+        dt.datetime(2017, 5, 13, 4, tzinfo=utc)]
+    assert [at for (at,) in db.execute("select at from people order by rowid")] == [
+        "2017-05-13T06:00:00Z", "2017-05-13T10:00:00Z", "2017-05-13T04:00:00Z"]
+    assert db.execute("select datetime(at) from people where rowid = 1").fetchone()[0] == "2017-05-13 06:00:00"
+
+
+def test_a_column_of_datetimes_with_and_without_a_zone_is_a_finding(tmp_path):
+    root = datetime_package(tmp_path, ["2017-05-13T10:00:00Z", "", "2017-05-13T11:00:00"])
+    code, findings = findings_of(root)
+    assert code == 1 and checks(findings) == [("people.csv", 4, 2, "datetime-zone")]
+    assert "line 2" in findings[0]["message"]
+
+
 def test_largest_exact_integer_round_trips(tmp_path):
     fields = [{"name": "id", "type": "string"}, {"name": "count", "type": "integer"}]
     root = write_package(tmp_path, [people(fields)], {"people.csv": [["id", "count"], ["1", "9007199254740991"]]})

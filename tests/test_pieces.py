@@ -118,3 +118,19 @@ def test_a_quote_inside_a_plain_cell_does_not_cut_a_record_in_two(package, monke
     assert pieces["victims.csv"] > 1
     assert piecewise.tables["victims"].checked is None
     assert_same(piecewise, whole)
+
+
+def test_datetimes_with_and_without_a_zone_are_found_across_pieces(tmp_path, monkeypatch):
+    """The first datetimes name their zone, those many pieces later do not."""
+    import json
+
+    rows = [f"{n},2017-05-13T10:00:00{'Z' if n < 500 else ''}" for n in range(1000)]
+    (tmp_path / "times.csv").write_text("id,at\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    schema = {"fields": [{"name": "id", "type": "integer"}, {"name": "at", "type": "datetime"}], "primaryKey": "id"}
+    (tmp_path / "datapackage.json").write_text(json.dumps(
+        {"name": "times", "resources": [{"name": "times", "path": "times.csv", "schema": schema}]}), encoding="utf-8")
+    piecewise, whole, pieces = both_ways(tmp_path / "datapackage.json", monkeypatch)
+    assert pieces["times.csv"] > 2
+    assert_same(piecewise, whole)
+    assert [(f.line, f.check) for f in whole.findings][:2] == [(502, "datetime-zone"), (503, "datetime-zone")]
+    assert len(whole.findings) == 500
