@@ -66,7 +66,7 @@ def convert(spec: dict, text: pl.Series, missing_values: list[str]) -> list[Conv
     if kind == "date":
         return [_dates(spec, present)]
     if kind == "datetime":
-        return [_datetimes(spec, present)]
+        return _datetimes(spec, present)
     if kind == "year":
         ok = present.str.contains(r"^[0-9]{4}$")
         return [_result(present.cast(pl.Int64, strict=False).set(~ok.fill_null(True), None), present, "year")]
@@ -168,10 +168,12 @@ def zoned(text: pl.Series) -> pl.Series:
     return text.str.contains(r"(?:Z|[+-][0-9]{2}:[0-9]{2})$").fill_null(False)
 
 
-def _datetimes(spec: dict, present: pl.Series) -> Converted:
+def _datetimes(spec: dict, present: pl.Series) -> list[Converted]:
     form = spec.get("format", "default")
     if form == "default":
-        ok = present.str.contains(ISO_DATETIME).fill_null(False)
+        # Year 0000 has no day in the calendars readers use (Python's datetime
+        # cannot hold it), as for dates.
+        ok = (present.str.contains(ISO_DATETIME) & ~present.str.starts_with("0000")).fill_null(False)
         text = present.set(~ok, None).str.replace(r"Z$", "+00:00")
         aware = text.str.contains(r"[+-][0-9]{2}:[0-9]{2}$").fill_null(False)
         values = pl.select(
@@ -180,8 +182,14 @@ def _datetimes(spec: dict, present: pl.Series) -> Converted:
             .otherwise(text.str.to_datetime("%Y-%m-%dT%H:%M:%S%.f", time_unit="us", strict=False)
                        .dt.replace_time_zone("UTC"))
             .alias(present.name)).to_series()
-        return _result(values, present, "datetime")
+        typed = _result(values, present, "datetime")
+        # Parquet and the typed column hold microseconds: a seventh digit would be cut off.
+        finer = (present.str.contains(r"\.[0-9]{7,}") & values.is_not_null()).fill_null(False)
+        typed.values = values.set(finer, None)
+        return [typed, Converted(typed.values, finer.alias("failed"),
+                                 "a date and time to the microsecond at most (6 digits after the seconds' point), "
+                                 "which every published format holds exactly", "datetime-range")]
     values = present.str.strptime(pl.Datetime("us"), form, strict=False)
     result = _result(values, present, "datetime")
     result.reason = f"a date and time in the form {form}"
-    return result
+    return [result]

@@ -142,6 +142,8 @@ def test_no_resources_is_a_finding(tmp_path):
     ("number", "-1.5E309", "number-range"),
     ("number", "1e-400", "number-range"),  # published as 0
     ("number", "4e-320", "number-range"),  # published as 3.99999...e-320
+    ("datetime", "0000-01-01T00:00:00", "type"),  # as for dates: no reader's calendar has year 0
+    ("datetime", "2017-05-13T10:00:00.1234567", "datetime-range"),  # the 7th digit would be cut off
     ("number", "1,5", "type"),
 ])
 def test_numbers_that_cannot_be_published_exactly(tmp_path, kind, value, check):
@@ -175,14 +177,15 @@ def test_datetimes_without_a_zone_publish_as_the_local_times_written(tmp_path):
 
     import pyarrow.parquet as pq
 
-    root = datetime_package(tmp_path, ["2017-05-13T10:00:00", "2017-05-13T23:59:59.25", ""])
+    root = datetime_package(tmp_path, ["2017-05-13T10:00:00", "2017-05-13T23:59:59.25", "", "0001-01-01T00:00:00.123456"])
     assert findings_of(root) == (0, [])
     parquet, db = published(root)
     assert [row["at"] for row in parquet["people"]] == [
-        dt.datetime(2017, 5, 13, 10), dt.datetime(2017, 5, 13, 23, 59, 59, 250000), None]  # no zone invented
+        dt.datetime(2017, 5, 13, 10), dt.datetime(2017, 5, 13, 23, 59, 59, 250000), None,
+        dt.datetime(1, 1, 1, 0, 0, 0, 123456)]  # no zone invented, every digit kept
     assert pq.read_schema(root / "dist" / "parquet" / "people.parquet").field("at").type.tz is None
     assert [at for (at,) in db.execute("select at from people order by rowid")] == [
-        "2017-05-13T10:00:00", "2017-05-13T23:59:59.250", None]
+        "2017-05-13T10:00:00", "2017-05-13T23:59:59.250", None, "0001-01-01T00:00:00.123456"]
 
 
 def test_datetimes_with_a_zone_publish_as_instants_in_utc(tmp_path):
