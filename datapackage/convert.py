@@ -150,10 +150,16 @@ def _dates(spec: dict, present: pl.Series) -> Converted:
         earliest, _, impossible = partial_date_bounds(present.set(~ok, None))
         values = earliest.set(impossible, None)
         return _result(values, present, "date")
-    values = present.str.strptime(pl.Date, form, strict=False)
+    values = _from_year_one(present.str.strptime(pl.Date, form, strict=False))
     result = _result(values, present, "date")
     result.reason = f"a date in the form {form}"
     return result
+
+
+def _from_year_one(values: pl.Series) -> pl.Series:
+    """Null before year 1, which no reader's calendar has (Python's date and
+    datetime stop there), whatever the format read it."""
+    return values.set((values.dt.year() < 1).fill_null(False), None)
 
 
 def zone_free(spec: dict) -> bool:
@@ -189,7 +195,7 @@ def _datetimes(spec: dict, present: pl.Series) -> list[Converted]:
         return [typed, Converted(typed.values, finer.alias("failed"),
                                  "a date and time to the microsecond at most (6 digits after the seconds' point), "
                                  "which every published format holds exactly", "datetime-range")]
-    values = present.str.strptime(pl.Datetime("us"), form, strict=False)
+    values = _from_year_one(present.str.strptime(pl.Datetime("us"), form, strict=False))
     result = _result(values, present, "datetime")
     result.reason = f"a date and time in the form {form}"
     return [result]

@@ -143,11 +143,13 @@ def test_no_resources_is_a_finding(tmp_path):
     ("number", "1e-400", "number-range"),  # published as 0
     ("number", "4e-320", "number-range"),  # published as 3.99999...e-320
     ("datetime", "0000-01-01T00:00:00", "type"),  # as for dates: no reader's calendar has year 0
+    ({"type": "date", "format": "%d/%m/%Y"}, "01/01/0000", "type"),  # whatever the format
+    ({"type": "datetime", "format": "%d/%m/%Y %H:%M"}, "01/01/0000 10:00", "type"),
     ("datetime", "2017-05-13T10:00:00.1234567", "datetime-range"),  # the 7th digit would be cut off
     ("number", "1,5", "type"),
 ])
-def test_numbers_that_cannot_be_published_exactly(tmp_path, kind, value, check):
-    fields = [{"name": "id", "type": "string"}, {"name": "count", "type": kind}]
+def test_values_that_cannot_be_published_exactly(tmp_path, kind, value, check):
+    fields = [{"name": "id", "type": "string"}, {"name": "count", **(kind if isinstance(kind, dict) else {"type": kind})}]
     root = write_package(tmp_path, [people(fields)], {"people.csv": [["id", "count"], ["1", value]]})
     _, findings = findings_of(root)
     assert checks(findings) == [("people.csv", 2, 2, check)]
