@@ -10,7 +10,7 @@ took a whole burst of connections: the load test's 26 clients split 19 to 7.
 
 The starting process makes the sockets, starts one `python -m
 datapackage.serve_workers FD` per socket, restarts a worker that dies (at
-most RESTARTS times), and on SIGTERM, SIGINT or SIGHUP stops them all and
+most RESTARTS within RESTART_WINDOW seconds), and on SIGTERM, SIGINT or SIGHUP stops them all and
 removes the shared pages' folder. A worker ends with it even when it is
 killed outright (PR_SET_PDEATHSIG).
 """
@@ -26,6 +26,8 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,7 +36,8 @@ from datapackage.shared_pages import SharedPages
 
 MAX_WORKERS = 2
 SETTINGS = "DATAPACKAGE_SERVE_WORKER"  # what each worker serves, as JSON
-RESTARTS = 5
+RESTARTS = 5  # at most this many workers replaced within RESTART_WINDOW seconds
+RESTART_WINDOW = 60.0
 PR_SET_PDEATHSIG = 1
 STOP_WAIT = 10.0
 
@@ -99,21 +102,34 @@ def supervise(dist: Path, host: str, port: int, allow_robots: bool, workers: int
             "dist": str(dist), "allow_robots": allow_robots, "pages": pages, "workers": workers,
             "parent": os.getpid()})}
         running = [_start(where, env) for _ in range(workers)]
-        restarts, code = 0, 0
+        ended: deque[float] = deque(maxlen=RESTARTS + 1)  # when workers ended, the latest last
+        code = 0
         while not stop.wait(0.5):
             for number, process in enumerate(running):
-                if process.poll() is None:
-                    continue
-                if restarts == RESTARTS:
-                    print(f"Error: a worker ended {RESTARTS + 1} times (exit code {process.returncode}); "
-                          "the site stops", file=sys.stderr)
-                    stop.set()
-                    code = 1
-                    break
-                restarts += 1
-                running[number] = _start(where, env)
+                if process.poll() is not None:
+                    ended.append(time.monotonic())
+                    code = _restart(running, number, where, env, ended)
+                    if code:
+                        stop.set()
+                        break
         _stop(running)
     return code
+
+
+def _restart(running: list[subprocess.Popen], number: int, where: tuple, env: dict, ended: deque) -> int:
+    """Replaces the worker that ended; 1 (and the reason said) when workers
+    keep ending, or a new one cannot listen: restarting would only loop."""
+    process = running[number]
+    if len(ended) > RESTARTS and ended[-1] - ended[0] < RESTART_WINDOW:
+        print(f"Error: workers ended {len(ended)} times within {RESTART_WINDOW:.0f} s (the last with exit code "
+              f"{process.returncode}); the site stops", file=sys.stderr)
+        return 1
+    try:
+        running[number] = _start(where, env)
+    except OSError as error:
+        print(cannot_listen(where[3][0], where[3][1], error), file=sys.stderr)
+        return 1
+    return 0
 
 
 @contextmanager

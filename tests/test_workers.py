@@ -223,3 +223,20 @@ def test_without_a_temporary_folder_the_workers_serve_unshared(tmp_path, monkeyp
     with _shared_pages() as pages:
         assert (Path(pages) / "pages.sqlite").is_file()
     assert not Path(pages).exists()
+
+
+def test_workers_that_keep_ending_stop_the_site_with_the_reason(tmp_path):
+    package = copy_package(tmp_path, FIXTURES / "small")
+    assert run("publish", "--out", str(tmp_path / "dist"), cwd=package).returncode == 0
+    server = Server(tmp_path / "dist", "--workers", "2")
+    with server as url:
+        workers = [p for p in children(server.process.pid) if alive(p)]
+        (tmp_path / "dist").rename(tmp_path / "gone")  # a new worker finds nothing to serve
+        os.kill(workers[0], signal.SIGKILL)
+        server.process.wait(timeout=60)
+        assert server.process.returncode == 1
+        assert refused(url)
+    log = server.stop()
+    assert "Error: workers ended 6 times within 60 s" in log and "the site stops" in log
+    assert "Traceback" not in log
+    assert not any(alive(p) for p in workers)
