@@ -46,6 +46,9 @@ ABUSIVE_SQL = [
 @dataclass
 class Results:
     latencies: dict[str, list[float]] = field(default_factory=dict)
+    firsts: list[float] = field(default_factory=list)  # first answer for each address
+    replays: list[float] = field(default_factory=list)
+    asked: set[str] = field(default_factory=set)
     errors: list[str] = field(default_factory=list)
     abusive: dict[int, int] = field(default_factory=dict)
     seconds: float = 0.0
@@ -56,6 +59,9 @@ class Results:
         with self.lock:
             if status == 200:
                 self.latencies.setdefault(kind, []).append(seconds)
+                # The first answer for an address is rendered; later ones are replayed.
+                (self.replays if path in self.asked else self.firsts).append(seconds)
+                self.asked.add(path)
             else:
                 self.errors.append(f"{status} {path}")
 
@@ -275,6 +281,9 @@ def report(results: Results, command: str, options, setting: list[str]) -> str:
         f"{len(every) / results.seconds:.0f} requests/s; errors: {len(results.errors)}",
         f"- latency of normal pages (ms): p50 {ms(percentile(every, 50))}, p95 {ms(percentile(every, 95))}, "
         f"p99 {ms(percentile(every, 99))}, max {ms(max(every, default=float('nan')))}",
+        f"- first answers for an address (rendered): {len(results.firsts)}, p50 {ms(percentile(results.firsts, 50))}, "
+        f"p95 {ms(percentile(results.firsts, 95))}; later answers (replayed): {len(results.replays)}, "
+        f"p50 {ms(percentile(results.replays, 50))}, p95 {ms(percentile(results.replays, 95))}",
         f"- abusive queries: {abusive}", "",
         "| page kind | requests | p50 ms | p95 ms | p99 ms |", "| --- | ---: | ---: | ---: | ---: |", *rows,
         *(["", "Errors:", *[f"- {e}" for e in results.errors[:20]]] if results.errors else []), "",
