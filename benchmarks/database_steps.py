@@ -22,23 +22,24 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import datapackage.database as database  # noqa: E402
-from datapackage.privacy import public_tables  # noqa: E402
+from datapackage.privacy import public_stored  # noqa: E402
+from datapackage.stored import Store  # noqa: E402
 from datapackage.validate import check  # noqa: E402
 
 STEPS = ("append", "_rows", "_index_foreign_keys", "_index_for_pages", "_citations", "_vocabularies", "_derived",
-         "search_rows", "_search_indexes", "_tables", "copy_search_index")
+         "search_parts", "_search_indexes", "_tables", "copy_search_index")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("descriptor", type=Path)
     args = parser.parse_args()
-    checked = check(args.descriptor)
-    tables = public_tables(checked.package, checked.tables)
-    start = time.perf_counter()
-    for name in STEPS:
-        setattr(database, name, _timed(getattr(database, name), name, start))
     with tempfile.TemporaryDirectory() as work:
+        checked = check(args.descriptor, store=Store(Path(work) / "store"))  # as `publish` validates
+        tables = public_stored(checked.package, checked.tables, checked.stored)
+        start = time.perf_counter()
+        for name in STEPS:
+            setattr(database, name, _timed(getattr(database, name), name, start))
         database.build_database(checked.package, tables, Path(work) / "out.db", Path(work) / "search.db")
     print(f"total {time.perf_counter() - start:.2f}")
 

@@ -33,12 +33,19 @@ def in_batches(frame: pl.DataFrame, make, rows: int | None = None) -> pa.RecordB
     string views, folded words) is held for one slice at a time, never for
     the whole frame, which at a million rows is gigabytes at once."""
     rows = rows or BATCH_ROWS
-    first = make(frame.slice(0, rows))
+    return from_parts((frame.slice(start, rows) for start in range(0, max(frame.height, 1), rows)), make)
+
+
+def from_parts(parts, make) -> pa.RecordBatchReader:
+    """`make(part)` for each of `parts` (at least one), made as a writer
+    reads them, every batch in the first one's types."""
+    parts = iter(parts)
+    first = make(next(parts))
 
     def batches():
         yield from first.to_batches()
-        for start in range(rows, frame.height, rows):
-            yield from make(frame.slice(start, rows)).cast(first.schema).to_batches()
+        for part in parts:
+            yield from make(part).cast(first.schema).to_batches()
     return pa.RecordBatchReader.from_batches(first.schema, batches())
 
 

@@ -36,6 +36,16 @@ class Timeline:
     def tables(self) -> set[str]:
         return {self.case, self.person} - {None} | {resource for resource, *_ in self.events}
 
+    def fields(self, table: str) -> set[str]:
+        """The fields the chart reads of `table` (a date with its bounds)."""
+        wanted = {self.case_key, self.title} if table == self.case else set()
+        if table == self.person:
+            wanted |= {self.person_key, self.case_key}
+        for resource, field, *_ in self.events:
+            if resource == table:
+                wanted |= {field, self.case_key} | ({self.person_key} if self.person_key else set())
+        return wanted
+
 
 def timeline_of(resources) -> Timeline | None:
     """The package's timeline; None when it declares no date to draw, or has

@@ -20,8 +20,10 @@ import sqlite_utils
 
 from datapackage.arrow import plain
 from datapackage.package import Package, Resource
-from datapackage.bulk import append, in_batches
-from datapackage.search_index import add_search_functions, copy_search_index, create_search_index, search_rows
+from datapackage.bulk import append, from_parts, in_batches
+from datapackage.search_index import (add_search_functions, copy_search_index, create_search_index, search_columns,
+                                      search_parts)
+from datapackage.stored import StoredTable
 from datapackage.derived import DERIVED, derived_statements
 from datapackage.site import facet_columns, sort_column
 from datapackage.table import BOUNDS, Table
@@ -29,7 +31,7 @@ from datapackage.table import BOUNDS, Table
 SQL_TYPES = {"integer": int, "year": int, "number": float, "boolean": int}
 
 
-def build_database(package: Package, tables: dict[str, Table], path: Path, scratch: Path) -> None:
+def build_database(package: Package, tables: dict[str, StoredTable], path: Path, scratch: Path) -> None:
     """Writes the database to `path`. The full-text indexes, half the work,
     are built at the same time in a file of their own at `scratch` (removed
     afterwards) and copied in at the end."""
@@ -75,7 +77,7 @@ def _open(path: Path) -> sqlite_utils.Database:
     return db
 
 
-def _tables(db: sqlite_utils.Database, path: Path, package: Package, tables: dict[str, Table]) -> None:
+def _tables(db: sqlite_utils.Database, path: Path, package: Package, tables: dict[str, StoredTable]) -> None:
     for resource in package.resources:
         _create(db, resource)
     db.conn.commit()  # the tables exist for the writer's own connection
@@ -89,24 +91,29 @@ def _tables(db: sqlite_utils.Database, path: Path, package: Package, tables: dic
     db.conn.commit()
 
 
-def _search_indexes(package: Package, tables: dict[str, Table], scratch: Path) -> None:
+def _search_indexes(package: Package, tables: dict[str, StoredTable], scratch: Path) -> None:
     db = _open(scratch)
     indexed = [resource for resource in package.resources if create_search_index(db.conn, resource)]
     db.conn.commit()
     db.conn.close()
     for resource in indexed:
-        frame = tables[resource.name].frame
-        append(scratch, f"{resource.name}_fts", search_rows(resource, frame, _rowids(resource, frame)))
+        names, texts = search_columns(resource)
+        keys = set(resource.primary_key[:1])
+        pieces = tables[resource.name].pieces(fields=set(names) | set(texts) | keys)
+        append(scratch, f"{resource.name}_fts", search_parts(resource, _with_rowids(resource, pieces)))
 
 
-def _rowids(resource: Resource, frame: pl.DataFrame) -> pl.Series:
-    """The rowids SQLite gives the rows of the table `_create` makes: the key
-    itself where it is one integer column (it becomes the rowid), else
-    1, 2, ... in the order the rows are inserted."""
+def _with_rowids(resource: Resource, pieces):
+    """Each piece's columns and the rowids SQLite gives its rows in the
+    table `_create` makes: the key itself where it is one integer column
+    (it becomes the rowid), else 1, 2, ... in the order rows are inserted."""
     keys = resource.primary_key
-    if len(keys) == 1 and _columns(resource)[keys[0]] is int:
-        return frame[keys[0]]
-    return pl.int_range(1, frame.height + 1, eager=True)
+    by_key = len(keys) == 1 and _columns(resource)[keys[0]] is int
+    first = 1
+    for piece in pieces:
+        rows = len(piece.lines)
+        yield piece.frame, piece.frame[keys[0]] if by_key else pl.int_range(first, first + rows, eager=True)
+        first += rows
 
 
 def _derived(db: sqlite_utils.Database) -> None:
@@ -142,12 +149,15 @@ def _create(db: sqlite_utils.Database, resource: Resource) -> None:
                              foreign_keys=foreign, not_null=set(keys))
 
 
-def _rows(table: Table) -> pa.RecordBatchReader:
+def _rows(table: StoredTable) -> pa.RecordBatchReader:
     """The columns of the SQL table, typed as SQLite stores them, made slice
     by slice as the writer reads them."""
     names = list(_columns(table.resource))
-    published = [table.as_published(spec) for spec in table.resource.fields if spec["name"] in names]
-    return in_batches(table.frame.select(names).with_columns(published), _sql_values)
+
+    def values(piece: Table) -> pa.Table:
+        published = [piece.as_published(spec) for spec in piece.resource.fields if spec["name"] in names]
+        return _sql_values(piece.frame.select(names).with_columns(published))
+    return from_parts(table.pieces(), values)
 
 
 def _sql_values(frame: pl.DataFrame) -> pa.Table:
@@ -198,7 +208,7 @@ def _create_citations(db: sqlite_utils.Database, package: Package) -> bool:
     return True
 
 
-def _citations(db: sqlite_utils.Database, path: Path, package: Package, tables: dict[str, Table]) -> None:
+def _citations(db: sqlite_utils.Database, path: Path, package: Package, tables: dict[str, StoredTable]) -> None:
     if not _create_citations(db, package):
         return
     db.conn.commit()  # the table exists for the writer's own connection
@@ -206,7 +216,8 @@ def _citations(db: sqlite_utils.Database, path: Path, package: Package, tables: 
     # B-tree is appended to, never split, and one resource's pairs are
     # held at a time (8.4 million pairs at 1M victims).
     for resource in sorted(package.resources, key=lambda r: r.name):
-        cited = _cited(resource, tables[resource.name])
+        lists = {spec["name"] for spec in resource.fields if spec.get("sourceList")}
+        cited = _cited(resource, tables[resource.name].whole(lists | set(resource.primary_key[:1]))) if lists else None
         if cited is not None:
             append(path, "citations", in_batches(cited, lambda part: part.to_arrow(
                 compat_level=pl.CompatLevel.oldest())))

@@ -24,6 +24,7 @@ import pyarrow.parquet as pq
 from datapackage import bulk
 from datapackage.arrow import arrow_table
 from datapackage.package import Resource
+from datapackage.stored import StoredTable
 from datapackage.table import ORDER_SUFFIX, Table
 
 BOUND_TYPE = pa.timestamp("us")
@@ -35,17 +36,18 @@ READING_NOTE = ("Each Parquet file has the columns of its CSV, typed, plus deriv
                 "datetime64 and ordered lists as ordered categories; polars and DuckDB read them without options.")
 
 
-def write_parquet(table: Table, path: Path, rows: int | None = None) -> None:
+def write_parquet(table: Table | StoredTable, path: Path, rows: int | None = None) -> None:
     """The typed table as Parquet (zstd), made and written `rows` rows at a
     time (a row group each; by default as many as the database writer takes
     at once): the Arrow copy of a million rows' text is never held whole."""
     rows = rows or bulk.BATCH_ROWS
-    parts = (table.rows(start, rows) for start in range(rows, len(table), rows))
-    first = for_consumers(table.resource, arrow_table(table.rows(0, rows)))
+    parts = table.pieces(rows) if isinstance(table, StoredTable) else \
+        (table.rows(start, rows) for start in range(0, max(len(table), 1), rows))
+    first = for_consumers(table.resource, arrow_table(next(parts)))
     with pq.ParquetWriter(path, first.schema, compression="zstd") as writer:
         writer.write_table(first)
         for part in parts:
-            writer.write_table(for_consumers(table.resource, arrow_table(part)))
+            writer.write_table(for_consumers(table.resource, arrow_table(part)).cast(first.schema))
 
 
 def for_consumers(resource: Resource, table: pa.Table) -> pa.Table:

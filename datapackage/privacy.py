@@ -13,10 +13,16 @@ zip are built from what remains.
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
 import polars as pl
 
 from datapackage.package import Package, Resource
 from datapackage.table import Table
+
+if TYPE_CHECKING:  # publishing's module, which validation does not load
+    from datapackage.stored import StoredTable
 
 
 def mark_field(resource: Resource) -> dict | None:
@@ -61,12 +67,17 @@ def references_withheld(table: Table, key: dict, tables: dict[str, Table], hidde
     return pl.int_range(len(table), eager=True).is_in(rows.implode())
 
 
-def public_tables(package: Package, tables: dict[str, Table]) -> dict[str, Table]:
-    """The tables without their withheld rows."""
+def public_stored(package: Package, tables: dict[str, Table], stored: dict[str, StoredTable]
+                  ) -> dict[str, StoredTable]:
+    """The stored tables, each told which of its rows are published; `tables`
+    are the tables validation kept (the columns the rules read, among them
+    every mark and every foreign key)."""
     hidden = withheld(package, tables)
-    return {name: _keep(table, ~hidden[name]) if hidden[name].any() else table for name, table in tables.items()}
-
-
-def _keep(table: Table, keep: pl.Series) -> Table:
-    return Table(table.resource, table.written.filter(keep), table.frame.filter(keep), table.lines[keep.to_numpy()],
-                 {}, {name: values.filter(keep) for name, values in table.lists.items()}, table.columns)
+    published = {}
+    for name, table in tables.items():
+        public = table.filtered(~hidden[name]) if hidden[name].any() else table
+        naive = frozenset(spec["name"] for spec in table.resource.fields
+                          if spec["name"] in public.frame.columns and public.published_naive(spec))
+        keep = (~hidden[name]).to_numpy() if hidden[name].any() else None
+        published[name] = replace(stored[name], keep=keep, naive=naive)
+    return published

@@ -2,11 +2,15 @@
 
 Everything is written to a folder of its own and swapped in whole at the end
 (see `release_folder`), so an interrupted run leaves the previous output intact.
+Validation keeps the columns its rules read; every column of each table goes
+to a store on disk beside the output as it is read (see `stored`), from which
+the writers read a slice at a time.
 """
 
 from __future__ import annotations
 
 import errno
+import os
 import re
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
@@ -19,12 +23,13 @@ from datapackage.database import build_database, empty_schema
 from datapackage.dictionary import html_page
 from datapackage.findings import has_errors
 from datapackage.parquet import write_parquet
-from datapackage.privacy import public_tables
+from datapackage.privacy import public_stored
 from datapackage.release import created, descriptor, write_json, write_zip
 from datapackage.release_documents import write_documents
-from datapackage.release_folder import OutputError, ReleaseFolder, database_name, explain
+from datapackage.release_folder import OutputError, ReleaseFolder, database_name, explain, stored_beside
 from datapackage.site import metadata
-from datapackage.table import Table
+from datapackage.stored import StoredTable
+from datapackage.table import write_csv
 from datapackage.validate import Checked, check
 
 
@@ -39,20 +44,24 @@ def publish(descriptor_path: Path, out: Path, stage=None) -> Path:
     """Returns the output folder. Raises InvalidPackage when validation finds
     errors and OutputError when the release cannot be written there.
     `stage(name)`, when given, is a context manager wrapped around each stage."""
-    with (stage or nullcontext)("validate"):
-        checked = check(descriptor_path)
-    if has_errors(checked.findings):
-        raise InvalidPackage(checked.findings)
-    folder = ReleaseFolder(out, checked.package.root)
-    try:
-        with folder.building() as building:
-            build(checked, building, stage)
-            folder.swap_in(building)
-    except (OSError, sqlite3.OperationalError) as error:
-        cause = _output_failure(error)
-        if cause is None:
-            raise
-        raise OutputError(explain(cause, folder.out)) from None
+    with stored_beside(out) as store:
+        try:
+            with (stage or nullcontext)("validate"):
+                checked = check(descriptor_path, store=store)
+        except OSError as error:  # the store's disk is full or failing
+            raise OutputError(explain(_output_failure(error), Path(os.path.abspath(out)))) from None
+        if has_errors(checked.findings):
+            raise InvalidPackage(checked.findings)
+        folder = ReleaseFolder(out, checked.package.root)
+        try:
+            with folder.building() as building:
+                build(checked, building, stage)
+                folder.swap_in(building)
+        except (OSError, sqlite3.OperationalError) as error:
+            cause = _output_failure(error)
+            if cause is None:
+                raise
+            raise OutputError(explain(cause, folder.out)) from None
     return folder.out
 
 
@@ -63,7 +72,7 @@ def name_of(checked: Checked) -> str:
 def build(checked: Checked, out: Path, stage=None) -> None:
     """Every output from the typed tables, withheld rows dropped first."""
     package = checked.package
-    tables = public_tables(package, checked.tables)
+    tables = public_stored(package, checked.tables, checked.stored)
     stage = stage or nullcontext
     out.mkdir(parents=True, exist_ok=True)
     # The database is the longest stage and SQLite does its work without the
@@ -92,14 +101,14 @@ def _timed(stage, name: str, work, *args) -> None:
         work(*args)
 
 
-def _files(checked: Checked, tables: dict[str, Table], out: Path, stage) -> None:
+def _files(checked: Checked, tables: dict[str, StoredTable], out: Path, stage) -> None:
     """Every output but the database and the zip."""
     package = checked.package
     (out / "csv").mkdir()
     (out / "parquet").mkdir()
     with stage("csv"):
         for resource in package.resources:
-            tables[resource.name].write_csv(out / "csv" / Path(resource.path).name)
+            write_csv(tables[resource.name].pieces(), out / "csv" / Path(resource.path).name)
     with stage("parquet"):
         for resource in package.resources:
             write_parquet(tables[resource.name], out / "parquet" / f"{resource.name}.parquet")
@@ -108,7 +117,8 @@ def _files(checked: Checked, tables: dict[str, Table], out: Path, stage) -> None
     timeline = timeline_of(package.resources)
     if timeline:
         with stage("chart"):
-            draw({n: tables[n].frame for n in timeline.tables}, timeline, out / "timeline.png")
+            draw({n: tables[n].whole(timeline.fields(n)).frame for n in timeline.tables}, timeline,
+                 out / "timeline.png")
     (out / "data-dictionary.html").write_text(html_page(package), encoding="utf-8")
     name = name_of(checked)
     downloads = [archive_name(checked), "datapackage.json", f"{name}.db", "data-dictionary.html"]

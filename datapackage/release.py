@@ -21,13 +21,13 @@ from datapackage import deflate
 from datapackage.package import Package, Resource
 from datapackage.properties import published
 from datapackage.release_documents import DICTIONARY
-from datapackage.table import Table
+from datapackage.stored import StoredTable
 
 # The Data Resource properties that describe a resource rather than its file.
 ABOUT = ("title", "description", "homepage", "sources", "licenses")
 
 
-def created(package: Package, tables: dict[str, Table]) -> str:
+def created(package: Package, tables: dict[str, StoredTable]) -> str:
     try:
         stamp = subprocess.run(["git", "log", "-1", "--format=%cd", "--date=format-local:%Y-%m-%dT%H:%M:%SZ"],
                                cwd=package.root, capture_output=True, text=True, env={"TZ": "UTC"}).stdout.strip()
@@ -35,8 +35,8 @@ def created(package: Package, tables: dict[str, Table]) -> str:
         stamp = ""
     if stamp:
         return stamp
-    days = [tables[r.name].frame[s["name"] + "_to"].max() for r in package.resources for s in r.fields
-            if s.get("partialDate")]
+    days = [tables[r.name].whole({s["name"]}).frame[s["name"] + "_to"].max() for r in package.resources
+            for s in r.fields if s.get("partialDate") and r.name in tables]
     latest = max((d for d in days if d is not None), default=None)
     return f"{latest}T00:00:00Z" if latest is not None else "1980-01-01T00:00:00Z"
 

@@ -24,10 +24,14 @@ import errno
 import fcntl
 import os
 import shutil
+import tempfile
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
+
+if TYPE_CHECKING:
+    from datapackage.stored import Store
 
 DEFAULT_NAME = "datapackage"
 
@@ -38,6 +42,7 @@ def database_name(descriptor: dict) -> str:
     name = descriptor.get("name")
     return name if isinstance(name, str) and name else DEFAULT_NAME
 
+STORE = "store"  # see stored_beside
 RENAME_EXCHANGE = 2
 AT_FDCWD = -100
 
@@ -123,6 +128,9 @@ class ReleaseFolder:
         for pattern in ("building-*", "link-*", "old-*"):
             for path in self.parent.glob(f".{self.out.name}.{pattern}"):
                 _remove(path)
+        for path in self.parent.glob(f".{self.out.name}.{STORE}-*"):
+            if not _running(path.name.rsplit("-", 1)[1]):  # a store is made before the lock is taken
+                _remove(path)
 
     def _make_parent(self) -> None:
         try:
@@ -145,6 +153,40 @@ def explain(error: Exception, out: Path) -> str:
         reason = getattr(error, "strerror", None) or str(error).splitlines()[0]
         reason += f": {error.filename}" if getattr(error, "filename", None) else ""
     return f"{out}: not published, {reason} ({out} is unchanged)"
+
+
+@contextmanager
+def stored_beside(out: Path) -> Iterator[Store]:
+    """A store for the typed tables while a release is made (see `stored`):
+    `.<out>.store-<pid>` beside the output, on the disk the release goes
+    to, or in the system's temporary folder where that cannot be made (the
+    output's own problem is then reported once the package is known valid).
+    Removed afterwards; a killed run's is removed by the next publish."""
+    from datapackage.stored import Store
+
+    out = Path(os.path.abspath(out))
+    folder = out.parent / f".{out.name}.{STORE}-{os.getpid()}"
+    try:
+        _remove(folder)
+        store = Store(folder)
+    except OSError:
+        folder = Path(tempfile.mkdtemp(prefix=f"datapackage-{STORE}-"))
+        folder.rmdir()
+        store = Store(folder)
+    try:
+        yield store
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _running(pid: str) -> bool:
+    try:
+        os.kill(int(pid), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 @contextmanager

@@ -52,24 +52,26 @@ def create_search_index(conn: sqlite3.Connection, resource: Resource) -> bool:
     return True
 
 
-def search_rows(resource: Resource, table: pl.DataFrame, rowids: pl.Series) -> pa.RecordBatchReader:
+def search_parts(resource: Resource, parts) -> pa.RecordBatchReader:
     """What the index of `create_search_index` takes: per row its rowid, the
     searched fields as text and their folded words, made slice by slice as
-    the writer reads them. `table` holds the resource's columns, typed or all
-    strings, null where a cell is empty; `rowids` are the rowids of its rows
-    in the resource table."""
-    from datapackage.bulk import in_batches  # the writer's module: the site, which searches, never loads it
+    the writer reads them. `parts` are (columns, rowids) of a table's rows a
+    slice at a time (at least one): the resource's columns, typed or all
+    strings, null where a cell is empty, and the rowids of those rows in the
+    resource table."""
+    from datapackage.bulk import from_parts
 
     names, texts = search_columns(resource)
-    cells = table.select(_text(table[c]) for c in names + texts).insert_column(0, rowids.alias("rowid"))
     known: tuple[dict, dict] = ({}, {})
 
-    def part(cells: pl.DataFrame) -> pa.Table:
+    def part(piece: tuple[pl.DataFrame, pl.Series]) -> pa.Table:
+        table, rowids = piece
+        cells = table.select(_text(table[c]) for c in names + texts).insert_column(0, rowids.alias("rowid"))
         cells = cells.with_columns(search_keys(cells, names, known[0]).alias(KEYS[0]),
                                    search_keys(cells, texts, known[1]).alias(KEYS[1]))
         # The oldest Arrow layout: plain (large) strings, which the writer takes.
         return cells.to_arrow(compat_level=pl.CompatLevel.oldest())
-    return in_batches(cells, part)
+    return from_parts(parts, part)
 
 
 def copy_search_index(conn: sqlite3.Connection, resource: Resource, schema: str) -> None:

@@ -54,6 +54,9 @@ class Table:
     # The cell findings made while the table was read in pieces (see
     # read_table); None when it was read whole and its cells are yet to check.
     checked: list[Finding] | None = None
+    # The datetime fields published as local times, when decided for the
+    # whole table beforehand (a piece of it cannot tell; see as_published).
+    naive: frozenset[str] | None = None
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -71,10 +74,24 @@ class Table:
         without a time zone are typed as if in UTC and published as the local
         times they are: the zone is not stated, so it is not invented."""
         values = self.frame[spec["name"]]
-        if zone_free(spec) and isinstance(values.dtype, pl.Datetime) and values.dtype.time_zone \
-                and not zoned(self.text_of(spec["name"])).any():
+        if isinstance(values.dtype, pl.Datetime) and values.dtype.time_zone and self.published_naive(spec):
             return values.dt.replace_time_zone(None)
         return values
+
+    def published_naive(self, spec: dict) -> bool:
+        """Whether a datetime field is published as local times: no cell of
+        it names a time zone."""
+        if self.naive is not None:
+            return spec["name"] in self.naive
+        return zone_free(spec) and not zoned(self.text_of(spec["name"])).any()
+
+    def filtered(self, keep: pl.Series) -> Table:
+        """The rows where `keep` is true."""
+        # (a frame of no columns, as a table of a few fields may have, has no rows to filter)
+        return replace(self, written=self.written.filter(keep) if self.written.width else self.written,
+                       frame=self.frame.filter(keep) if self.frame.width else self.frame,
+                       lines=self.lines[keep.to_numpy()], failures={},
+                       lists={name: values.filter(keep) for name, values in self.lists.items()})
 
     def cell(self, name: str, row: int) -> str:
         """One cell as written."""
@@ -97,14 +114,24 @@ class Table:
                        lists={name: values.slice(start, count) for name, values in self.lists.items()})
 
     def write_csv(self, path) -> None:
+        write_csv([self], path)
+
+    def csv_frame(self) -> pl.DataFrame:
         """Every cell as written, columns named by field, in file order, an
-        empty cell bare (`a,,b`) as contributors write it. The typed text
-        columns are written as they are, null as empty: no copy of the text,
-        which at a million rows is gigabytes. (A row of empty cells only, a
-        blank line once written so, is a validation error: never published.)"""
+        empty cell null (written bare, `a,,b`, as contributors write it). The
+        typed text columns are taken as they are: no copy of the text, which
+        at a million rows is gigabytes. (A row of empty cells only, a blank
+        line once written so, is a validation error: never published.)"""
         columns = [self.written[name].replace("", None) if name in self.written.columns else self.frame[name]
                    for name in self.columns]
-        pl.DataFrame(columns, schema=self.columns).write_csv(path, null_value="")
+        return pl.DataFrame(columns, schema=self.columns)
+
+
+def write_csv(pieces, path) -> None:
+    """The rows of a table given a piece at a time (at least one), as one CSV."""
+    with open(path, "wb") as file:
+        for number, piece in enumerate(pieces):
+            piece.csv_frame().write_csv(file, null_value="", include_header=number == 0)
 
 
 # Given a piece of a table's rows (see read_table), what is kept of it and
@@ -260,7 +287,7 @@ def _read_in_pieces(resource: Resource, path, facts, piece: Piece) -> tuple[Tabl
         kept.append(part)
         checked += found
         del table
-    return _joined(kept, checked), findings
+    return joined(kept, checked), findings
 
 
 def _one_ahead(items: Iterator) -> Iterator:
@@ -274,7 +301,7 @@ def _one_ahead(items: Iterator) -> Iterator:
             del item
 
 
-def _joined(parts: list[Table], checked: list[Finding]) -> Table:
+def joined(parts: list[Table], checked: list[Finding] | None) -> Table:
     """The pieces of one table as one; `checked`, the findings made of the pieces."""
     first = parts[0]
     return replace(first, frame=pl.concat([p.frame for p in parts], rechunk=False),

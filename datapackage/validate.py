@@ -4,12 +4,16 @@ typed table, then checks over whole columns. One ordered list of findings."""
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from datapackage.findings import Finding, deduplicate, ordered
 from datapackage.package import Package, load_package
 from datapackage.table import Table
+
+if TYPE_CHECKING:  # publishing's module, which validation alone does not load
+    from datapackage.stored import Store, StoredTable
 
 
 @dataclass
@@ -17,6 +21,7 @@ class Checked:
     package: Package
     tables: dict[str, Table]  # typed, one per resource whose file could be read
     findings: list[Finding]
+    stored: dict[str, StoredTable] = field(default_factory=dict)  # every column of them, with a store
 
 
 def validate(descriptor: Path, today: datetime.date | None = None) -> list[Finding]:
@@ -27,9 +32,11 @@ def validate(descriptor: Path, today: datetime.date | None = None) -> list[Findi
     return check(descriptor, today, lean=True).findings
 
 
-def check(descriptor: Path, today: datetime.date | None = None, lean: bool = False) -> Checked:
-    """The findings, and the typed tables: whole, as publishing needs them,
-    or `lean` (only the columns the rules read)."""
+def check(descriptor: Path, today: datetime.date | None = None, lean: bool = False,
+          store: Store | None = None) -> Checked:
+    """The findings, and the typed tables: whole, or `lean` (only the
+    columns the rules read). With a `store`, the tables are kept lean and
+    every column of them goes to the store, as publishing needs them."""
     from datapackage.content import cell_findings, early_rule_findings, piece_findings, rule_findings, unique_findings
     from datapackage.rules import rule_columns
     from datapackage.schema_check import schema_findings
@@ -39,6 +46,7 @@ def check(descriptor: Path, today: datetime.date | None = None, lean: bool = Fal
     findings += schema_findings(package)
     cells, needed, done, schemas = [], _kept_columns(package, rule_columns(package)), set(), {}
     today = today or datetime.date.today()
+    lean = lean or store is not None
 
     def kept(table: Table) -> Table:
         return table.keeping(needed.get(table.resource.name, set())) if lean else table
@@ -46,10 +54,14 @@ def check(descriptor: Path, today: datetime.date | None = None, lean: bool = Fal
     def piece(table: Table) -> tuple[Table, list[Finding]]:
         # In the reading thread: a piece of a large table, checked and cut
         # down to the columns kept, so the whole table is never held.
+        if store is not None:
+            store.add(table)
         return kept(table), piece_findings(table, schemas)
 
     def each(table: Table) -> Table:
         if table.checked is None:
+            if store is not None:
+                store.add(table, whole=True)
             cells.extend(cell_findings(table))
         else:  # read in pieces: what a piece cannot tell is left
             cells.extend(table.checked + unique_findings(table))
@@ -69,7 +81,8 @@ def check(descriptor: Path, today: datetime.date | None = None, lean: bool = Fal
     content = cells + rule_findings(package, tables, today, done)
     findings += [f for f in content if (f.path, f.line) not in blank]
     paths = [r.path for r in package.resources]
-    return Checked(package, tables, ordered(deduplicate(findings), paths))
+    stored = {name: store.table(table) for name, table in tables.items()} if store is not None else {}
+    return Checked(package, tables, ordered(deduplicate(findings), paths), stored)
 
 
 def _kept_columns(package: Package, rules: dict[str, set[str]]) -> dict[str, set[str]]:

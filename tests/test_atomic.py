@@ -311,7 +311,7 @@ def test_a_full_disk_is_one_message_and_dist_is_unchanged(small_package, small_d
         result = cli_publish(small_package, dist)
         assert_one_clear_message(result, "no space left on the device", "is unchanged")
         assert Path(os.path.realpath(dist)) == before and release_problems(dist) == []
-        assert not list(small_disk.glob(".dist.building-*"))
+        assert not list(small_disk.glob(".dist.building-*")) and not list(small_disk.glob(".dist.store-*"))
         filler.unlink()
 
 

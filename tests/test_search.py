@@ -13,7 +13,7 @@ from conftest import ROOT
 from datapackage.names import fold, search_key, without_patronymic
 from datapackage.package import Resource
 from datapackage.bulk import append
-from datapackage.search_index import create_search_index, match_expression, search_rows, name_expression, person_expression
+from datapackage.search_index import create_search_index, match_expression, search_parts, name_expression, person_expression
 
 SPELLINGS = [
     ("Gafarov", "Qafarov", "Гафаров"),
@@ -67,7 +67,7 @@ def indexed(path, rows: list[dict], search: dict) -> sqlite3.Connection:
     if create_search_index(conn, resource(search)):
         conn.commit()
         frame = pl.from_arrow(table)
-        append(path, "people_fts", search_rows(resource(search), frame, frame["id"]))
+        append(path, "people_fts", search_parts(resource(search), [(frame, frame["id"])]))
     return conn
 
 
