@@ -10,7 +10,10 @@ reader sees the old release or the new one, never a missing or half-written
 `dist`. The previous release is kept until the next publish, because a running
 site may still read it; older releases and what killed runs left behind
 (`.dist.building-*`, `.dist.link-*`) are removed while holding a lock, so two
-publishes never remove each other's work.
+publishes never remove each other's work. The store of typed tables that a
+publish keeps while it runs (`.dist.store-<pid>`, see `stored_beside`) is made
+before the lock is taken, so a leftover one is removed only once its process
+has ended.
 
 The first publish over a plain `dist/` folder exchanges it with the symlink in
 one `renameat2(RENAME_EXCHANGE)` call; only on a file system without that call
