@@ -164,18 +164,18 @@ def stored_beside(out: Path) -> Iterator[Store]:
     `.<out>.store-<pid>` beside the output, on the disk the release goes
     to, or in the system's temporary folder where that cannot be made (the
     output's own problem is then reported once the package is known valid).
-    Removed afterwards; a killed run's is removed by the next publish."""
+    It holds withheld rows too, so only its owner may open it. Removed
+    afterwards; a killed run's is removed by the next publish."""
     from datapackage.stored import Store
 
     out = Path(os.path.abspath(out))
     folder = out.parent / f".{out.name}.{STORE}-{os.getpid()}"
     try:
         _remove(folder)
-        store = Store(folder)
+        folder.mkdir(mode=0o700)
     except OSError:
         folder = Path(tempfile.mkdtemp(prefix=f"datapackage-{STORE}-"))
-        folder.rmdir()
-        store = Store(folder)
+    store = Store(folder)
     try:
         yield store
     finally:

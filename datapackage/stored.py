@@ -31,10 +31,12 @@ PART_ROWS = 100_000
 
 
 class Store:
-    """A folder of stored tables, written to from the reading threads."""
+    """A folder of stored tables, written to from the reading threads. It
+    holds every row, withheld ones too: only its owner may open it."""
 
     def __init__(self, folder: Path):
-        folder.mkdir()
+        folder.mkdir(mode=0o700, exist_ok=True)
+        folder.chmod(0o700)
         self.folder = folder
         self.parts: dict[str, list[Path]] = {}
         self.layouts: dict[str, Layout] = {}

@@ -80,6 +80,18 @@ def test_pieces_regroup_the_stored_parts(package, tmp_path, monkeypatch):
     assert victims.whole({"victim_id"}).frame.columns == ["victim_id"]
 
 
+def test_the_store_is_open_to_its_owner_only(package, monkeypatch):
+    from datapackage.validate import check
+    seen = []
+
+    def watched(descriptor, today=None, lean=False, store=None):
+        seen.append(store.folder.stat().st_mode & 0o777)  # it holds withheld rows
+        return check(descriptor, today, lean, store)
+    monkeypatch.setattr("datapackage.publish.check", watched)
+    publish(package / "datapackage.json", package / "dist")
+    assert seen == [0o700]
+
+
 def test_no_store_is_left_behind(package):
     dead, alive = package / ".dist.store-99999999", package / f".dist.store-{os.getppid()}"
     dead.mkdir()
