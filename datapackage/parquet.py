@@ -25,7 +25,7 @@ from datapackage import bulk
 from datapackage.arrow import arrow_table
 from datapackage.package import Resource
 from datapackage.stored import StoredTable
-from datapackage.table import ORDER_SUFFIX, Table
+from datapackage.table import ORDER_SUFFIX
 
 BOUND_TYPE = pa.timestamp("us")
 SAMPLE_ROWS = 1000  # rows read to name each column's pandas dtype
@@ -36,13 +36,11 @@ READING_NOTE = ("Each Parquet file has the columns of its CSV, typed, plus deriv
                 "datetime64 and ordered lists as ordered categories; polars and DuckDB read them without options.")
 
 
-def write_parquet(table: Table | StoredTable, path: Path, rows: int | None = None) -> None:
+def write_parquet(table: StoredTable, path: Path, rows: int | None = None) -> None:
     """The typed table as Parquet (zstd), made and written `rows` rows at a
     time (a row group each; by default as many as the database writer takes
     at once): the Arrow copy of a million rows' text is never held whole."""
-    rows = rows or bulk.BATCH_ROWS
-    parts = table.pieces(rows) if isinstance(table, StoredTable) else \
-        (table.rows(start, rows) for start in range(0, max(len(table), 1), rows))
+    parts = table.pieces(rows or bulk.BATCH_ROWS)
     first = for_consumers(table.resource, arrow_table(next(parts)))
     with pq.ParquetWriter(path, first.schema, compression="zstd") as writer:
         writer.write_table(first)

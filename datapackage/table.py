@@ -113,9 +113,6 @@ class Table:
                        lines=self.lines[start:start + count], failures={},
                        lists={name: values.slice(start, count) for name, values in self.lists.items()})
 
-    def write_csv(self, path) -> None:
-        write_csv([self], path)
-
     def csv_frame(self) -> pl.DataFrame:
         """Every cell as written, columns named by field, in file order, an
         empty cell null (written bare, `a,,b`, as contributors write it). The
