@@ -12,6 +12,7 @@ import polars as pl
 
 from datapackage.names import CYRILLIC, FOLDS, PATRONYMIC
 
+CAPITAL = r"\p{Lu}"
 LOOK_BEHIND = {r"(?<=[ae])h\b": (r"([ae])h\b", "${1}")}
 
 
@@ -36,9 +37,12 @@ def _folded_words(words: pl.Series) -> pl.Series:
     return words.str.replace_all(r"[^a-z ]", "")
 
 
-def search_keys(frame: pl.DataFrame, fields: list[str], known: dict[str, str] | None = None) -> pl.Series:
+def search_keys(frame: pl.DataFrame, fields: list[str], known: dict[str, str] | None = None,
+                capitals_only: bool = False) -> pl.Series:
     """`datapackage.names.search_key` over whole columns: the folded words of
     the given text columns of each row, joined by spaces ("" where all are empty).
+    With `capitals_only`, only the words holding a capital letter are folded
+    (in running text, the names: see `search_index.search_parts`).
     Folding never crosses a space, so each distinct word is folded once,
     however many cells repeat it, and the columns are then mapped word by
     word in one pass of the column engine. `known` (word -> folded), when
@@ -57,6 +61,8 @@ def search_keys(frame: pl.DataFrame, fields: list[str], known: dict[str, str] | 
         return found
 
     words = [frame[f].fill_null("").str.split(" ") for f in fields]
+    if capitals_only:
+        words = [w.list.eval(pl.element().filter(pl.element().str.contains(CAPITAL))) for w in words]
     distinct = pl.concat([w.explode() for w in words]).unique()
     folded = pl.Series([folded_word(word) for word in distinct.to_list()], dtype=pl.String)
     keys = [w.list.eval(pl.element().replace_strict(distinct, folded, return_dtype=pl.String)

@@ -2,9 +2,13 @@
 
 Which fields are searched, and how, is declared in each Table Schema:
 `"search": {"name": [...], "text": [...]}`. Every searched field is indexed as
-written; besides, its words are stored folded (names in `name_keys`, other
-text in `text_keys`), and a query is folded the same way, so that Gafarov,
-Qafarov and Гафаров find each other in every table.
+written; besides, the words of name fields are stored folded in `name_keys`,
+and the words of text fields that hold a capital letter (the names a text
+mentions) in `text_keys`. A query is folded the same way, so that Gafarov,
+Qafarov and Гафаров find each other in every table. Folding every word of
+running text would double the index for nothing: a common word is found as
+written, and its folded form ("the" becomes "tga") only matches unrelated
+words folded alike.
 """
 
 from __future__ import annotations
@@ -68,7 +72,7 @@ def search_parts(resource: Resource, parts) -> pa.RecordBatchReader:
         table, rowids = piece
         cells = table.select(_text(table[c]) for c in names + texts).insert_column(0, rowids.alias("rowid"))
         cells = cells.with_columns(search_keys(cells, names, known[0]).alias(KEYS[0]),
-                                   search_keys(cells, texts, known[1]).alias(KEYS[1]))
+                                   search_keys(cells, texts, known[1], capitals_only=True).alias(KEYS[1]))
         # The oldest Arrow layout: plain (large) strings, which the writer takes.
         return cells.to_arrow(compat_level=pl.CompatLevel.oldest())
     return from_parts(parts, part)

@@ -10,6 +10,7 @@ import pyarrow as pa
 import pytest
 
 from conftest import ROOT
+from datapackage.folding import search_keys
 from datapackage.names import fold, search_key, without_patronymic
 from datapackage.package import Resource
 from datapackage.bulk import append
@@ -109,6 +110,20 @@ def test_mentions_in_text_are_found_by_name(people):
 def test_words_as_typed_still_match(people):
     assert found(people, match_expression("Sabirli")) == {4}
     assert found(people, match_expression("src-b")) == set(range(len(PEOPLE)))
+
+
+def test_text_folds_the_words_with_a_capital_only(tmp_path):
+    """A text field's names are folded wherever a capital stands in them;
+    its other words are found as written only, so that a word folded alike
+    from an unrelated one ('the' folds to 'tga') matches nothing."""
+    text = "(Qafarov) and al-Həsənov were released; the court met Гафаров"
+    conn = indexed(tmp_path / "people.db", [{"id": 1, "name": "x", "summary": text}],
+                   {"name": ["name"], "text": ["summary"]})
+    assert found(conn, match_expression("Gafarov")) == found(conn, match_expression("Hasanov")) == {1}
+    assert found(conn, match_expression("released")) == {1}
+    assert found(conn, match_expression(search_key("the"))) == set()
+    keys = search_keys(pl.DataFrame({"t": [text, None, "all lower case"]}), ["t"], capitals_only=True)
+    assert keys.to_list() == [search_key("Qafarov al-Həsənov Гафаров"), "", ""]
 
 
 @pytest.mark.parametrize("query", ['"', "''", "   ", "-", "NEAR(", "a OR", "*"])
