@@ -21,6 +21,7 @@ from collections import OrderedDict
 from pathlib import Path
 from urllib.parse import parse_qsl
 
+from datapackage import search_plan
 from datapackage.release_folder import database_name
 from datapackage.tallies import Tallies
 
@@ -110,7 +111,7 @@ class Release:
 
 def release_database(ds, release: Release):
     """A Datasette database over the release's file, with its own connections."""
-    from datasette.database import Database
+    from datasette.database import Database, QueryInterrupted
 
     class ReleaseDatabase(Database):
         # Datasette keeps one connection per thread and database *name*; a new
@@ -120,6 +121,7 @@ def release_database(ds, release: Release):
             super().__init__(ds, str(release.folder / f"{release.name}.db"), is_mutable=False)
             self._local = threading.local()
             self.tallies = Tallies()  # per release: a new database starts empty
+            self.ordered: dict[str, set[str]] = {}  # per table: the columns that lead an index
 
         async def execute_fn(self, fn):
             def in_thread():
@@ -132,6 +134,7 @@ def release_database(ds, release: Release):
             return await asyncio.get_running_loop().run_in_executor(ds.executor, in_thread)
 
         async def execute(self, sql, params=None, *args, **kwargs):
+            sql = await self._planned(sql, params)
             key = self.tallies.key(sql, params)
             kept = self.tallies.get(key)
             if kept is not None:
@@ -141,6 +144,31 @@ def release_database(ds, release: Release):
             results = await super().execute(sql, params, *args, **{**kwargs, "log_sql_errors": False})
             self.tallies.keep(key, results)
             return results
+
+        async def _planned(self, sql, params):
+            """The query as `search_plan` plans a table's search; as written otherwise."""
+            counted = search_plan.index_count(sql)
+            if counted:
+                return counted
+            facet = search_plan.facet_count(sql)
+            if facet:
+                if (await self._matches(facet, params) or 0) > search_plan.TALLIED:
+                    raise QueryInterrupted(None, sql, params)  # what Datasette reports as a facet timed out
+                return sql
+            page = search_plan.walk(sql)
+            matches = page and await self._matches(page.count, params)
+            if not matches:
+                return sql
+            if page.table not in self.ordered:
+                ordered = await super().execute(search_plan.ORDERED_SQL, {"table": page.table})
+                self.ordered[page.table] = {row[0] for row in ordered.rows}
+            return page.chosen(matches, self.ordered[page.table]) or sql
+
+        async def _matches(self, count: str, params) -> int | None:
+            try:
+                return (await self.execute(count, params)).rows[0][0]
+            except Exception:  # noqa: BLE001 - the query as written reports its own error
+                return None
 
     return ReleaseDatabase()
 

@@ -57,6 +57,17 @@ def published(tmp_path_factory) -> Path:
     return root / "dist"
 
 
+@pytest.fixture(scope="session")
+def small_release(tmp_path_factory):
+    """The small fixture package, published once, as `datapackage serve` reads it."""
+    from datapackage.serve import Release
+
+    package = copy_package(tmp_path_factory.mktemp("small-release"), FIXTURES / "small")
+    result = run("publish", "--out", "dist", cwd=package)
+    assert result.returncode == 0, result.stderr
+    return Release(package / "dist", allow_robots=False)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -6,10 +6,9 @@ import sqlite3
 
 import pytest
 
-from datapackage.serve import Release, SETTINGS, release_database
+from datapackage.serve import SETTINGS, release_database
 from datapackage.tallies import MAX_KEPT, MAX_ROWS, Tallies
 
-from conftest import FIXTURES, copy_package, run
 
 # The shapes Datasette 0.65 writes (views/table.py and facets.py).
 COUNT = "select count(*) from victims where case_id = :p0"
@@ -55,15 +54,7 @@ def test_large_answers_are_not_kept_and_the_oldest_go_first():
     assert len(tallies.kept) == MAX_KEPT
 
 
-@pytest.fixture(scope="module")
-def release(tmp_path_factory):
-    package = copy_package(tmp_path_factory.mktemp("tallies"), FIXTURES / "small")
-    result = run("publish", "--out", "dist", cwd=package)
-    assert result.returncode == 0, result.stderr
-    return Release(package / "dist", allow_robots=False)
-
-
-def test_a_served_release_answers_a_tally_once_and_each_release_has_its_own(release):
+def test_a_served_release_answers_a_tally_once_and_each_release_has_its_own(small_release):
     from datasette.app import Datasette
 
     ds = Datasette(settings=SETTINGS)
@@ -72,15 +63,16 @@ def test_a_served_release_answers_a_tally_once_and_each_release_has_its_own(rele
     async def twice(db):
         return await db.execute(count), await db.execute(count), await db.execute("select * from victims")
 
-    db = release_database(ds, release)
+    db = release_database(ds, small_release)
     first, again, rows = asyncio.run(twice(db))
     assert again is first
-    assert first.rows[0][0] == sqlite3.connect(release.folder / f"{release.name}.db").execute(count).fetchone()[0]
+    direct = sqlite3.connect(small_release.folder / f"{small_release.name}.db")
+    assert first.rows[0][0] == direct.execute(count).fetchone()[0]
     assert asyncio.run(twice(db))[2] is not rows  # any other query runs every time
-    assert asyncio.run(twice(release_database(ds, release)))[0] is not first
+    assert asyncio.run(twice(release_database(ds, small_release)))[0] is not first
 
 
-def test_each_visible_table_is_counted_in_the_background_once_per_release(release):
+def test_each_visible_table_is_counted_in_the_background_once_per_release(small_release):
     import importlib.util
 
     from datasette.app import Datasette
@@ -91,15 +83,15 @@ def test_each_visible_table_is_counted_in_the_background_once_per_release(releas
     site_warm = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(site_warm)
     ds = Datasette(settings=SETTINGS, plugins_dir=str(HERE / "plugins"), template_dir=str(HERE / "templates"))
-    use(ds, release)
-    db = ds.databases[release.name]
+    use(ds, small_release)
+    db = ds.databases[small_release.name]
 
     async def warmed():
         await ds.invoke_startup()
-        return await site_warm.warm(ds, release.name)
+        return await site_warm.warm(ds, small_release.name)
 
     asked = asyncio.run(warmed())
-    tables = release.metadata()["databases"][release.name]["tables"]
+    tables = small_release.metadata()["databases"][small_release.name]["tables"]
     assert asked and set(asked) == {name for name, about in tables.items() if not about.get("hidden")}
     counted = {key[0] for key in db.tallies.kept}
     assert all(any(f"from [{t}]" in sql or f"from {t} " in sql for sql in counted) for t in asked)

@@ -1,0 +1,113 @@
+"""A table's search planned for a million rows gives the answers Datasette's
+own queries give: the count read from the index, the rows found by walking
+the order's index, and facets past `TALLIED` matches reported as timed out."""
+
+import asyncio
+import sqlite3
+
+import pytest
+
+from datapackage import search_plan
+from datapackage.search_index import add_search_functions
+from datapackage.serve import SETTINGS, release_database
+
+
+FTS = "rowid in (select rowid from victims_fts where victims_fts match escape_fts(:search))"
+# The shapes Datasette 0.65 writes (views/table.py and facets.py).
+COUNT = f"select count(*) from victims where {FTS} "
+ROWS = f"select victim_id, name from victims where {FTS} order by {{order}} limit 101"
+NEXT = (f"select victim_id, name from victims where {FTS} and (name > :p1 or (name = :p1 and victim_id > :p2)) "
+        "order by name, victim_id limit 101")
+FACET = f"""
+                select rank as value, count(*) as count from (
+                    select victim_id, rank from victims where {FTS}
+                )
+                where rank is not null
+                group by rank order by count desc, value limit 31
+            """
+
+
+def test_the_count_of_a_search_is_read_from_the_index():
+    assert search_plan.index_count(COUNT) == (
+        "select count(*) from victims_fts where victims_fts match escape_fts(:search)")
+    raw = COUNT.replace("escape_fts(:search)", ":search")
+    assert search_plan.index_count(raw).endswith("match :search")
+
+
+@pytest.mark.parametrize("sql", [
+    COUNT.replace("victims where", "deaths where"),  # another table's index: rows may not match one to one
+    COUNT + "and case_id = :p0",  # a filter beside the search
+    COUNT.replace("victims_fts match", "[name] match"),  # a search in one column
+    "select count(*) from victims", FACET,
+])
+def test_other_counts_run_as_written(sql):
+    assert search_plan.index_count(sql) is None
+
+
+@pytest.mark.parametrize("sql", [ROWS.format(order="name"), ROWS.format(order="[name] desc"), NEXT])
+def test_a_page_of_a_search_may_walk_its_order(sql):
+    page = search_plan.walk(sql)
+    assert page.table == "victims" and page.order == "name"
+    assert page.walking == sql.replace("where rowid in", "where +rowid in")
+    assert page.chosen(search_plan.MANY + 1, {"name", "rowid"}) == page.walking
+    assert page.chosen(search_plan.MANY, {"name"}) is None  # few matches: looked up one by one
+    assert page.chosen(search_plan.MANY + 1, {"rowid"}) is None  # no index to walk: sorting is cheaper
+
+
+@pytest.mark.parametrize("sql", [FACET, ROWS.format(order="name").replace(" order by name", ""),
+                                 ROWS.format(order="name").replace(FTS, f"{FTS} and {FTS}"),
+                                 ROWS.format(order="name").replace("from victims where", "from deaths where"),
+                                 "select * from victims order by name limit 10"])
+def test_other_queries_are_not_walked(sql):
+    assert search_plan.walk(sql) is None
+
+
+def test_only_a_facet_of_a_search_is_counted():
+    assert search_plan.facet_count(FACET).endswith("victims_fts match escape_fts(:search)")
+    assert search_plan.facet_count(FACET.replace(f" where {FTS}", "")) is None
+    assert search_plan.facet_count(ROWS.format(order="name")) is None
+
+
+def words(small_release, table: str) -> list[str]:
+    """Every word of a table's index, the most frequent first."""
+    conn = sqlite3.connect(small_release.folder / f"{small_release.name}.db")
+    conn.execute(f"create virtual table temp.vocabulary using fts5vocab(main, '{table}_fts', 'row')")
+    return [w for (w,) in conn.execute("select term from vocabulary order by doc desc, term")]
+
+
+def test_planned_searches_answer_as_written(small_release, monkeypatch):
+    """Every word of the index searched in each table with an index, in every
+    order a page offers: the count, the rows walked in order (forced: no
+    match count is too small) and a facet match SQLite's own plan."""
+    from datasette.app import Datasette
+    from datasette.database import QueryInterrupted
+
+    monkeypatch.setattr(search_plan, "MANY", 0)
+    db = release_database(Datasette(settings=SETTINGS), small_release)
+    direct = sqlite3.connect(small_release.folder / f"{small_release.name}.db")
+    add_search_functions(direct)
+    tables = [t for (t,) in direct.execute("select name from sqlite_master where name like '%\\_fts' escape '\\'")]
+    assert tables
+    checked = walked = 0
+    for fts in tables:
+        table = fts[:-len("_fts")]
+        columns = [c for (c,) in direct.execute(f"select name from pragma_table_info('{table}')")]
+        condition = f"rowid in (select rowid from {fts} where {fts} match escape_fts(:search))"
+        for word in words(small_release, table)[:40]:
+            params = {"search": word}
+            count = f"select count(*) from {table} where {condition} "
+            assert asyncio.run(db.execute(count, params)).rows[0][0] == direct.execute(count, params).fetchone()[0]
+            for order in [columns[0], f"{columns[0]} desc", "rowid", f"{columns[-1]}, rowid"]:
+                sql = f"select * from {table} where {condition} order by {order} limit 3"
+                planned = asyncio.run(db.execute(sql, params)).rows
+                assert [tuple(r) for r in planned] == direct.execute(sql, params).fetchall()
+                checked += 1
+                walked += "+rowid in" in asyncio.run(db._planned(sql, params))
+    assert checked > 100 and walked > checked / 4
+    facet = FACET.replace(FTS, f"rowid in (select rowid from victims_fts where victims_fts match escape_fts(:search))")
+    word = words(small_release, "victims")[0]
+    kept = asyncio.run(db.execute(facet, {"search": word})).rows
+    assert [tuple(r) for r in kept] == direct.execute(facet, {"search": word}).fetchall()
+    monkeypatch.setattr(search_plan, "TALLIED", 0)
+    with pytest.raises(QueryInterrupted):
+        asyncio.run(release_database(Datasette(settings=SETTINGS), small_release).execute(facet, {"search": word}))
