@@ -39,23 +39,29 @@ MANY = 5_000
 # past this many it would not finish within the 200 ms facet time limit.
 TALLIED = 100_000
 
-_FTS = (r"rowid in \(select rowid from (?P<fts>\[?(?P<indexed>\w+)_fts\]?) where (?P=fts) match "
-        r"(?P<match>escape_fts\(:search\)|:search)\)")
-_COUNT = re.compile(rf"select count\(\*\) from \[?(?P<table>\w+)\]? where {_FTS}\s*", re.IGNORECASE)
-_FACET = re.compile(r"\s*select \S+ as value, count\(\*\) as count from \(\s*select .+\)\s*where .+"
-                    r"group by .+ order by count desc, value limit \d+\s*", re.IGNORECASE | re.DOTALL)
-_ROWS = re.compile(r"select (?:(?!\bfrom\b).)+? from \[?(?P<table>\w+)\]? where (?P<where>.+?)"
-                   r"order by \[?(?P<order>\w+)\]?(?: desc)?(?:, [^()]*)? limit \d+(?: offset \d+)?\s*",
-                   re.IGNORECASE | re.DOTALL)
+# Datasette's own queries are a few thousand characters at most; anything
+# longer is a visitor's SQL, run as written without being read here.
+LONGEST = 20_000
+# Every pattern is anchored where it is tried and has no nested or adjacent
+# open-ended repeats, so reading a query is linear in its length: this runs on
+# the server's event loop, and a visitor writes the SQL it reads.
+_FTS = re.compile(r"rowid in \(select rowid from (?P<fts>\[?(?P<indexed>\w+)_fts\]?) where (?P=fts) match "
+                  r"(?P<match>escape_fts\(:search\)|:search)\)", re.IGNORECASE)
+_COUNT = re.compile(r"select count\(\*\) from \[?(?P<table>\w+)\]? where ", re.IGNORECASE)
+_FACET_HEAD = re.compile(r"\s*select \S+ as value, count\(\*\) as count from \(", re.IGNORECASE)
+_FACET_TAIL = re.compile(r"group by \S+ order by count desc, value limit \d+\s*", re.IGNORECASE)
+_TABLE = re.compile(r"\[?(?P<table>\w+)\]? where ", re.IGNORECASE)
+_ORDER = re.compile(r"\[?(?P<order>\w+)\]?(?: desc)?(?:, [^()]*)? limit \d+(?: offset \d+)?\s*", re.IGNORECASE)
 
 
 def index_count(sql: str) -> str | None:
     """The count of a table's search, read from its index alone; None for any
     other query."""
-    found = _COUNT.fullmatch(sql)
-    if not found or found["table"] != found["indexed"]:
+    found = _COUNT.match(sql) if len(sql) <= LONGEST else None
+    search = found and _FTS.match(sql, found.end())
+    if not search or found["table"] != search["indexed"] or sql[search.end():].strip():
         return None
-    return f"select count(*) from {found['fts']} where {found['fts']} match {found['match']}"
+    return _count(search)
 
 
 @dataclass(frozen=True)
@@ -75,28 +81,36 @@ class Walk:
 def facet_count(sql: str) -> str | None:
     """For a facet of a table's search, the count of its matches (read from
     the index alone); None for any other query."""
-    if not _FACET.fullmatch(sql):
+    if len(sql) > LONGEST or not _FACET_HEAD.match(sql):
         return None
-    searches = list(re.finditer(_FTS, sql, re.IGNORECASE))
-    if len(searches) != 1:
+    tail = sql.lower().rfind("group by ")
+    if tail < 0 or not _FACET_TAIL.fullmatch(sql, tail):
         return None
-    fts, match = searches[0]["fts"], searches[0]["match"]
-    return f"select count(*) from {fts} where {fts} match {match}"
+    searches = list(_FTS.finditer(sql))
+    return _count(searches[0]) if len(searches) == 1 else None
 
 
 def walk(sql: str) -> Walk | None:
     """A table page's rows query with one search filter and an order; None
     for any other query."""
-    found = _ROWS.fullmatch(sql)
-    if not found or " group by " in sql.lower():
+    lower = sql.lower()
+    if len(sql) > LONGEST or not lower.startswith("select ") or " group by " in lower:
         return None
-    searches = list(re.finditer(_FTS, found["where"], re.IGNORECASE))
-    if len(searches) != 1 or searches[0]["indexed"] != found["table"]:
+    # The first FROM: Datasette quotes a column named like a keyword ([from]).
+    table = _TABLE.match(sql, lower.find(" from ") + len(" from ")) if " from " in lower else None
+    order_at = lower.rfind(" order by ")
+    order = _ORDER.fullmatch(sql, order_at + len(" order by ")) if table and order_at > table.end() else None
+    if not order:
         return None
-    fts, match = searches[0]["fts"], searches[0]["match"]
-    start = found.start("where") + searches[0].start()
-    return Walk(found["table"], found["order"], f"select count(*) from {fts} where {fts} match {match}",
-                sql[:start] + "+" + sql[start:])
+    searches = list(_FTS.finditer(sql, table.end(), order_at))
+    if len(searches) != 1 or searches[0]["indexed"] != table["table"]:
+        return None
+    start = searches[0].start()
+    return Walk(table["table"], order["order"], _count(searches[0]), sql[:start] + "+" + sql[start:])
+
+
+def _count(search: re.Match) -> str:
+    return f"select count(*) from {search['fts']} where {search['fts']} match {search['match']}"
 
 
 ORDERED_SQL = ("select ii.name from pragma_index_list(:table) il, pragma_index_info(il.name) ii "

@@ -4,6 +4,7 @@ the order's index, and facets past `TALLIED` matches reported as timed out."""
 
 import asyncio
 import sqlite3
+import time
 
 import pytest
 
@@ -60,6 +61,31 @@ def test_a_page_of_a_search_may_walk_its_order(sql):
                                  "select * from victims order by name limit 10"])
 def test_other_queries_are_not_walked(sql):
     assert search_plan.walk(sql) is None
+
+
+HOSTILE = {  # a visitor's SQL, 16 KB (about the longest request line the server reads)
+    "repeated facet parts": " select x as value, count(*) as count from (select " + "a) where b group by " * 800,
+    "repeated orders": "select a from t where " + "order by x, " * 1300,
+    "a long word after from": "select a from t where rowid in (select rowid from " + "a" * 16000,
+    "repeated searches": "select a from t where " + "rowid in (select rowid from aaaaaaaaaa" * 400 + " order by x",
+    "an open order": "select a from t where x order by y, " + " " * 16000 + " limit",
+}
+
+
+@pytest.mark.parametrize("sql", HOSTILE.values(), ids=HOSTILE.keys())
+def test_reading_a_visitors_sql_takes_time_linear_in_its_length(sql):
+    """Queries are read on the server's event loop: no pattern may backtrack
+    (a facet pattern with two open repeats once took 4 s on the first of these)."""
+    started = time.perf_counter()
+    for plan in (search_plan.index_count, search_plan.facet_count, search_plan.walk):
+        assert plan(sql) is None
+    assert time.perf_counter() - started < 0.05
+
+
+def test_queries_longer_than_datasettes_are_run_as_written():
+    padded = ROWS.format(order="name").replace("select victim_id", "select " + "victim_id, " * 2000 + "victim_id")
+    assert len(padded) > search_plan.LONGEST and search_plan.walk(padded) is None
+    assert search_plan.walk(ROWS.format(order="name")) is not None
 
 
 def test_only_a_facet_of_a_search_is_counted():
