@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 
 from datapackage.serve import SETTINGS, release_database
-from datapackage.tallies import MAX_KEPT, MAX_ROWS, Tallies
+from datapackage.tallies import MAX_KEPT, MAX_ROWS, WARMING, Tallies
 
 
 # The shapes Datasette 0.65 writes (views/table.py and facets.py).
@@ -70,6 +70,27 @@ def test_a_served_release_answers_a_tally_once_and_each_release_has_its_own(smal
     assert first.rows[0][0] == direct.execute(count).fetchone()[0]
     assert asyncio.run(twice(db))[2] is not rows  # any other query runs every time
     assert asyncio.run(twice(release_database(ds, small_release)))[0] is not first
+
+
+# About 50 ms: past any facet's limit of 1 ms, well within the site's 1 s.
+SLOW = "with recursive n(i) as (select 1 union all select i + 1 from n where i < 300000) select max(i) from n"
+
+
+def test_the_sites_own_background_queries_get_the_sql_time_limit_not_a_facets(small_release):
+    from datasette.app import Datasette
+    from datasette.database import QueryInterrupted
+
+    db = release_database(Datasette(settings=SETTINGS), small_release)
+
+    async def ask(warming: bool):
+        WARMING.set(warming)  # as `site_warm` does, in its own task
+        return await db.execute(SLOW, custom_time_limit=1)
+
+    with pytest.raises(QueryInterrupted):
+        asyncio.run(ask(False))
+    assert asyncio.run(ask(True)).rows[0][0] == 300000
+    with pytest.raises(QueryInterrupted):  # set in that task only
+        asyncio.run(ask(False))
 
 
 def test_each_visible_table_is_counted_in_the_background_once_per_release(small_release):
