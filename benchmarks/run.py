@@ -7,8 +7,9 @@ under --work; then each tool runs as its own process, interleaved
 (A B C D A B C D ...), so a slow spell of a shared machine falls on every tool
 alike. Wall time includes start-up; peak RSS is the process's own
 (`os.wait4`). A run past --timeout is killed and recorded as a timeout.
-Writes benchmarks/RESULTS.md, keeping the Datasette section benchmarks/site.py
-appends to it.
+Writes its section of benchmarks/RESULTS.md (between `<!-- runs -->` and
+`<!-- /runs -->`) and keeps every other line: the Datasette section of
+benchmarks/site.py, the targets table and the dated measurements written by hand.
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 RESULTS = HERE / "RESULTS.md"
-SITE_MARK = "<!-- site -->"
 PYTHON = sys.executable
 BIN = Path(sys.executable).parent
 TOOLS = ("validate", "frictionless", "pyarrow", "publish")
@@ -137,8 +137,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.merge:
         results = merged(args.work / "runs.json", results)
     save(args.work / "runs.json", results)
-    RESULTS.write_text(report(results, args) + kept_site_section(), encoding="utf-8")
-    print(f"wrote {RESULTS}")
+    from results_file import write_section
+
+    write_section(RESULTS, "runs", report(results, args), first=True)
+    print(f"wrote the whole-process section of {RESULTS}")
     return 0
 
 
@@ -159,18 +161,12 @@ def merged(path: Path, results: dict) -> dict:
     return dict(sorted(earlier.items()))
 
 
-def kept_site_section() -> str:
-    if RESULTS.exists() and SITE_MARK in RESULTS.read_text(encoding="utf-8"):
-        return "\n" + SITE_MARK + RESULTS.read_text(encoding="utf-8").split(SITE_MARK, 1)[1]
-    return ""
-
-
 # ------------------------------------------------------------------ the report
 
 def report(results: dict, args) -> str:
     from report_text import machine, ratios, size_table, stage_table
 
-    lines = ["# Benchmark results", ""]
+    lines = ["## Whole processes at each size", ""]
     if args.label:
         lines += [args.label, ""]
     lines += machine() + [""]

@@ -26,9 +26,10 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from results_file import write_section
+
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "RESULTS.md"
-SITE_MARK = "<!-- site -->"
 
 
 def free_port() -> int:
@@ -141,7 +142,7 @@ def time_pages(base: str, found: list[tuple[str, str]], requests: int, timeout: 
 
 def section(dist: Path, results: list[dict], args) -> str:
     db = next(dist.glob("*.db"))
-    lines = [SITE_MARK, "## Datasette", "",
+    lines = ["## Datasette", "",
              "The site keeps each finished answer to an anonymous GET until the release changes (a read-only "
              "database gives the same answer to the same address), so 'first' is what the first visitor of an "
              "address waits for and p50/p95 what everyone after them waits for; `benchmarks/LOAD.md` measures a "
@@ -182,8 +183,7 @@ def main(argv: list[str] | None = None) -> int:
             server.wait(timeout=20)
         except subprocess.TimeoutExpired:
             server.kill()
-    before = RESULTS.read_text(encoding="utf-8").split(SITE_MARK)[0].rstrip() + "\n\n" if RESULTS.exists() else ""
-    RESULTS.write_text(before + section(args.dist, results, args), encoding="utf-8")
+    write_section(RESULTS, "site", section(args.dist, results, args))
     print(f"wrote the Datasette section of {RESULTS}")
     return 0
 
