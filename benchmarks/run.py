@@ -173,7 +173,7 @@ def report(results: dict, args) -> str:
     lines += [f"Command: `python benchmarks/run.py --sizes {args.sizes} --repeat {args.repeat} "
               f"--timeout {args.timeout:g}" + (f" --skip {args.skip}" if args.skip else "")
               + (f" --tools {shlex.quote(args.tools)}" if args.tools != ",".join(TOOLS) else "")
-              + (" --merge" if args.merge else "") + "`", "",
+              + (" --stages" if args.stages else "") + (" --merge" if args.merge else "") + "`", "",
               f"Each package: `python benchmarks/generate.py --victims N --seed 1 --out {args.work}/vN`. "
               "Tools, each a whole process run from the repository root:", ""]
     example = next(iter(results.values()))[2]
