@@ -107,14 +107,20 @@ INVISIBLE = _character_class((0x00, 0x08), (0x0B, 0x0C), (0x0E, 0x1F), (0x7F, 0x
 WHITESPACE_ONLY = r"^\s+$"
 
 
+NEVER = "never"  # the statistic that holds the pattern of a `_never` check
+
+
 def _never(pa, pattern: str, name: str):
-    """A check that no cell contains a match of `pattern`."""
+    """A check that no cell contains a match of `pattern`, which it keeps as
+    a statistic: the checks of a column that every cell passes are then
+    found with one search for any of their patterns (see check_screen)."""
     if pa.__name__ == "pandera.polars":
         import polars as pl
 
         return pa.Check(lambda data: data.lazyframe.select(~pl.col(data.key).str.contains(pattern).fill_null(False)),
-                        name=name)
-    return pa.Check(lambda column: ~column.str.contains(pattern, regex=True, na=False), name=name)
+                        name=name, statistics={NEVER: pattern})
+    return pa.Check(lambda column: ~column.str.contains(pattern, regex=True, na=False), name=name,
+                    statistics={NEVER: pattern})
 
 
 def typed_values(spec: dict, values: list) -> list:

@@ -9,7 +9,7 @@ import sys
 import polars as pl
 
 from datapackage.check_screen import checks_nothing, without_passing_checks
-from datapackage.pandera_schemas import pandera_module
+from datapackage.pandera_schemas import column_checks, pandera_module
 
 pa = pandera_module("polars")
 FRAME = pl.DataFrame({"count": [1, 2, None], "kind": ["x", "y", "z"], "note": ["a", None, "=1"]})
@@ -40,6 +40,24 @@ def test_checks_every_cell_passes_are_left_out_and_the_failures_are_the_same():
     assert names(screened, "kind") == ["enum"]
     assert names(screened, "note") == ["pattern"]
     assert failures(screened, FRAME) == failures(schema, FRAME) != set()
+
+
+def test_the_checks_that_a_pattern_never_occurs_are_screened_together_and_kept_together():
+    """A text field's checks of formulas, invisible characters and blank
+    cells are screened with one search for any of them: all dropped when no
+    cell matches, all kept (and Pandera tells which failed) when one does."""
+    hostile = {"formula", "invisible-character", "whitespace-only"}
+    text = {"name": "text", "type": "string", "constraints": {"maxLength": 10}}
+    schema = pa.DataFrameSchema({name: pa.Column(checks=column_checks(pa, {**text, "name": name}), nullable=True)
+                                 for name in ("clean", "blank", "hidden", "formula")})
+    frame = pl.DataFrame({"clean": ["a b", None, "c"], "blank": ["a", "  ", None], "hidden": ["a\u200bb", "b", "c"],
+                          "formula": ["=1", "b", "c"]})
+    screened = without_passing_checks(schema, frame)
+    assert names(screened, "clean") == []
+    for column in ("blank", "hidden", "formula"):
+        assert set(names(screened, column)) == hostile
+    assert failures(screened, frame) == failures(schema, frame) == {
+        ("blank", "whitespace-only", 1), ("hidden", "invisible-character", 0), ("formula", "formula", 0)}
 
 
 def test_an_empty_cell_passes_or_fails_as_pandera_counts_it():
