@@ -122,6 +122,7 @@ def release_database(ds, release: Release):
             self._local = threading.local()
             self.tallies = Tallies()  # per release: a new database starts empty
             self.ordered: dict[str, set[str]] = {}  # per table: the columns that lead an index
+            self.rows: dict[str, int] = {}  # per table: how many rows it has at most
 
         async def execute_fn(self, fn):
             def in_thread():
@@ -163,8 +164,10 @@ def release_database(ds, release: Release):
                 return sql
             if page.table not in self.ordered:
                 ordered = await super().execute(search_plan.ORDERED_SQL, {"table": page.table})
+                rows = await super().execute(search_plan.ROWS_SQL.format(table=page.table))
+                self.rows[page.table] = rows.rows[0][0] or 0
                 self.ordered[page.table] = {row[0] for row in ordered.rows}
-            return page.chosen(matches, self.ordered[page.table]) or sql
+            return page.chosen(matches, self.ordered[page.table], self.rows[page.table]) or sql
 
         async def _matches(self, count: str, params) -> int | None:
             try:

@@ -50,9 +50,13 @@ def test_a_page_of_a_search_may_walk_its_order(sql):
     page = search_plan.walk(sql)
     assert page.table == "victims" and page.order == "name"
     assert page.walking == sql.replace("where rowid in", "where +rowid in")
-    assert page.chosen(search_plan.MANY + 1, {"name", "rowid"}) == page.walking
-    assert page.chosen(search_plan.MANY, {"name"}) is None  # few matches: looked up one by one
-    assert page.chosen(search_plan.MANY + 1, {"rowid"}) is None  # no index to walk: sorting is cheaper
+    assert page.probing == sql.replace(FTS, "exists (select 1 from victims_fts where victims_fts match "
+                                            "escape_fts(:search) and victims_fts.rowid = [victims].rowid)")
+    many, large = search_plan.MANY + 1, (search_plan.MANY + 1) * search_plan.DENSE
+    assert page.chosen(many, {"name", "rowid"}, large + 1) == page.walking  # a small share of the rows
+    assert page.chosen(many, {"name", "rowid"}, large) == page.probing  # one row in DENSE or more
+    assert page.chosen(search_plan.MANY, {"name"}, large) is None  # few matches: looked up one by one
+    assert page.chosen(many, {"rowid"}, many) is None  # no index to walk: sorting is cheaper
 
 
 @pytest.mark.parametrize("sql", [FACET, ROWS.format(order="name").replace(" order by name", ""),
@@ -101,14 +105,16 @@ def words(small_release, table: str) -> list[str]:
     return [w for (w,) in conn.execute("select term from vocabulary order by doc desc, term")]
 
 
-def test_planned_searches_answer_as_written(small_release, monkeypatch):
+@pytest.mark.parametrize("dense", [0, 10**9])  # each row tested against the matches; each asked of the index
+def test_planned_searches_answer_as_written(small_release, monkeypatch, dense):
     """Every word of the index searched in each table with an index, in every
-    order a page offers: the count, the rows walked in order (forced: no
-    match count is too small) and a facet match SQLite's own plan."""
+    order a page offers: the count, the rows walked in order both ways
+    (forced: no match count is too small) and a facet match SQLite's own plan."""
     from datasette.app import Datasette
     from datasette.database import QueryInterrupted
 
     monkeypatch.setattr(search_plan, "MANY", 0)
+    monkeypatch.setattr(search_plan, "DENSE", dense)
     db = release_database(Datasette(settings=SETTINGS), small_release)
     direct = sqlite3.connect(small_release.folder / f"{small_release.name}.db")
     add_search_functions(direct)
@@ -126,9 +132,13 @@ def test_planned_searches_answer_as_written(small_release, monkeypatch):
             for order in [columns[0], f"{columns[0]} desc", "rowid", f"{columns[-1]}, rowid"]:
                 sql = f"select * from {table} where {condition} order by {order} limit 3"
                 planned = asyncio.run(db.execute(sql, params)).rows
-                assert [tuple(r) for r in planned] == direct.execute(sql, params).fetchall()
+                expected = direct.execute(sql, params).fetchall()
+                assert [tuple(r) for r in planned] == expected
+                page = search_plan.walk(sql)
+                for plan in (page.walking, page.probing):
+                    assert direct.execute(plan, params).fetchall() == expected
                 checked += 1
-                walked += "+rowid in" in asyncio.run(db._planned(sql, params))
+                walked += asyncio.run(db._planned(sql, params)) == (page.probing if dense else page.walking)
     assert checked > 100 and walked > checked / 4
     facet = FACET.replace(FTS, f"rowid in (select rowid from victims_fts where victims_fts match escape_fts(:search))")
     word = words(small_release, "victims")[0]
