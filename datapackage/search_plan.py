@@ -16,9 +16,13 @@ second each. Two plans give the same answers for less:
   every match in a set to test the rows against (0.1 s for 700,000 matches,
   0.4 s for two million). When the matches are a large share of the table,
   each row walked is instead asked of the index on its own (`exists`, about
-  15 microseconds a row), and the page is full after `DENSE` times its rows
-  at most. When the matches are few, looking them up stays the faster plan.
-  Which of the three runs is chosen by the count and the table's size.
+  15 microseconds a row), and the page is full after about `DENSE` times its
+  rows. That holds when the matches are spread through the order; when they
+  sit together at its far end (a case's name searched, sorted by case), the
+  walk could ask about most of the table first, so it is given `PROBING_MS`
+  and the gathering plan runs when it is not done by then. When the matches
+  are few, looking them up stays the faster plan. Which plan runs is chosen
+  by the count and the table's size.
 
 A facet of such a search tallies every match the same way, and past a few
 hundred thousand matches cannot finish within Datasette's facet time limit
@@ -44,6 +48,10 @@ MANY = 5_000
 # where gathering the matches takes 45 ms at a quarter of a million and more
 # above. Below that share, gathering them is the cheaper.
 DENSE = 8
+# How long the walk that asks about each row may take before the walk that
+# gathers the matches first runs instead: four times a page of evenly spread
+# matches at one in eight rows.
+PROBING_MS = 50
 # A facet tallies about a million matches a second on the benchmark machine
 # (`benchmarks/RESULTS.md`, "Searches for common words at a million rows"):
 # past this many it would not finish within the 200 ms facet time limit.
@@ -83,13 +91,14 @@ class Walk:
     walking: str  # the same query, planned to walk the order's index and test each row against the matches
     probing: str  # the same, asking the index about each row walked
 
-    def chosen(self, matches: int, ordered: set[str], rows: int) -> str | None:
-        """A walking plan when the matches are many and the order has an
-        index (`ordered`: the columns that lead an index, rowid included);
-        `rows`: how many rows the table has, or more."""
+    def chosen(self, matches: int, ordered: set[str], rows: int) -> list[str]:
+        """The walking plans to try in turn when the matches are many and the
+        order has an index (`ordered`: the columns that lead an index, rowid
+        included), none otherwise; `rows`: how many rows the table has, or
+        more. Every plan but the last is tried for `PROBING_MS` at most."""
         if matches <= MANY or self.order not in ordered:
-            return None
-        return self.probing if matches * DENSE >= rows else self.walking
+            return []
+        return [self.probing, self.walking] if matches * DENSE >= rows else [self.walking]
 
 
 def facet_count(sql: str) -> str | None:

@@ -137,37 +137,47 @@ def release_database(ds, release: Release):
         async def execute(self, sql, params=None, *args, **kwargs):
             if WARMING.get():
                 kwargs.pop("custom_time_limit", None)  # the site's own limit
-            sql = await self._planned(sql, params)
+            # Datasette would log a failing query with its parameters: a
+            # visitor's search or SQL is theirs, not the log's.
+            kwargs["log_sql_errors"] = False
+            *tried, sql = await self._planned(sql, params)
+            for plan in tried:  # a plan that is fast unless the matches lie badly for it
+                try:
+                    return await super().execute(plan, params, *args, **{
+                        **kwargs, "custom_time_limit": min(kwargs.get("custom_time_limit") or search_plan.PROBING_MS,
+                                                           search_plan.PROBING_MS)})
+                except QueryInterrupted:
+                    continue
             key = self.tallies.key(sql, params)
             kept = self.tallies.get(key)
             if kept is not None:
                 return kept
-            # Datasette would log a failing query with its parameters: a
-            # visitor's search or SQL is theirs, not the log's.
-            results = await super().execute(sql, params, *args, **{**kwargs, "log_sql_errors": False})
+            results = await super().execute(sql, params, *args, **kwargs)
             self.tallies.keep(key, results)
             return results
 
-        async def _planned(self, sql, params):
-            """The query as `search_plan` plans a table's search; as written otherwise."""
+        async def _planned(self, sql, params) -> list[str]:
+            """The query as `search_plan` plans a table's search, as written
+            otherwise: the plans to try in turn, the last one run whatever
+            its time."""
             counted = search_plan.index_count(sql)
             if counted:
-                return counted
+                return [counted]
             facet = search_plan.facet_count(sql)
             if facet:
                 if (await self._matches(facet, params) or 0) > search_plan.TALLIED:
                     raise QueryInterrupted(None, sql, params)  # what Datasette reports as a facet timed out
-                return sql
+                return [sql]
             page = search_plan.walk(sql)
             matches = page and await self._matches(page.count, params)
             if not matches:
-                return sql
+                return [sql]
             if page.table not in self.ordered:
                 ordered = await super().execute(search_plan.ORDERED_SQL, {"table": page.table})
                 rows = await super().execute(search_plan.ROWS_SQL.format(table=page.table))
                 self.rows[page.table] = rows.rows[0][0] or 0
                 self.ordered[page.table] = {row[0] for row in ordered.rows}
-            return page.chosen(matches, self.ordered[page.table], self.rows[page.table]) or sql
+            return page.chosen(matches, self.ordered[page.table], self.rows[page.table]) or [sql]
 
         async def _matches(self, count: str, params) -> int | None:
             try:

@@ -53,10 +53,11 @@ def test_a_page_of_a_search_may_walk_its_order(sql):
     assert page.probing == sql.replace(FTS, "exists (select 1 from victims_fts where victims_fts match "
                                             "escape_fts(:search) and victims_fts.rowid = [victims].rowid)")
     many, large = search_plan.MANY + 1, (search_plan.MANY + 1) * search_plan.DENSE
-    assert page.chosen(many, {"name", "rowid"}, large + 1) == page.walking  # a small share of the rows
-    assert page.chosen(many, {"name", "rowid"}, large) == page.probing  # one row in DENSE or more
-    assert page.chosen(search_plan.MANY, {"name"}, large) is None  # few matches: looked up one by one
-    assert page.chosen(many, {"rowid"}, many) is None  # no index to walk: sorting is cheaper
+    assert page.chosen(many, {"name", "rowid"}, large + 1) == [page.walking]  # a small share of the rows
+    # One row in DENSE or more: each row asked of the index, the matches gathered if that is slow.
+    assert page.chosen(many, {"name", "rowid"}, large) == [page.probing, page.walking]
+    assert page.chosen(search_plan.MANY, {"name"}, large) == []  # few matches: looked up one by one
+    assert page.chosen(many, {"rowid"}, many) == []  # no index to walk: sorting is cheaper
 
 
 @pytest.mark.parametrize("sql", [FACET, ROWS.format(order="name").replace(" order by name", ""),
@@ -138,7 +139,7 @@ def test_planned_searches_answer_as_written(small_release, monkeypatch, dense):
                 for plan in (page.walking, page.probing):
                     assert direct.execute(plan, params).fetchall() == expected
                 checked += 1
-                walked += asyncio.run(db._planned(sql, params)) == (page.probing if dense else page.walking)
+                walked += asyncio.run(db._planned(sql, params))[0] == (page.probing if dense else page.walking)
     assert checked > 100 and walked > checked / 4
     facet = FACET.replace(FTS, f"rowid in (select rowid from victims_fts where victims_fts match escape_fts(:search))")
     word = words(small_release, "victims")[0]
@@ -147,3 +148,37 @@ def test_planned_searches_answer_as_written(small_release, monkeypatch, dense):
     monkeypatch.setattr(search_plan, "TALLIED", 0)
     with pytest.raises(QueryInterrupted):
         asyncio.run(release_database(Datasette(settings=SETTINGS), small_release).execute(facet, {"search": word}))
+
+
+def test_a_walk_that_asks_row_by_row_gives_way_when_it_is_slow(small_release, monkeypatch):
+    """Matches gathered at the far end of the page's order would make the walk
+    that asks about each row read most of the table first: past PROBING_MS
+    it is stopped and the walk that gathers the matches answers instead."""
+    from datasette.app import Datasette
+    from datasette.database import Database, QueryInterrupted
+
+    monkeypatch.setattr(search_plan, "MANY", 0)
+    monkeypatch.setattr(search_plan, "DENSE", 10**9)
+    monkeypatch.setattr(search_plan, "PROBING_MS", 1e-6)  # stopped at its first step
+    ran = []
+    execute = Database.execute
+
+    async def recorded(self, sql, *args, **kwargs):
+        try:
+            results = await execute(self, sql, *args, **kwargs)
+        except QueryInterrupted:
+            ran.append((sql, "stopped"))
+            raise
+        ran.append((sql, "answered"))
+        return results
+
+    monkeypatch.setattr(Database, "execute", recorded)
+    db = release_database(Datasette(settings=SETTINGS), small_release)
+    direct = sqlite3.connect(small_release.folder / f"{small_release.name}.db")
+    add_search_functions(direct)
+    word = words(small_release, "victims")[0]
+    sql = f"select * from victims where {FTS} order by victim_id desc limit 3"
+    page = search_plan.walk(sql)
+    rows = asyncio.run(db.execute(sql, {"search": word})).rows
+    assert [tuple(r) for r in rows] == direct.execute(sql, {"search": word}).fetchall() != []
+    assert ran[-2:] == [(page.probing, "stopped"), (page.walking, "answered")]
