@@ -182,3 +182,24 @@ def test_a_walk_that_asks_row_by_row_gives_way_when_it_is_slow(small_release, mo
     rows = asyncio.run(db.execute(sql, {"search": word})).rows
     assert [tuple(r) for r in rows] == direct.execute(sql, {"search": word}).fetchall() != []
     assert ran[-2:] == [(page.probing, "stopped"), (page.walking, "answered")]
+
+
+def test_a_search_with_too_many_matches_to_tally_says_how_to_see_its_facets(small_release, monkeypatch):
+    from datasette.app import Datasette
+
+    from datapackage.serve import HERE, use
+
+    monkeypatch.setattr(search_plan, "TALLIED", 0)
+    ds = Datasette(settings=SETTINGS, plugins_dir=str(HERE / "plugins"), template_dir=str(HERE / "templates"))
+    use(ds, small_release)
+    word = words(small_release, "victims")[0]
+
+    async def page(query: str) -> str:
+        await ds.invoke_startup()
+        response = await ds.client.get(f"/{small_release.name}/victims?{query}")
+        assert response.status_code == 200
+        return response.text
+
+    searched = asyncio.run(page(f"_search={word}"))
+    assert "Too many matches to count them by" in searched and "add a word or a filter" in searched
+    assert "Too many matches" not in asyncio.run(page("_sort=name"))  # no search: every facet counted
