@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
 import polars as pl
 
 # Each event: (resource, date field, legend label, marker, colour), as the

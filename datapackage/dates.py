@@ -47,11 +47,3 @@ def _bounds(year: np.ndarray, month: np.ndarray, day: np.ndarray):
     latest = np.where(has_day, exact, np.where(has_month, next_month, next_year) - 1)
     return np.where(usable, earliest, NOT_A_DAY), np.where(usable, latest, NOT_A_DAY), impossible
 
-
-def bounds(column) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Earliest day, latest day and impossibility of any sequence of texts,
-    as numpy arrays (for code that holds text outside a typed table)."""
-    text = pl.Series("date", list(column), dtype=pl.String)
-    earliest, latest, impossible = partial_date_bounds(text)
-    return (earliest.to_numpy().astype("datetime64[D]"), latest.to_numpy().astype("datetime64[D]"),
-            impossible.to_numpy())
