@@ -258,7 +258,7 @@ def _source_rules(table: Table, name: str, reference: dict, tables: dict[str, Ta
     known = tables.get(reference["resource"])
     if known is None or reference["field"] not in known.frame.columns:
         return rules
-    ids = known.frame[reference["field"]].cast(pl.String).drop_nulls().unique()
+    ids = known.frame[reference["field"]].cast(pl.String).drop_nulls()  # repeats do no harm to a membership test
     # One membership test over all entries (a list-wise test would copy the
     # ids once per row), then back to rows.
     cited = entries.rename("cited").to_frame().with_row_index("__row").explode("cited")
