@@ -101,6 +101,8 @@ def _resource_config(resource: Resource) -> dict:
     names, texts = search_columns(resource)
     return {
         "key": (resource.primary_key or [None])[0],
+        # What each one-column foreign key names: the rows a cell links to.
+        "references": {k["fields"][0]: k["reference"] for k in resource.foreign_keys if len(k["fields"]) == 1},
         "label": resource.schema.get("labelField"),
         "page": resource.schema.get("page"),
         "fields": [s["name"] for s in resource.fields],

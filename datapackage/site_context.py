@@ -45,9 +45,13 @@ class SiteContext:
 
     @cached_property
     def _key_owners(self) -> dict[str, list[str]]:
+        """Per key name, the resources keyed by it, those whose key is their
+        own first (not also a foreign key to another's)."""
         owners: dict[str, list[str]] = {}
         for name, spec in self.resources.items():
             owners.setdefault(spec["key"], []).append(name)
+        for names in owners.values():
+            names.sort(key=lambda n: self.resources[n]["key"] in self.resources[n].get("references", {}))
         return owners
 
     def label(self, resource: str | None, key) -> str | None:
@@ -65,11 +69,25 @@ class SiteContext:
         return self.lookups.row(resource, self.resources[resource]["key"], source_id)
 
     def resource_of_key(self, column: str, table: str | None) -> str | None:
-        """The resource a column points at when it is named after that
-        resource's key (victim_id, case_id ...), other than the table's own."""
+        """The resource whose row a column's value names. In a resource's
+        table, the one its declared foreign key refers to by key (a table's
+        own key names no other row: victims.victim_id is not a death). In a
+        derived table or a query, which declare no keys, the resource whose
+        key the column is named after, its first owner (deaths borrows
+        victim_id from victims, which owns it)."""
         if (column, table) not in self._pointed:
-            self._pointed[column, table] = next((name for name in self._key_owners.get(column, ()) if name != table), None)
+            self._pointed[column, table] = self._pointed_by(column, table)
         return self._pointed[column, table]
+
+    def _pointed_by(self, column: str, table: str | None) -> str | None:
+        spec = self.resources.get(table or "")
+        if spec is None:
+            return next(iter(self._key_owners.get(column, ())), None)
+        reference = spec.get("references", {}).get(column)
+        if reference is None:
+            return None
+        target = self.resources.get(reference["resource"])
+        return reference["resource"] if target and reference.get("fields") == [target["key"]] else None
 
     def categories(self, table: str | None, column: str) -> list[dict] | None:
         """The vocabulary of a coded column: the table's own field first,
@@ -87,6 +105,12 @@ class SiteContext:
         if table in self.resources:
             return column in self.resources[table]["ordered"]
         return any(column in spec["ordered"] for spec in self.resources.values())
+
+    def indexed_by(self, table: str) -> str | None:
+        """The resource whose full-text index `table` is: an index without
+        content has no rows to list, so its page is that resource's search."""
+        return next((name for name, spec in self.resources.items()
+                     if table == f"{name}_fts" and any(spec.get("search", {}).values())), None)
 
     def is_source_list(self, column: str) -> bool:
         return column in self._source_fields

@@ -14,7 +14,9 @@ class Labels:
 
 
 SITE = SiteContext("db", {"victims": {"key": "victim_id", "label": "name", "sources": []},
-                          "deaths": {"key": "death_id", "sources": []}}, {}, Labels())
+                          "deaths": {"key": "death_id", "sources": [],
+                                     "references": {"victim_id": {"resource": "victims", "fields": ["victim_id"]}}}},
+                   {}, Labels())
 
 
 def cell(column, value, value_type="text", raw=None):
@@ -58,3 +60,25 @@ def test_a_cells_html_is_made_once_per_value_and_the_store_stays_bounded(monkeyp
     for n in range(7):
         site.kept(("key", "victims", n), lambda n=n: make(n))
     assert len(site._cells) <= 3
+
+
+def test_a_cell_names_the_row_its_declared_foreign_key_refers_to():
+    def reference(resource, field):
+        return {"resource": resource, "fields": [field]}
+    # deaths borrows the victims' key, and lists it before victims' own table
+    site = SiteContext("db", {
+        "deaths": {"key": "victim_id", "references": {"victim_id": reference("victims", "victim_id")}},
+        "victims": {"key": "victim_id", "references": {"case_id": reference("cases", "case_id"),
+                                                       "buddy": reference("victims", "victim_id"),
+                                                       "case_name": reference("cases", "name")}},
+        "cases": {"key": "case_id"}}, {})
+    assert site.resource_of_key("victim_id", "victims") is None  # its own key: not a death
+    assert site.resource_of_key("victim_id", "deaths") == "victims"
+    assert site.resource_of_key("case_id", "victims") == "cases"
+    assert site.resource_of_key("buddy", "victims") == "victims"  # a self-reference
+    assert site.resource_of_key("case_name", "victims") is None  # not by key: no row address
+    assert site.resource_of_key("case_id", "deaths") is None  # named like a key, but not declared one
+    # derived tables and queries declare no keys: the key's owner, not its borrower
+    assert site.resource_of_key("victim_id", "deaths_timeline") == "victims"
+    assert site.resource_of_key("victim_id", None) == "victims"
+    assert site.resource_of_key("notes", None) is None

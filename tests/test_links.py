@@ -1,0 +1,78 @@
+"""Every link the site's pages give leads somewhere: from the page of each row
+of each table, each person's and case's page and the list of every table, no
+link within the site answers an error. A key that two tables share (deaths are keyed by the
+victim they record) must not send a reader from a living person's row to a
+death that does not exist."""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.error
+import urllib.request
+
+import pytest
+
+from conftest import FIXTURES, copy_package, serving
+from datapackage.findings import has_errors
+from datapackage.publish import publish
+from datapackage.validate import check
+
+DOWNLOADS = (".db", ".csv", ".json", ".zip", ".parquet", ".png", ".html")
+
+
+def fetch(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status, response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as error:
+        return error.code, ""
+
+
+def links(page: str) -> set[str]:
+    found = {link.replace("&amp;", "&") for link in re.findall(r'href="(/[^"#]*)"', page)}
+    return {link for link in found if not link.startswith("/-/") and not link.split("?")[0].endswith(DOWNLOADS)}
+
+
+def rows_of(url: str, database: str, table: str) -> list[str]:
+    """The key of each row of a table (Datasette 0.65's JSON: rows as lists)."""
+    status, text = fetch(f"{url}/{database}/{table}.json?_size=max")
+    assert status == 200, table
+    answer = json.loads(text)
+    keys = answer["primary_keys"]
+    assert len(keys) == 1, table
+    at = answer["columns"].index(keys[0])
+    return [str(row[at]) for row in answer["rows"]]
+
+
+@pytest.fixture(scope="module")
+def small_site(tmp_path_factory):
+    package = copy_package(tmp_path_factory.mktemp("links"), FIXTURES / "small")
+    with (package / "seeds" / "victims.csv").open("a", encoding="utf-8", newline="") as file:
+        file.write("v-003,case-tartar,Alive Person,,serviceman,,,Arrested and released.,,"
+                   "src-wikipedia-tartar-case,public,\n")
+    assert not has_errors(check(package / "datapackage.json").findings)
+    out = publish(package / "datapackage.json", package / "dist")
+    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    with serving(out) as url:
+        yield url, descriptor
+
+
+def test_no_link_from_a_row_person_or_case_page_is_broken(small_site):
+    url, descriptor = small_site
+    database = descriptor["name"]
+    keys = {r["name"]: rows_of(url, database, r["name"]) for r in descriptor["resources"]}
+    assert set(keys["victims"]) - set(keys["deaths"]), "the fixture needs a person who did not die"
+    pages = [f"/{database}/{table}/{key}" for table, found in keys.items() for key in found]
+    pages += [f"/person/{key}" for key in keys["victims"]] + [f"/case/{key}" for key in keys["cases"]]
+    pages += [f"/{database}?_show_hidden=1"]  # the full-text indexes too, which have no rows to list
+    reached, broken = set(), []
+    for page in pages:
+        status, text = fetch(url + page)
+        assert status == 200, page
+        for link in links(text) - reached:
+            reached.add(link)
+            status, _ = fetch(url + link)
+            if status >= 400:
+                broken.append((status, link, page))
+    assert reached and not broken, broken
