@@ -14,6 +14,7 @@ from urllib.parse import quote
 from datasette.utils import tilde_encode, to_css_class
 from markupsafe import Markup, escape
 
+from datapackage.search_index import SHADOWS
 from datapackage.site import PLUGIN
 
 
@@ -107,10 +108,12 @@ class SiteContext:
         return any(column in spec["ordered"] for spec in self.resources.values())
 
     def indexed_by(self, table: str) -> str | None:
-        """The resource whose full-text index `table` is: an index without
-        content has no rows to list, so its page is that resource's search."""
-        return next((name for name, spec in self.resources.items()
-                     if table == f"{name}_fts" and any(spec.get("search", {}).values())), None)
+        """The resource whose full-text index `table` is, or holds part of:
+        the index has no content, so its page has no rows to list, and the
+        rows of its inner tables are keyed by bytes no row address can name.
+        Its pages are those of the resource's search."""
+        return next((name for name, spec in self.resources.items() if any(spec.get("search", {}).values())
+                     and table in {f"{name}_fts", *(f"{name}_fts_{shadow}" for shadow in SHADOWS)}), None)
 
     def is_source_list(self, column: str) -> bool:
         return column in self._source_fields
