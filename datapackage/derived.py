@@ -13,7 +13,7 @@ CREATE = re.compile(r"CREATE TABLE (\w+) AS\s", re.IGNORECASE)
 # presents it, whose description it shares.
 DERIVED = {
     "deaths_timeline": {"facets": ["rank", "case_id"], "query": "deaths-timeline"},
-    "contested_figures": {"facets": ["metric", "organisation"], "query": "contested-figures"},
+    "contested_figures": {"facets": ["metric", "organisation", "case_id"], "query": "contested-figures"},
 }
 
 

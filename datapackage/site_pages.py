@@ -5,6 +5,8 @@ row of any table whose field is named after the page's key refers to it."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from datasette.utils import tilde_decode, tilde_encode
 from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup
@@ -14,6 +16,15 @@ from datapackage.names import without_patronymic
 from datapackage.site_cells import cell
 from datapackage.site_charts import ranges, timeline
 from datapackage.site_context import SiteContext, context
+
+# A page lists this many rows per section, the home page this many cases and
+# people per case; the rest are one link away, so that a case of a hundred
+# thousand people, or a name that a million rows mention, is still a page.
+SHOWN = 100
+HOME_CASES = 20
+HOME_PEOPLE = 50
+COUNTED = 10_000  # counted no further: "more than 10,000"
+
 
 def searchable(spec: dict) -> bool:
     return any(spec["search"].values())
@@ -27,6 +38,26 @@ def page_resource(site: SiteContext, page: str) -> str | None:
 
 async def rows(db, sql: str, params=()) -> list[dict]:
     return [dict(r) for r in await db.execute(sql, params)]
+
+
+async def shown(db, sql: str, params, limit: int = SHOWN) -> tuple[list[dict], int | None]:
+    """The first `limit` rows a query selects, and how many it selects in all
+    (None for more than COUNTED); the rows alone are read when that is all."""
+    found = await rows(db, f"{sql} limit {limit + 1}", params)
+    if len(found) <= limit:
+        return found, len(found)
+    total = (await db.execute(f"select count(*) from ({sql} limit {COUNTED + 1})", params)).first()[0]
+    return found[:limit], total if total <= COUNTED else None
+
+
+def section(site: SiteContext, title: str, resource: str, found: tuple[list[dict], int | None],
+            more: tuple[str, str], skip: tuple = ()) -> dict:
+    """Rows as a page's section of cards; `more` (address, words), where the
+    rows past those listed are, when there are any."""
+    listed, total = found
+    count = f"more than {COUNTED:,}" if total is None else f"{total:,}"
+    return {"title": title, "resource": resource, "rows": listed, "cards": [card(site, resource, r, skip) for r in listed],
+            "total": count, "more": more if total is None or total > len(listed) else None}
 
 
 def card(site: SiteContext, resource: str, row: dict, skip: tuple = ()) -> dict:
@@ -47,10 +78,11 @@ async def referring(site: SiteContext, db, resource: str, key: str) -> list[dict
     for name, spec in site.resources.items():
         if name == resource or column not in spec["fields"]:
             continue
-        found = await rows(db, f"select * from [{name}] where [{column}] = ? order by rowid", [key])
-        if found:
-            sections.append({"title": spec["title"], "resource": name, "rows": found,
-                             "cards": [card(site, name, r, skip=(column,)) for r in found]})
+        found = await shown(db, f"select * from [{name}] where [{column}] = ? order by rowid", [key])
+        if found[0]:
+            everyone = f"all {'of them' if found[1] is None else found[1]} in {name}"
+            sections.append(section(site, spec["title"], name, found,
+                                    (f"/{site.database}/{name}?{urlencode({column: key})}", everyone), skip=(column,)))
     return sections
 
 
@@ -114,7 +146,9 @@ async def person_page(request, datasette):
     sections = await referring(site, db, resource, key)
     names = [person[spec["label"]], *(n for field in spec["search"]["name"] if field != spec["label"]
                                       for n in str(person.get(field) or "").split(";") if n.strip())]
-    mentions = await mentioned(site, db, [without_patronymic(n) for n in names], exclude=[s["resource"] for s in sections])
+    plain = [without_patronymic(n) for n in names]
+    mentions = await mentioned(site, db, plain, plain[0],
+                               exclude=[s["resource"] for s in sections])
     sections += mentions
     context_vars = {
         "site": site, "row": person, "names": names[1:],
@@ -126,19 +160,21 @@ async def person_page(request, datasette):
     return Response.html(await datasette.render_template("person.html", context_vars, request=request))
 
 
-async def mentioned(site: SiteContext, db, names: list[str], exclude: list[str]) -> list[dict]:
-    """Rows of the other indexed tables whose names or text mention a name."""
+async def mentioned(site: SiteContext, db, names: list[str], main: str, exclude: list[str]) -> list[dict]:
+    """Rows of the other indexed tables whose names or text mention a name;
+    beyond what a section lists, the table's own search for the main name."""
     expression = name_expression(names)
     sections = []
     for name, spec in site.resources.items():
         if name in exclude or spec.get("page") or not searchable(spec) or not expression:
             continue
-        found = await rows(db, f"select * from [{name}] where rowid in "
-                               f"(select rowid from [{name}_fts] where [{name}_fts] match ?) order by rowid",
-                           [expression])
-        if found:
-            sections.append({"title": f"{spec['title']} that mention them", "resource": name, "rows": found,
-                             "cards": [card(site, name, r) for r in found]})
+        found = await shown(db, f"select * from [{name}] where rowid in "
+                                f"(select rowid from [{name}_fts] where [{name}_fts] match ?) order by rowid",
+                            [expression])
+        if found[0]:
+            sections.append(section(site, f"{spec['title']} that mention them", name, found,
+                                    (f"/{site.database}/{name}?{urlencode({'_search': main})}",
+                                     f"search {name} for {main}")))
     return sections
 
 
@@ -211,14 +247,25 @@ async def home_vars(datasette) -> dict:
         return {"site": site}  # a package not shaped like ours: Datasette's own list of tables
     case_spec, person_spec = site.resources[case], site.resources[person]
     derived = await db.table_exists("contested_figures")
-    people = await rows(db, f"select * from [{person}] order by rowid")
+    listed, total = await shown(db, f"select * from [{case}] order by rowid", [], HOME_CASES)
     cases = []
-    for row in await rows(db, f"select * from [{case}] order by rowid"):
+    for row in listed:
         key = row[case_spec["key"]]
         contested_count = (await db.execute("select count(*) from contested_figures where case_id = ?",
                                             [key])).first()[0] if derived else 0
+        people, everyone = await shown(db, f"select [{person_spec['key']}], [{person_spec['label']}] from [{person}] "
+                                           f"where [{case_spec['key']}] = ? order by rowid", [key], HOME_PEOPLE)
         cases.append({"href": site.href(case, key), "title": row[case_spec["label"]],
                       "chart": await case_timeline(site, db, key), "contested": contested_count,
                       "people": [{"href": site.href(person, p[person_spec["key"]]), "name": p[person_spec["label"]]}
-                                 for p in people if p.get(case_spec["key"]) == key]})
-    return {"cases": cases, "site": site}
+                                 for p in people],
+                      "more_people": _more(everyone, len(people))})
+    return {"cases": cases, "site": site, "more_cases": _more(total, len(listed)),
+            "all_cases": f"/{site.database}/{case}"}
+
+
+def _more(total: int | None, listed: int) -> str | None:
+    """How many more there are than listed, as a reader reads it; None for none."""
+    if total is None:
+        return f"over {COUNTED - listed:,}"
+    return f"{total - listed:,}" if total > listed else None
