@@ -26,7 +26,7 @@ from datapackage.parquet import write_parquet
 from datapackage.privacy import public_stored
 from datapackage.release import created, descriptor, write_json, write_zip
 from datapackage.release_documents import write_documents
-from datapackage.release_folder import OutputError, ReleaseFolder, database_name, explain, stored_beside
+from datapackage.release_folder import OutputError, ReleaseFolder, database_name, explain, hash_name, stored_beside
 from datapackage.site import metadata
 from datapackage.stored import StoredTable
 from datapackage.table import write_csv
@@ -87,7 +87,13 @@ def build(checked: Checked, out: Path, stage=None) -> None:
         try:
             _files(checked, tables, out, stage)
             with stage("zip"):
-                write_zip(out / archive_name(checked), out, created(package, tables), database_path, database.result)
+                digest = write_zip(out / archive_name(checked), out, created(package, tables), database_path,
+                                   database.result)
+            # Beside the database, not in the zip (it is taken while the zip is
+            # written): what `sha256sum -c` checks a download against, and the
+            # database's hash for the site, which would otherwise read gigabytes
+            # to show it.
+            (out / hash_name(database_path)).write_text(f"{digest}  {database_path.name}\n", encoding="utf-8")
         finally:
             database.result()  # the database's error, if any, is raised here
 
@@ -121,7 +127,8 @@ def _files(checked: Checked, tables: dict[str, StoredTable], out: Path, stage) -
                  out / "timeline.png")
     (out / "data-dictionary.html").write_text(html_page(package), encoding="utf-8")
     name = name_of(checked)
-    downloads = [archive_name(checked), "datapackage.json", f"{name}.db", "data-dictionary.html"]
+    downloads = [archive_name(checked), "datapackage.json", f"{name}.db", hash_name(Path(f"{name}.db")),
+                 "data-dictionary.html"]
     downloads += [f"parquet/{r.name}.parquet" for r in package.resources]
     write_json(out / "metadata.json", metadata(package, name, downloads, empty_schema(package)))
 

@@ -13,6 +13,8 @@ import json
 import shutil
 import subprocess
 import zipfile
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -98,20 +100,44 @@ def write_json(path: Path, value: dict) -> None:
 STORED = {".parquet", ".png", ".zip"}
 
 
-def write_zip(path: Path, root: Path, stamp: str, last: Path | None = None, ready=lambda: None) -> None:
+def write_zip(path: Path, root: Path, stamp: str, last: Path | None = None, ready=lambda: None) -> str | None:
     """Same files, same bytes: sorted entries, fixed times and permissions.
     `last`, when given, is written after all the others, once `ready()` has
-    returned (so the zip can be written while that file is still being made)."""
+    returned (so the zip can be written while that file is still being made);
+    its SHA-256, taken as it is read for the zip, is returned."""
     when = tuple(int(x) for x in (stamp[:4], stamp[5:7], stamp[8:10], stamp[11:13], stamp[14:16], stamp[17:19]))
     with zipfile.ZipFile(path, "w") as archive, deflate.pool() as pool:
         for file in sorted(p for p in root.rglob("*") if p.is_file() and p not in (path, last)):
             _add(archive, file, f"{path.stem}/{file.relative_to(root).as_posix()}", when, pool)
         ready()
-        if last is not None:
-            _add(archive, last, f"{path.stem}/{last.relative_to(root).as_posix()}", when, pool)
+        if last is None:
+            return None
+        digest = hashlib.sha256()
+        with ThreadPoolExecutor(1, thread_name_prefix="hash") as hashing:
+            _add(archive, last, f"{path.stem}/{last.relative_to(root).as_posix()}", when, pool,
+                 lambda file: _Hashed(file, digest, hashing))
+        return digest.hexdigest()
 
 
-def _add(archive: zipfile.ZipFile, file: Path, name: str, when: tuple, pool) -> None:
+class _Hashed:
+    """A file whose pieces are hashed, in order, on a thread of their own as
+    they are read, beside the checksum and the deflating (the hash lets go of
+    the interpreter's lock). Zipping the 5.2 GB database of a million victims
+    took 0.5-1.4 s longer so, and 1.8-4.6 s longer hashed on the reading thread."""
+
+    def __init__(self, file, digest, hashing: ThreadPoolExecutor):
+        self.file, self.digest, self.hashing = file, digest, hashing
+        self.pending: deque[Future] = deque()
+
+    def read(self, size: int = -1) -> bytes:
+        piece = self.file.read(size)
+        self.pending.append(self.hashing.submit(self.digest.update, piece))
+        while len(self.pending) > 2:  # a few pieces held, however far the hash falls behind
+            self.pending.popleft().result()
+        return piece
+
+
+def _add(archive: zipfile.ZipFile, file: Path, name: str, when: tuple, pool, reading=lambda file: file) -> None:
     info = zipfile.ZipInfo(name, date_time=max(when, (1980, 1, 1, 0, 0, 0)))
     # Parquet and PNG are compressed already; the rest deflates fast at level 1.
     info.compress_type = zipfile.ZIP_STORED if file.suffix in STORED else zipfile.ZIP_DEFLATED
@@ -124,4 +150,4 @@ def _add(archive: zipfile.ZipFile, file: Path, name: str, when: tuple, pool) -> 
             # times faster than zlib at level 1) on every core: the database is
             # deflated last, while the whole release waits for it.
             target._compressor = deflate.Deflate(pool)
-        shutil.copyfileobj(source, target, deflate.PIECE)
+        shutil.copyfileobj(reading(source), target, deflate.PIECE)

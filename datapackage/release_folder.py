@@ -45,6 +45,11 @@ def database_name(descriptor: dict) -> str:
     name = descriptor.get("name")
     return name if isinstance(name, str) and name else DEFAULT_NAME
 
+def hash_name(database: Path) -> str:
+    """The file beside a release's database that holds its SHA-256, as `sha256sum` writes it."""
+    return f"{database.name}.sha256"
+
+
 STORE = "store"  # see stored_beside
 RENAME_EXCHANGE = 2
 AT_FDCWD = -100

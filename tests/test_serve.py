@@ -3,6 +3,7 @@ a symlink to a release folder or a folder replaced by rename; `--allow-robots`
 lets robots in and leaves no temporary file."""
 
 import csv
+import hashlib
 import io
 import json
 import os
@@ -104,3 +105,31 @@ def test_serve_without_a_release_is_a_clear_error(tmp_path):
     result = run("serve", "--dist", str(tmp_path / "nothing"), cwd=tmp_path)
     assert result.returncode == 2
     assert "no published release here" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_site_shows_the_database_hash_that_publishing_recorded(releases, tmp_path):
+    from conftest import serving
+    from datapackage.release_folder import hash_name
+
+    release = releases[1]
+    database = next(release.glob("*.db"))
+    recorded = (release / hash_name(database)).read_text(encoding="utf-8")
+    assert recorded == f"{hashlib.sha256(database.read_bytes()).hexdigest()}  {database.name}\n"
+    dist = tmp_path / "dist"
+    shutil.copytree(release, dist)
+    # A hash no one could compute from the file: the site must show the recorded one, not read gigabytes for it.
+    (dist / hash_name(database)).write_text(f"{'0' * 64}  {database.name}\n", encoding="utf-8")
+    with serving(dist) as url:
+        assert databases(url)[database.stem]["hash"] == "0" * 64
+        with urllib.request.urlopen(f"{url}/{database.name}", timeout=30) as response:
+            assert response.headers["ETag"] == f'"{"0" * 64}"'
+    (dist / hash_name(database)).unlink()  # a release published before hashes were recorded
+    with serving(dist) as url:
+        assert databases(url)[database.stem]["hash"] is None
+        with urllib.request.urlopen(f"{url}/", timeout=30) as response:
+            assert response.status == 200
+
+
+def databases(url):
+    with urllib.request.urlopen(f"{url}/.json", timeout=30) as response:
+        return json.loads(response.read())
