@@ -3,8 +3,9 @@
     python benchmarks/site.py --dist DIR [--requests 50] [--budget 600]
 
 Serves DIR with `datapackage serve` on a free 127.0.0.1 port, then requests,
-one after another, every table page, each facet, each search, a row page per
-table, every canned query and every view, N times each. Prints the first
+one after another, the home page, the search of all tables, the first person's and
+case's pages, every table page, each facet, each search, a row page per table, every
+canned query and every view, N times each. Prints the first
 request's time (the render) and p50/p95 of the rest per page and writes them as the Datasette section of benchmarks/RESULTS.md.
 The server is stopped at the end; the whole run stops itself at --budget
 seconds, and a request gives up after --request-timeout.
@@ -27,6 +28,8 @@ import urllib.request
 from pathlib import Path
 
 from results_file import write_section
+
+from datapackage.site import PLUGIN
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "RESULTS.md"
@@ -88,6 +91,19 @@ def pages(dist: Path) -> list[tuple[str, str]]:
         value = names[0] if names else "a"  # a query's parameter is a person's name
         found.append((f"query {name}", f"/{db}/{name}?" + urllib.parse.urlencode({p: value for p in params})))
     found += [(f"view {name}", f"/{db}/{name}") for name in _views(dist, db)]
+    return _site_pages(dist, db, meta, names) + found
+
+
+def _site_pages(dist: Path, db: str, meta: dict, names: list[str]) -> list[tuple[str, str]]:
+    """The pages the site adds: the home page, the search of every table,
+    and the page of the first row of each table that has pages (person, case)."""
+    config = json.loads((dist / "metadata.json").read_text(encoding="utf-8")).get("plugins", {}).get(PLUGIN, {})
+    resources = config.get("resources", {})
+    found = [("home", "/"), ("search all tables", "/search?" + urllib.parse.urlencode({"q": names[0] if names else "a"}))]
+    for table, about in resources.items():
+        first = _first_row(dist, db, table) if about.get("page") else None
+        if first:
+            found.append((f"{about['page']} page", f"/{about['page']}/" + urllib.parse.quote(str(first[about["key"]]), safe="")))
     return found
 
 
