@@ -120,9 +120,11 @@ def _resource_config(resource: Resource) -> dict:
 def facet_columns(resource: Resource) -> list[str]:
     """The columns a table page counts its rows by: coded values and the case.
     Not the mark that withholds a row: every published row is public, so
-    counting by it tells a reader nothing (and would cost an index)."""
+    counting by it tells a reader nothing (and would cost an index); nor the
+    table's own key (the cases' case_id), whose every value is one row."""
     return [s["name"] for s in resource.fields
-            if ("enum" in s.get("constraints", {}) or s["name"] == "case_id") and "withholdsRow" not in s]
+            if ("enum" in s.get("constraints", {}) or s["name"] == "case_id") and "withholdsRow" not in s
+            and [s["name"]] != resource.primary_key]
 
 
 def sort_column(resource: Resource) -> str | None:

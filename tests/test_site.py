@@ -113,3 +113,20 @@ def test_downloads_are_served(site):
     archive = f"{DB}-{DESCRIPTOR['version']}.zip"
     for path in ("datapackage.json", archive, f"parquet/{NAMES[0]}.parquet", "timeline.png", "data-dictionary.html"):
         assert urllib.request.urlopen(f"{site}/downloads/{path}").status == 200
+
+
+def test_no_table_is_counted_by_its_own_key(published):
+    """Every value of a table's own key is one row: a facet on it tells a
+    reader nothing, and its index would repeat the key's own."""
+    import sqlite3
+    tables = json.loads((published / "metadata.json").read_text(encoding="utf-8"))["databases"][DB]["tables"]
+    db = sqlite3.connect(published / f"{DB}.db")
+    for resource in resources():
+        keys = schema(resource["name"])["primaryKey"]
+        keys = [keys] if isinstance(keys, str) else keys
+        facets = tables[resource["name"]].get("facets", [])
+        assert keys[0] not in facets, resource["name"]
+        single = [[c for (c,) in db.execute(f"select name from pragma_index_info('{i}')")]
+                  for (i,) in db.execute(f"select name from pragma_index_list('{resource['name']}') where origin = 'c'")]
+        assert keys not in single, resource["name"]
+    assert any(tables[r["name"]].get("facets") for r in resources())  # facets there are
