@@ -4,7 +4,8 @@ link to the row it stands for, with a tooltip saying what it is.
 - `timeline`: the dated events of one case (arrests, deaths, court
   decisions, statements), one lane per kind, on a time axis.
 - `ranges`: the contested figures of one case, each claim a bar from its
-  lowest to its highest value, claims on one figure side by side.
+  lowest to its highest value, claims on one figure side by side (the first
+  BARS of them, then a link to all).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from datetime import date
 from markupsafe import Markup, escape
 
 WIDTH, LANE, LEFT, RIGHT, TOP = 800, 26, 110, 20, 24
+BARS = 25  # claims drawn per figure; the axis is that of all of them
 
 
 def timeline(events: list[dict], kinds: list[tuple[str, str]], label: str) -> Markup:
@@ -32,11 +34,24 @@ def timeline(events: list[dict], kinds: list[tuple[str, str]], label: str) -> Ma
     parts = [_axis_years(first, last, x, height)]
     for kind, _ in kinds:
         parts.append(f'<text x="{LEFT - 8}" y="{lanes[kind] + 4}" text-anchor="end">{escape(kind)}</text>')
-    for event, day in zip(dated, days):
-        parts.append(_mark(event["href"], f"{event['title']} ({event['day']})",
-                           f'<circle cx="{x(day):.1f}" cy="{lanes[event["kind"]]}" r="5" '
-                           f'fill="{colours[event["kind"]]}" fill-opacity="0.75"/>'))
+    for (kind, at), group in _by_pixel(dated, days, x).items():
+        event, day = group[0]
+        title = f"{event['title']} ({event['day']})"
+        if len(group) > 1:
+            title = f"{kind}: {len(group)} from {group[0][1]} to {group[-1][1]}; this mark opens the first, {title}"
+        parts.append(_mark(event["href"], title, f'<circle cx="{at:.1f}" cy="{lanes[kind]}" r="5" '
+                                                 f'fill="{colours[kind]}" fill-opacity="0.75"/>'))
     return _svg(height, label, parts)
+
+
+def _by_pixel(events: list[dict], days: list[date], x) -> dict[tuple[str, float], list[tuple[dict, date]]]:
+    """The events of each lane that fall on one pixel, earliest first: one
+    mark each, so a case of a hundred thousand events is at most a few
+    thousand marks (more would be drawn over each other all the same)."""
+    found: dict[tuple[str, float], list[tuple[dict, date]]] = {}
+    for event, day in sorted(zip(events, days), key=lambda pair: pair[1]):
+        found.setdefault((event["kind"], round(x(day))), []).append((event, day))
+    return found
 
 
 def ranges(claims: list[dict], label: str) -> Markup:
@@ -53,8 +68,13 @@ def ranges(claims: list[dict], label: str) -> Markup:
         x = lambda value: LEFT + 170 + (WIDTH - LEFT - 170 - RIGHT - 40) * float(value) / top  # noqa: E731
         parts.append(f'<text x="4" y="{y + 18}" font-weight="bold">{escape(figure)}</text>')
         y += 26
-        for claim in group:
+        for claim in group[:BARS]:
             parts.append(_bar(claim, x, y))
+            y += 18
+        if len(group) > BARS:  # the rest one link away, as a page's sections
+            parts.append(_mark(group[0]["all"], f"all {len(group)} claims on {figure}",
+                               f'<text x="{LEFT + 160}" y="{y + 10}" text-anchor="end" fill="#0645ad">'
+                               f'and {len(group) - BARS} more claims</text>'))
             y += 18
         parts.append(_axis_values(top, x, y + 2))
         y += 22

@@ -232,7 +232,9 @@ async def contested(site: SiteContext, db, case: str) -> Markup:
         if await db.table_exists("contested_figures") else []
     claims = [{"figure": site.facet_label(None, "metric", {"value": r["metric"]}), "low": r["value_min"], "high": r["value_max"],
                "who": r["organisation"] or r["speaker"] or r["statement_id"], "qualifier": r["qualifier"],
-               "href": f"/{site.database}/statements/{tilde_encode(r['statement_id'])}"} for r in found]
+               "href": f"/{site.database}/statements/{tilde_encode(r['statement_id'])}",
+               "all": f"/{site.database}/contested_figures?{urlencode({'case_id': case, 'metric': r['metric']})}"}
+              for r in found]
     return ranges(claims, "Contested figures: each claim from its lowest to its highest value")
 
 
