@@ -53,19 +53,46 @@ class Origin:
             raise SnapshotError(f"{self.name(relative)}: cannot be read ({error.strerror})")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # millions of them in a large diff
 class Row:
     line: int  # physical line where the record starts; the header is line 1
-    cells: dict[str, str]  # column -> text, in header order; an empty cell is ""
+    record: list[str]  # the cells as read, before they are named
+    header: list[str]  # the table's, shared by its rows
+
+    @property
+    def cells(self) -> dict[str, str]:
+        """Column -> text, in header order; a missing cell is "". Built only
+        for the rows a diff reports: a dict per row is most of the memory of
+        a large table."""
+        record = self.record
+        return {column: record[i] if i < len(record) else "" for i, column in enumerate(self.header)}
+
+
+@dataclass(frozen=True)
+class Records:
+    """A resource's file as rows of text."""
+    header: list[str]
+    rows: list[Row]
 
 
 @dataclass(frozen=True)
 class Table:
+    """A resource's descriptor entry. Its file is read when compared, one
+    resource at a time, and parsed only when the two sides' bytes differ:
+    neither side of a large package is held whole."""
     name: str
     path: str
     schema: dict
-    header: list[str]
-    rows: list[Row]
+    origin: Origin
+
+    def read(self) -> bytes:
+        """The file's bytes, checked to be UTF-8."""
+        return _utf8(self.origin, self.path, f" ({DESCRIPTOR} lists it as resource '{self.name}')")
+
+    def records(self, data: bytes) -> Records:
+        reader = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
+        with _cells_of_any_length():
+            return Records(*_rows(self.origin, self.path, reader))
 
 
 @dataclass(frozen=True)
@@ -124,8 +151,7 @@ def _table(origin: Origin, item) -> Table:
         schema = _read_json(origin, _inside(origin, schema))
     if not isinstance(schema, dict):
         raise SnapshotError(f"{origin.name(DESCRIPTOR)}: the schema of resource '{name}' is not a JSON object")
-    header, rows = _read_csv(origin, path, name)
-    return Table(name, path, schema, header, rows)
+    return Table(name, path, schema, origin)
 
 
 def _inside(origin: Origin, relative: str) -> str:
@@ -137,6 +163,11 @@ def _inside(origin: Origin, relative: str) -> str:
 
 
 def _text(origin: Origin, relative: str, what: str) -> str:
+    return _utf8(origin, relative, what).decode("utf-8-sig")
+
+
+def _utf8(origin: Origin, relative: str, what: str) -> bytes:
+    """The file's bytes, checked to be UTF-8."""
     data = origin.read(relative)
     if data is None:
         raise SnapshotError(f"{origin.name(relative)}: not found{what}")
@@ -144,7 +175,7 @@ def _text(origin: Origin, relative: str, what: str) -> str:
     if problem:
         raise SnapshotError(f"{origin.name(relative)}:{problem.line}:{problem.column}: "
                             f"byte 0x{problem.byte:02x} is not UTF-8")
-    return data.decode("utf-8-sig")
+    return data
 
 
 def _read_json(origin: Origin, relative: str, what: str = ""):
@@ -165,21 +196,13 @@ def _cells_of_any_length():
         csv.field_size_limit(previous)
 
 
-def _read_csv(origin: Origin, relative: str, resource: str) -> tuple[list[str], list[Row]]:
-    text = _text(origin, relative, f" ({DESCRIPTOR} lists it as resource '{resource}')")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    with _cells_of_any_length():
-        return _rows(origin, relative, reader)
-
-
 def _rows(origin: Origin, relative: str, reader) -> tuple[list[str], list[Row]]:
     try:
         header = next(reader, [])
         rows, line = [], reader.line_num + 1
         for record in reader:
             if record:  # a blank line is no row
-                cells = {column: record[i] if i < len(record) else "" for i, column in enumerate(header)}
-                rows.append(Row(line, cells))
+                rows.append(Row(line, record, header))
             line = reader.line_num + 1
     except csv.Error as error:
         raise SnapshotError(f"{origin.name(relative)}:{reader.line_num}: cannot be read as CSV: {error}")

@@ -1,7 +1,9 @@
 """`datapackage diff`: the exact output of each format on two package copies,
 diffs between git revisions and the working tree, and unreadable sides."""
 
+import csv
 import hashlib
+import io
 import json
 from pathlib import Path
 
@@ -72,6 +74,30 @@ def test_composite_key_and_repeated_key(tmp_path):
     text = run("diff", "base", "head", cwd=tmp_path).stdout
     assert "  added case-tartar, st-002 (row 2 with this key) (line 4)\n" in text
 
+
+
+def test_rows_written_differently_with_the_same_cells_are_no_change(tmp_path):
+    """Quoting, line endings, a byte-order mark, a missing last cell that was
+    empty and an empty cell past the header change bytes, not cells."""
+    small_copy(tmp_path / "base")
+    head = small_copy(tmp_path / "head")
+    path = head / "seeds" / "victims.csv"
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+    assert rows[1][-1] == "" and len(rows) > 2  # the fixture's first victim has no last cell
+    rows[1] = rows[1][:-1]
+    rows[2] = rows[2] + [""]
+
+    def write():
+        out = io.StringIO()
+        csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\r\n").writerows(rows)
+        path.write_text("\ufeff" + out.getvalue(), encoding="utf-8")
+    write()
+    result = run("diff", "base", "head", cwd=tmp_path)
+    assert result.stdout == "Comparing base with head.\nNo differences.\n"
+    rows[2][rows[0].index("name")] = "Someone Else"
+    write()
+    changed = json.loads(run("diff", "base", "head", "--format", "json", cwd=tmp_path).stdout)["resources"]
+    assert [[c["field"] for c in row["cells"]] for row in changed[0]["changed"]] == [["name"]]
 
 @pytest.fixture
 def repo(tmp_path) -> Path:
