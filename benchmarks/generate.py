@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import io
 import itertools
 import json
@@ -50,6 +51,34 @@ VARIANT_SHARE = 0.0005
 
 
 # ---------------------------------------------------------------- the package
+
+MADE_FROM = "made-from.json"
+GENERATOR = ("generate.py", "inject.py", "names_parts.py")
+
+
+def made_from(package: Path, seed: int, victims: int, errors: int = 0) -> dict:
+    """What a generated package is made from: the source package's descriptor
+    and schemas, the generator's modules, the seed, the size and the errors
+    injected. A package made from
+    other schemas is stale: its schemas lack what was declared since (a page,
+    a timeline), so what is measured on it is not what would be published."""
+    descriptor, _ = load(package)
+    files = [package / "datapackage.json", *(package / r["schema"] for r in descriptor["resources"]),
+             *(Path(__file__).resolve().parent / f for f in GENERATOR)]
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return {"sha256": digest.hexdigest(), "seed": seed, "victims": victims, "errors": errors}
+
+
+def is_current(out: Path, package: Path, seed: int, victims: int) -> bool:
+    """Whether `out` holds a whole package generated from `package` as it is now."""
+    try:
+        told = json.loads((out / MADE_FROM).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return (out / "sizes.json").exists() and told == made_from(package, seed, victims)
+
 
 def load(package: Path) -> tuple[dict, dict[str, dict]]:
     descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
@@ -379,7 +408,10 @@ def main(argv: list[str] | None = None) -> int:
     rng = np.random.default_rng(args.seed)
     tables = build_tables(rng, schemas, sizes)
     plan = inject(rng, schemas, tables, args.errors) if args.errors else None
+    (args.out / MADE_FROM).unlink(missing_ok=True)  # a package half rewritten is not current
     injected = write_package(args.out, descriptor, schemas, tables, sizes, plan)
+    made = made_from(args.package, args.seed, args.victims, args.errors)
+    (args.out / MADE_FROM).write_text(json.dumps(made) + "\n", encoding="utf-8")
     rows = sum(sizes.values())
     print(f"{args.out}: {rows} rows ({', '.join(f'{k} {v}' for k, v in sizes.items())})"
           + (f", {injected} errors in errors.json" if args.errors else ""))

@@ -94,8 +94,14 @@ def stages(err: Path) -> dict[str, float]:
 
 
 def generate(victims: int, work: Path) -> tuple[Path, int]:
+    """The package of `victims`, generated again when it is missing or was
+    made from other schemas or another generator (generate.is_current)."""
+    from generate import is_current  # beside this script; loads numpy only when run
+
     package = work / f"v{victims}"
-    if not (package / "sizes.json").exists():
+    if not is_current(package, ROOT, 1, victims):
+        if package.exists():
+            print(f"{package} was generated from other schemas or code: generating it again", file=sys.stderr)
         shutil.rmtree(package, ignore_errors=True)
         subprocess.run([PYTHON, str(HERE / "generate.py"), "--victims", str(victims), "--seed", "1",
                         "--out", str(package)], check=True)
