@@ -6,7 +6,7 @@ Validates the package, then builds its database into a temporary folder and
 prints one line per step as it ends: the clock since the build started, the
 thread (the tables, or the search indexes built beside them), the step, the
 table it wrote where there is one, and its seconds. The steps are the functions
-of `datapackage.database` and `datapackage.search_index`, timed by wrapping them.
+of `datapackage.publish.database` and `datapackage.publish.search_index`, timed by wrapping them.
 """
 
 from __future__ import annotations
@@ -21,10 +21,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import datapackage.database as database  # noqa: E402
+import datapackage.publish.database as database  # noqa: E402
 from datapackage.privacy import public_stored  # noqa: E402
-from datapackage.stored import Store  # noqa: E402
-from datapackage.validate import check  # noqa: E402
+from datapackage.read.stored import Store  # noqa: E402
+from datapackage.validate.check import check  # noqa: E402
 
 STEPS = ("append", "_rows", "_index_foreign_keys", "_index_for_pages", "_citations", "_vocabularies", "_derived",
          "search_parts", "_search_indexes", "_tables", "copy_search_index")

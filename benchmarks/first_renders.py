@@ -29,7 +29,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
 import load  # noqa: E402
-from datapackage.serve import application  # noqa: E402
+from datapackage.site.serve import application  # noqa: E402
 
 SETTLE = 3.0  # seconds for the site's background counting to finish first
 

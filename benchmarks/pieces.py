@@ -2,7 +2,7 @@
 
     python benchmarks/pieces.py /tmp/datapackage-bench/v1000000/datapackage.json --piece-mb 64 --over-mb 256
 
-Runs `datapackage.validate.validate` in this process with `csvfile.PLAIN_PIECE`
+Runs `datapackage.validate.check.validate` in this process with `csvfile.PLAIN_PIECE`
 and `table.PIECE_BYTES` set from the options (a file over `--over-mb` is read
 in pieces of about `--piece-mb`), and prints the seconds, the peak resident
 memory (read from /proc every 20 ms, so a shorter peak can be missed) and
@@ -20,9 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import datapackage.csvfile as csvfile  # noqa: E402
-import datapackage.table as table  # noqa: E402
-from datapackage.validate import validate  # noqa: E402
+import datapackage.read.csvfile as csvfile  # noqa: E402
+import datapackage.read.table as table  # noqa: E402
+from datapackage.validate.check import validate  # noqa: E402
 
 MB = 1 << 20
 

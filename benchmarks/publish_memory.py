@@ -28,15 +28,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import pyarrow as pa  # noqa: E402
 
-import datapackage.database as database  # noqa: E402
-from datapackage.chart import draw  # noqa: E402
+import datapackage.publish.database as database  # noqa: E402
+from datapackage.publish.chart import draw  # noqa: E402
 from datapackage.package import load_package  # noqa: E402
-from datapackage.parquet import write_parquet  # noqa: E402
+from datapackage.publish.parquet import write_parquet  # noqa: E402
 from datapackage.privacy import public_stored  # noqa: E402
-from datapackage.chart import timeline_of  # noqa: E402
-from datapackage.stored import Store  # noqa: E402
-from datapackage.table import read_tables, write_csv  # noqa: E402
-from datapackage.validate import check  # noqa: E402
+from datapackage.publish.chart import timeline_of  # noqa: E402
+from datapackage.read.stored import Store  # noqa: E402
+from datapackage.read.table import read_tables, write_csv  # noqa: E402
+from datapackage.validate.check import check  # noqa: E402
 
 STAGES = ("csv", "parquet", "chart", "database-tables", "database-search")
 

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from results_file import write_section
 
-from datapackage.site import PLUGIN
+from datapackage.site.metadata import PLUGIN
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "RESULTS.md"
@@ -163,9 +163,9 @@ def section(dist: Path, results: list[dict], args) -> str:
              "database gives the same answer to the same address), so 'first' is what the first visitor of an "
              "address waits for and p50/p95 what everyone after them waits for; `benchmarks/LOAD.md` measures a "
              "mixed load. Pages are visited in the order below, table page first: the counts and facet tallies a "
-             "page computes are kept for the pages after it that ask the same (`datapackage/tallies.py`), as a "
+             "page computes are kept for the pages after it that ask the same (`datapackage/site/tallies.py`), as a "
              "visitor clicking from a table to its facets would find, and the site asks each table for them in the "
-             "background when it starts (`datapackage/plugins/site_warm.py`, from its first request on). The rows "
+             "background when it starts (`datapackage/site/plugins/site_warm.py`, from its first request on). The rows "
              "and names the pages are built from are read from the database file, not asked of the site.", "",
              f"Command: `python benchmarks/site.py --dist {args.dist} --requests {args.requests}` "
              f"(sequential requests on 127.0.0.1; 'first' is the first request to a page, which renders it; p50 and "

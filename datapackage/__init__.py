@@ -3,8 +3,8 @@
 
 def pandera_schema(resource, descriptor="datapackage.json", backend="polars"):
     """The Pandera schema derived from one resource's Table Schema (see
-    datapackage.pandera_schemas); imported on first use, since Pandera takes
+    datapackage.validate.pandera_schemas); imported on first use, since Pandera takes
     a moment to load."""
-    from datapackage.pandera_schemas import pandera_schema as derive
+    from datapackage.validate.pandera_schemas import pandera_schema as derive
 
     return derive(resource, descriptor, backend)

@@ -16,13 +16,13 @@ from pathlib import Path
 import click
 
 from datapackage.crash import SafeGroup
-from datapackage.diff import compare
-from datapackage.diff_report import DIFF_FORMATS, render_diff
+from datapackage.diff.rows import compare
+from datapackage.diff.report import DIFF_FORMATS, render_diff
 from datapackage.findings import has_errors
 from datapackage.package import PackageError
 from datapackage.report import FORMATS, render
-from datapackage.serve import NothingToServe, command as serve_command
-from datapackage.snapshot import SnapshotError
+from datapackage.site.serve import NothingToServe, command as serve_command
+from datapackage.diff.snapshot import SnapshotError
 
 # Frictionless, Pandera, pyarrow and matplotlib take seconds to import: the
 # commands that need them import them when they run.
@@ -67,7 +67,7 @@ def validate(descriptor: Path, form: str, markdown_report: Path | None):
     Example:
         datapackage validate datapackage.json --format github
     """
-    from datapackage.validate import validate as validate_package
+    from datapackage.validate.check import validate as validate_package
 
     try:
         findings = validate_package(descriptor)
@@ -102,8 +102,8 @@ def publish(descriptor: Path, out: Path, timings: bool):
     Example:
         datapackage publish --out dist
     """
-    from datapackage.publish import InvalidPackage, publish as publish_package
-    from datapackage.release_folder import OutputError
+    from datapackage.publish.build import InvalidPackage, publish as publish_package
+    from datapackage.publish.release_folder import OutputError
 
     try:
         folder = publish_package(descriptor, out, timed if timings else None)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from datapackage.dictionary import markdown
+from datapackage.publish.dictionary import markdown
 from datapackage.findings import ERROR
 from datapackage.package import PackageError, load_package
 

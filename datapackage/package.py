@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from datapackage.csvfile import Dialect
+from datapackage.read.csvfile import Dialect
 from datapackage.findings import ERROR, Finding
 from datapackage.properties import published, unpublished_findings
 

@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from datapackage.package import Package, Resource
-from datapackage.table import Table
+from datapackage.read.table import Table
 
 if TYPE_CHECKING:  # publishing's module, which validation does not load
-    from datapackage.stored import StoredTable
+    from datapackage.read.stored import StoredTable
 
 
 def mark_field(resource: Resource) -> dict | None:

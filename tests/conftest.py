@@ -60,7 +60,7 @@ def published(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def small_release(tmp_path_factory):
     """The small fixture package, published once, as `datapackage serve` reads it."""
-    from datapackage.serve import Release
+    from datapackage.site.serve import Release
 
     package = copy_package(tmp_path_factory.mktemp("small-release"), FIXTURES / "small")
     result = run("publish", "--out", "dist", cwd=package)

@@ -113,7 +113,7 @@ def serve(package: Path) -> None:
     delay after which to SIGKILL that publish (negative: never)."""
     os.chdir(package)
     from datapackage.cli import cli
-    import datapackage.publish  # noqa: F401  (imported, never run: the column engine's
+    import datapackage.publish.build  # noqa: F401  (imported, never run: the column engine's
     # thread pools start on first use and do not survive a fork, so each publish
     # starts them in its own child)
     for line in sys.stdin:
@@ -175,7 +175,7 @@ def test_dist_is_always_a_complete_release_while_publishes_are_killed(tmp_path):
 
 
 def publish_in_process(package: Path, out: Path) -> Path:
-    from datapackage.publish import publish
+    from datapackage.publish.build import publish
     publish(package / "datapackage.json", out)
     return Path(os.path.realpath(out))
 
@@ -316,7 +316,7 @@ def test_a_full_disk_is_one_message_and_dist_is_unchanged(small_package, small_d
 
 
 def test_a_full_disk_under_the_bulk_writer_is_an_os_error(small_disk):
-    from datapackage.bulk import append
+    from datapackage.publish.bulk import append
     path = small_disk / "rows.db"
     with sqlite3.connect(path) as conn:
         conn.execute("create table t (a text)")

@@ -8,12 +8,12 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-import datapackage.bulk as bulk
-from datapackage.bulk import append, in_batches
+import datapackage.publish.bulk as bulk
+from datapackage.publish.bulk import append, in_batches
 from datapackage.folding import search_keys
 from datapackage.package import Resource
-from datapackage.parquet import for_consumers
-from datapackage.publish import publish
+from datapackage.publish.parquet import for_consumers
+from datapackage.publish.build import publish
 
 from conftest import FIXTURES, copy_package
 

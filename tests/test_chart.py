@@ -8,7 +8,7 @@ import warnings
 
 import polars as pl
 
-from datapackage.chart import MAX_LABEL, Timeline, busiest, draw, events, short_title
+from datapackage.publish.chart import MAX_LABEL, Timeline, busiest, draw, events, short_title
 
 
 # The dates a package declares for the timeline, as our schemas do ("timeline").

@@ -8,8 +8,8 @@ import sys
 
 import polars as pl
 
-from datapackage.check_screen import checks_nothing, without_passing_checks
-from datapackage.pandera_schemas import column_checks, pandera_module
+from datapackage.validate.check_screen import checks_nothing, without_passing_checks
+from datapackage.validate.pandera_schemas import column_checks, pandera_module
 
 pa = pandera_module("polars")
 FRAME = pl.DataFrame({"count": [1, 2, None], "kind": ["x", "y", "z"], "note": ["a", None, "=1"]})
@@ -104,7 +104,7 @@ def test_validation_loads_neither_pandas_nor_hypothesis(small_package):
     """Pandera loads both when they are installed (this project's tests
     install them); validation needs neither, and they would add a tenth of
     a second or more to every run."""
-    script = ("import sys; from pathlib import Path; from datapackage.validate import validate; "
+    script = ("import sys; from pathlib import Path; from datapackage.validate.check import validate; "
               f"validate(Path({str(small_package / 'datapackage.json')!r})); "
               "print(sorted(m for m in ('pandas', 'hypothesis') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)

@@ -233,7 +233,7 @@ def test_generated_package_conforms(generated):
 
 def same_findings_lean_and_whole(descriptor: Path) -> list:
     """The findings of both, after checking that they are the same."""
-    from datapackage.validate import check
+    from datapackage.validate.check import check
 
     lean = check(descriptor, lean=True)
     whole = check(descriptor)

@@ -27,7 +27,7 @@ def release(tmp_path_factory):
         for number, rank in enumerate(RANKS, start=10):
             writer.writerow([f"v-0{number}", "case-tartar", f"Test Person {chr(65 + number)}", "",
                              "serviceman", rank, "", "Held.", "", "src-wikipedia-tartar-case", "public", ""])
-    from datapackage.publish import publish
+    from datapackage.publish.build import publish
     publish(package / "datapackage.json", package / "dist")
     return package
 

@@ -10,7 +10,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from datapackage.csvfile import Dialect, header, read_cells, read_plain, records
+from datapackage.read.csvfile import Dialect, header, read_cells, read_plain, records
 
 DIALECT = Dialect()
 CELL = st.lists(st.sampled_from(list('ab ,"\n\rəж') + ["\r\n"]), max_size=6).map("".join)
@@ -66,7 +66,7 @@ def test_files_that_need_the_record_map_are_declined():
 
 
 def test_a_record_longer_than_a_block_is_declined(monkeypatch):
-    import datapackage.csvfile as csvfile
+    import datapackage.read.csvfile as csvfile
 
     monkeypatch.setattr(csvfile, "PLAIN_BLOCK", 64)
     data = b"id,note\n1," + b"x" * 200 + b"\n2,b\n"
@@ -82,7 +82,7 @@ BYTES = st.lists(st.sampled_from([b"a", b",", b'"', b"\n", b"\r", b"\r\n", "ə".
 @given(data=BYTES, piece=st.integers(min_value=1, max_value=7))
 def test_a_file_scanned_in_pieces_reads_as_it_does_whole(data, piece):
     """Pieces may cut a CRLF or a character in two; the scan must not notice."""
-    from datapackage.csvfile import scan
+    from datapackage.read.csvfile import scan
 
     def decodes(raw):
         try:

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from datapackage import deflate
+from datapackage.publish import deflate
 
 
 def inflated(stream: bytes) -> bytes:
@@ -51,7 +51,7 @@ def test_same_bytes_whatever_the_writes_and_the_workers(small_pieces):
 
 
 def test_a_zip_entry_deflated_in_pieces_is_read_by_zipfile(small_pieces, tmp_path):
-    from datapackage.release import write_zip
+    from datapackage.publish.release import write_zip
     (tmp_path / "in").mkdir()
     data = b"".join(f"{i};Elxan Agazade;2017-05-{i % 28 + 1:02d}\n".encode() for i in range(5000))
     (tmp_path / "in" / "rows.csv").write_bytes(data)

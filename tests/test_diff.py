@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from datapackage.diff_report import describe
-from datapackage.schema_diff import schema_changes
+from datapackage.diff.report import describe
+from datapackage.diff.schema_diff import schema_changes
 
 from conftest import FIXTURES, copy_package, run
 from seedrepo import add_enum_value, append_row, commit, git, init, remove_row, set_cell

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-import datapackage.content as content
-import datapackage.table as table_module
+import datapackage.validate.content as content
+import datapackage.read.table as table_module
 from conftest import FIXTURES, copy_package
 from test_bad_inputs import CASES as BAD_INPUTS
 from test_privacy import add_rows
-from datapackage.validate import check
+from datapackage.validate.check import check
 
 ACROSS_TABLES = [m for m in BAD_INPUTS if m.__name__ in {
     "death_before_arrest", "unknown_source", "empty_source_entry", "duplicate_id", "dangling_foreign_key",

@@ -19,8 +19,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from datapackage.findings import has_errors
-from datapackage.publish import publish
-from datapackage.validate import check
+from datapackage.publish.build import publish
+from datapackage.validate.check import check
 
 LETTERS = "abcxyzəğıöüşçƏĞİÖÜŞÇабвгдежзийЁёЭэ"
 MARKS = " ,;\"'\r\n\t=+-@<>&/\\\u200b\u202e\x00"

@@ -5,7 +5,7 @@ pluggy's own loop wherever a hook needs it."""
 import pluggy
 import pytest
 
-from datapackage.hook_calls import DirectCaller, call_directly
+from datapackage.site.hook_calls import DirectCaller, call_directly
 
 spec, impl = pluggy.HookspecMarker("t"), pluggy.HookimplMarker("t")
 

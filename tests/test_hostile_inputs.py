@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import run
-from datapackage.search_index import match_expression
+from datapackage.publish.search_index import match_expression
 
 
 def write_package(root, resources, tables):
@@ -372,13 +372,13 @@ def test_unsupported_features_are_one_clear_finding(tmp_path, entry, words):
 
 
 def test_a_bug_is_exit_3_with_the_traceback_saved(tmp_path, monkeypatch):
-    import datapackage.validate
+    import datapackage.validate.check
     from datapackage.cli import cli
 
     def broken(*args, **kwargs):
         raise ZeroDivisionError("planted")
 
-    monkeypatch.setattr(datapackage.validate, "validate", broken)
+    monkeypatch.setattr(datapackage.validate.check, "validate", broken)
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     import tempfile
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))

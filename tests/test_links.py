@@ -16,8 +16,8 @@ import pytest
 
 from conftest import FIXTURES, copy_package, serving
 from datapackage.findings import has_errors
-from datapackage.publish import publish
-from datapackage.validate import check
+from datapackage.publish.build import publish
+from datapackage.validate.check import check
 
 DOWNLOADS = (".db", ".csv", ".json", ".zip", ".parquet", ".png", ".html")
 # Another order, facet or page of a table page already visited: the same links.

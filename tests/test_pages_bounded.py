@@ -16,9 +16,9 @@ import pytest
 
 from conftest import FIXTURES, copy_package, serving
 from datapackage.findings import has_errors
-from datapackage.publish import publish
-from datapackage.site_pages import HOME_CASES, HOME_PEOPLE, SHOWN
-from datapackage.validate import check
+from datapackage.publish.build import publish
+from datapackage.site.pages import HOME_CASES, HOME_PEOPLE, SHOWN
+from datapackage.validate.check import check
 
 CASES = HOME_CASES + 3
 PEOPLE = SHOWN + 7  # in the first case: past both the home page's and a section's bound

@@ -10,10 +10,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import datapackage.csvfile as csvfile
-import datapackage.table as table_module
+import datapackage.read.csvfile as csvfile
+import datapackage.read.table as table_module
 from test_bad_inputs import CASES as BAD_INPUTS, append, first, victim
-from datapackage.validate import Checked, check
+from datapackage.validate.check import Checked, check
 
 
 def both_ways(descriptor: Path, monkeypatch) -> tuple[Checked, Checked, Counter]:

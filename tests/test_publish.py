@@ -11,8 +11,8 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from datapackage.derived import DERIVED, derived_select, derived_statements
-from datapackage.search_index import match_expression
+from datapackage.publish.derived import DERIVED, derived_select, derived_statements
+from datapackage.publish.search_index import match_expression
 
 from conftest import FIXTURES, ROOT, copy_package, read_csv, resources, run
 from seedrepo import append_row, set_cell

@@ -87,7 +87,7 @@ def test_licences_match_what_is_declared():
 @pytest.fixture(scope="module")
 def release(tmp_path_factory) -> Path:
     """The small fixture package with the repository's documents, published."""
-    from datapackage.publish import publish
+    from datapackage.publish.build import publish
     package = copy_package(tmp_path_factory.mktemp("release"), FIXTURES / "small")
     for name in DOCUMENTS:
         shutil.copy(ROOT / name, package / name)

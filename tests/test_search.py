@@ -13,8 +13,8 @@ from conftest import ROOT
 from datapackage.folding import search_keys
 from datapackage.names import fold, search_key, without_patronymic
 from datapackage.package import Resource
-from datapackage.bulk import append
-from datapackage.search_index import create_search_index, match_expression, search_parts, name_expression, person_expression
+from datapackage.publish.bulk import append
+from datapackage.publish.search_index import create_search_index, match_expression, search_parts, name_expression, person_expression
 
 SPELLINGS = [
     ("Gafarov", "Qafarov", "Гафаров"),

@@ -15,8 +15,8 @@ import urllib.request
 import pytest
 
 from conftest import ROOT, copy_package, run, serving
-from datapackage.search_index import match_expression
-from datapackage.site_search import COUNTED, HITS
+from datapackage.publish.search_index import match_expression
+from datapackage.site.search import COUNTED, HITS
 
 TABLE = "victims"
 

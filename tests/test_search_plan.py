@@ -8,9 +8,9 @@ import time
 
 import pytest
 
-from datapackage import search_plan
-from datapackage.search_index import add_search_functions
-from datapackage.serve import SETTINGS, release_database
+from datapackage.site import search_plan
+from datapackage.publish.search_index import add_search_functions
+from datapackage.site.serve import SETTINGS, release_database
 
 
 FTS = "rowid in (select rowid from victims_fts where victims_fts match escape_fts(:search))"
@@ -187,7 +187,7 @@ def test_a_walk_that_asks_row_by_row_gives_way_when_it_is_slow(small_release, mo
 def test_a_search_with_too_many_matches_to_tally_says_how_to_see_its_facets(small_release, monkeypatch):
     from datasette.app import Datasette
 
-    from datapackage.serve import HERE, use
+    from datapackage.site.serve import HERE, use
 
     monkeypatch.setattr(search_plan, "TALLIED", 0)
     ds = Datasette(settings=SETTINGS, plugins_dir=str(HERE / "plugins"), template_dir=str(HERE / "templates"))

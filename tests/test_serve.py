@@ -109,7 +109,7 @@ def test_serve_without_a_release_is_a_clear_error(tmp_path):
 
 def test_the_site_shows_the_database_hash_that_publishing_recorded(releases, tmp_path):
     from conftest import serving
-    from datapackage.release_folder import hash_name
+    from datapackage.publish.release_folder import hash_name
 
     release = releases[1]
     database = next(release.glob("*.db"))

@@ -139,7 +139,7 @@ def test_the_canned_queries_reach_resource_rows_through_indexes(published):
     index or of the query's own named subquery."""
     import re
     import sqlite3
-    from datapackage.search_index import add_search_functions
+    from datapackage.publish.search_index import add_search_functions
 
     queries = json.loads((published / "metadata.json").read_text(encoding="utf-8"))["databases"][DB]["queries"]
     db = sqlite3.connect(published / f"{DB}.db")

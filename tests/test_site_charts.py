@@ -5,7 +5,7 @@ and a figure draws its first claims and links to all of them."""
 import re
 from datetime import date, timedelta
 
-from datapackage.site_charts import BARS, WIDTH, ranges, timeline
+from datapackage.site.charts import BARS, WIDTH, ranges, timeline
 
 KINDS = [("arrest", "#333"), ("death", "#b03a2e")]
 

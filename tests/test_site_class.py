@@ -5,7 +5,7 @@ from datasette.app import Datasette
 from datasette.utils import PrefixedUrlString
 from datasette.utils.asgi import Request
 
-from datapackage.serve import site_class
+from datapackage.site.serve import site_class
 
 DENY = {"databases": {"db": {"tables": {"victims": {"allow": {"id": "editor"}}}}}}
 OPEN = {"databases": {"db": {"tables": {"victims": {"title": "Victims"}}}}}
@@ -40,7 +40,7 @@ def test_a_template_name_looked_for_in_vain_is_not_looked_for_again():
     import pytest
     from jinja2 import DictLoader, Environment, TemplateNotFound
 
-    from datapackage.serve import remembering_misses
+    from datapackage.site.serve import remembering_misses
 
     asked = []
 

@@ -18,8 +18,8 @@ import pytest
 
 from conftest import serving
 from datapackage.findings import has_errors
-from datapackage.publish import publish
-from datapackage.validate import check
+from datapackage.publish.build import publish
+from datapackage.validate.check import check
 
 TABLES = ("sources", "cases", "victims", "deaths", "trials", "statements")
 DOWNLOADS = (".db", ".csv", ".json", ".zip", ".parquet", ".png", ".html")

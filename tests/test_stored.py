@@ -1,5 +1,5 @@
 """Publishing keeps each typed table on disk between validation and the
-writers (see `datapackage.stored`): however the rows are cut into stored
+writers (see `datapackage.read.stored`): however the rows are cut into stored
 parts and read pieces, and wherever withheld rows fall among them, the
 release is the same bytes, and no store is left behind."""
 
@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-import datapackage.csvfile as csvfile
-import datapackage.stored as stored
-import datapackage.table as table_module
-from datapackage.publish import publish
+import datapackage.read.csvfile as csvfile
+import datapackage.read.stored as stored
+import datapackage.read.table as table_module
+from datapackage.publish.build import publish
 
 
 def withhold(package: Path, rows: list[int]) -> None:
@@ -58,7 +58,7 @@ def test_a_release_is_the_same_bytes_however_its_tables_are_stored(package, tmp_
 
 def test_pieces_regroup_the_stored_parts(package, tmp_path, monkeypatch):
     from datapackage.privacy import public_stored
-    from datapackage.validate import check
+    from datapackage.validate.check import check
 
     withhold(package, [0, 5, 6])
     monkeypatch.setattr(stored, "PART_ROWS", 4)
@@ -81,13 +81,13 @@ def test_pieces_regroup_the_stored_parts(package, tmp_path, monkeypatch):
 
 
 def test_the_store_is_open_to_its_owner_only(package, monkeypatch):
-    from datapackage.validate import check
+    from datapackage.validate.check import check
     seen = []
 
     def watched(descriptor, today=None, lean=False, store=None):
         seen.append(store.folder.stat().st_mode & 0o777)  # it holds withheld rows
         return check(descriptor, today, lean, store)
-    monkeypatch.setattr("datapackage.publish.check", watched)
+    monkeypatch.setattr("datapackage.publish.build.check", watched)
     publish(package / "datapackage.json", package / "dist")
     assert seen == [0o700]
 
@@ -102,7 +102,7 @@ def test_no_store_is_left_behind(package):
 
 def test_an_invalid_package_leaves_no_store(package):
     from test_bad_inputs import CASES
-    from datapackage.publish import InvalidPackage
+    from datapackage.publish.build import InvalidPackage
     next(case for case in CASES if case.__name__ == "misspelt_rank")(package)
     with pytest.raises(InvalidPackage):
         publish(package / "datapackage.json", package / "dist")
@@ -110,7 +110,7 @@ def test_an_invalid_package_leaves_no_store(package):
 
 
 def test_a_file_read_whole_after_its_pieces_is_stored_once(package, tmp_path, monkeypatch):
-    from datapackage.validate import check
+    from datapackage.validate.check import check
     path = package / "seeds" / "victims.csv"
     text = path.read_text(encoding="utf-8")
     path.write_text(text + text.splitlines()[-1] + ",one cell too many\n", encoding="utf-8")

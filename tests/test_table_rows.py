@@ -3,7 +3,7 @@ cells escaped as the template would, rendered cells kept, key labels added."""
 
 from markupsafe import Markup
 
-from datapackage.site_context import SiteContext
+from datapackage.site.context import SiteContext
 
 
 class Labels:
@@ -45,7 +45,7 @@ def test_columns_left_out_of_the_default_view_are_marked_and_classes_are_safe():
 
 
 def test_a_cells_html_is_made_once_per_value_and_the_store_stays_bounded(monkeypatch):
-    import datapackage.site_context as site_context
+    import datapackage.site.context as site_context
 
     site, made = SiteContext("db", {}, {}), []
 

@@ -6,8 +6,8 @@ import sqlite3
 
 import pytest
 
-from datapackage.serve import SETTINGS, release_database
-from datapackage.tallies import MAX_KEPT, MAX_ROWS, WARMING, Tallies
+from datapackage.site.serve import SETTINGS, release_database
+from datapackage.site.tallies import MAX_KEPT, MAX_ROWS, WARMING, Tallies
 
 
 # The shapes Datasette 0.65 writes (views/table.py and facets.py).
@@ -98,7 +98,7 @@ def test_each_visible_table_is_counted_in_the_background_once_per_release(small_
 
     from datasette.app import Datasette
 
-    from datapackage.serve import HERE, use
+    from datapackage.site.serve import HERE, use
 
     spec = importlib.util.spec_from_file_location("site_warm", HERE / "plugins" / "site_warm.py")
     site_warm = importlib.util.module_from_spec(spec)

@@ -5,8 +5,8 @@ import polars as pl
 import pytest
 
 from conftest import copy_package, FIXTURES
-from datapackage.content import in_order
-from datapackage.validate import check
+from datapackage.validate.content import in_order
+from datapackage.validate.check import check
 from seedrepo import append_row
 
 

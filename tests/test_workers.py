@@ -15,8 +15,8 @@ from types import SimpleNamespace
 
 from conftest import FIXTURES, ROOT, copy_package, run
 
-from datapackage.serve import PageCache
-from datapackage.shared_pages import SharedPages
+from datapackage.site.serve import PageCache
+from datapackage.site.shared_pages import SharedPages
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from load import Server  # noqa: E402
@@ -89,7 +89,7 @@ def test_the_shared_pages_keep_within_their_limit(tmp_path):
 
 
 def test_visitors_sql_lanes_are_shared_out_among_the_workers():
-    from datapackage.plugins.guard_sql import QUEUE, SLOTS, Lanes
+    from datapackage.site.plugins.guard_sql import QUEUE, SLOTS, Lanes
 
     for processes in (1, 2, 3, 8):
         lanes = Lanes(3, processes)
@@ -191,7 +191,7 @@ def nodelay_of_accepted(sock: socket.socket) -> int:
 
 def test_the_workers_socket_turns_off_nagles_algorithm_on_each_connection():
     # Otherwise an answer sent in two writes waits 40 ms for a delayed acknowledgement.
-    from datapackage.serve_workers import address_of, worker_socket
+    from datapackage.site.serve_workers import address_of, worker_socket
 
     assert nodelay_of_accepted(worker_socket(*address_of("127.0.0.1", 0))) != 0
 
@@ -213,7 +213,7 @@ def test_a_port_already_taken_is_one_clear_error(tmp_path):
 def test_without_a_temporary_folder_the_workers_serve_unshared(tmp_path, monkeypatch, capsys):
     import tempfile
 
-    from datapackage.serve_workers import _shared_pages
+    from datapackage.site.serve_workers import _shared_pages
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "nowhere"))
     with _shared_pages() as pages:

@@ -1,0 +1,220 @@
+"""A package diff as text, Markdown (for a pull-request summary) or JSON."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from datapackage.diff.rows import ADDED, REMOVED, CellChange, ChangedRow, Key, KeyedRow, PackageDiff, ResourceDiff
+from datapackage.diff.excerpt import excerpt, first_difference
+from datapackage.diff.schema_diff import SchemaChange
+from datapackage.diff.snapshot import WORKING_TREE, Origin
+
+DIFF_FORMATS = ("text", "markdown", "json")
+
+CHANGES = {
+    "field-added": "field {field} added (type {new})",
+    "field-removed": "field {field} removed (type {old})",
+    "type": "field {field}: type {old} -> {new}",
+    "format": "field {field}: format {old} -> {new}",
+    "constraint-added": "field {field}: constraint {constraint} added: {new}",
+    "constraint-removed": "field {field}: constraint {constraint} removed (was {old})",
+    "constraint-changed": "field {field}: constraint {constraint} {old} -> {new}",
+    "enum-value-added": "field {field}: enum value added: {new}",
+    "enum-value-removed": "field {field}: enum value removed: {old}",
+    "enum-order": "field {field}: enum values reordered: {old} -> {new}",
+    "field-order": "field order {old} -> {new}",
+    "primary-key": "primary key {old} -> {new}",
+    "foreign-keys": "foreign keys {old} -> {new}",
+}
+
+
+def render_diff(diff: PackageDiff, form: str) -> str:
+    return {"text": text, "markdown": markdown, "json": as_json}[form](diff)
+
+
+def _show(value) -> str:
+    return "(none)" if value is None else json.dumps(value, ensure_ascii=False)
+
+
+def describe(change: SchemaChange) -> str:
+    return CHANGES[change.change].format(field=change.field, constraint=change.constraint,
+                                         old=_show(change.old), new=_show(change.new))
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' * (n != 1)}"
+
+
+def counts(diff: PackageDiff) -> dict[str, int]:
+    resources = diff.resources
+    return {
+        "rows_added": sum(len(r.added) for r in resources),
+        "rows_removed": sum(len(r.removed) for r in resources),
+        "rows_changed": sum(len(r.changed) for r in resources),
+        "schema_changes": sum(len(r.schema) for r in resources),
+        "resources_added": sum(r.status == ADDED for r in resources),
+        "resources_removed": sum(r.status == REMOVED for r in resources),
+    }
+
+
+def summary(diff: PackageDiff) -> str:
+    if not diff.resources:
+        return "No differences."
+    n = counts(diff)
+    parts = [f"{_count(n['rows_' + kind], 'row')} {kind}" for kind in ("added", "removed", "changed")]
+    optional = [(n["schema_changes"], "schema change", ""), (n["resources_added"], "resource", " added"),
+                (n["resources_removed"], "resource", " removed")]
+    parts += [_count(number, noun) + tail for number, noun, tail in optional if number]
+    return ", ".join(parts) + "."
+
+
+def _key(r: ResourceDiff, key: Key) -> str:
+    """How a row is named: its key, or just "row" in a resource without one."""
+    if not r.key:
+        return "row"
+    shown = ", ".join(value if value else '""' for value in key.values)
+    return shown + (f" (row {key.occurrence} with this key)" if key.occurrence > 1 else "")
+
+
+def _heading(r: ResourceDiff) -> str:
+    status = f": resource {r.status}" if r.status in (ADDED, REMOVED) else ""
+    moved = f", moved from {r.base_path}" if r.base_path and r.base_path != r.path else ""
+    return f"{r.name} ({r.path}{moved}){status}"
+
+
+def _side(origin: Origin, quote: str = "") -> str:
+    if origin.kind == WORKING_TREE:
+        return "the working tree"
+    # A full commit id (what CI passes) is shortened the way git shows it.
+    label = origin.commit[:12] if origin.label == origin.commit else origin.label
+    return f"{quote}{label}{quote}"
+
+
+# Text ------------------------------------------------------------------------
+
+def text(diff: PackageDiff) -> str:
+    out = [f"Comparing {_side(diff.base)} with {_side(diff.head)}."]
+    for r in diff.resources:
+        out.append(_heading(r))
+        out += [f"  schema: {describe(c)}" for c in r.schema]
+        out += _text_rows(r, "added", r.added, "line")
+        out += _text_rows(r, "removed", r.removed, "was line")
+        out += [line for row in r.changed for line in _text_changed(r, row)]
+    out.append(summary(diff))
+    return "\n".join(out) + "\n"
+
+
+def _text_cell(value: str, start: int = 0) -> str:
+    part = excerpt(value, start)
+    shown = _show(part.text)
+    return f"{shown} [{part.note}]" if part.note else shown
+
+
+def _text_rows(r: ResourceDiff, kind: str, rows: list[KeyedRow], where: str) -> list[str]:
+    out = []
+    for row in rows:
+        out.append(f"  {kind} {_key(r, row.key)} ({where} {row.line})")
+        out += [f"    {column}: {_text_cell(value)}" for column, value in row.cells.items()]
+    return out
+
+
+def _text_changed(r: ResourceDiff, row: ChangedRow) -> list[str]:
+    out = [f"  changed {_key(r, row.key)} (line {row.line})"]
+    return out + [f"    {c.field}: {_text_cell(c.old, _at(c))} -> {_text_cell(c.new, _at(c))}" for c in row.cells]
+
+
+def _at(change: CellChange) -> int:
+    """Long old and new values are both shown from where they start to differ."""
+    return first_difference(change.old, change.new)
+
+
+# Markdown ----------------------------------------------------------------------
+
+# Backslash-escaping every character Markdown could read as syntax keeps each
+# value literal; a line break inside a cell becomes <br>.
+MARKDOWN_SYNTAX = re.compile(r"([\\`*_\[\]|~<>&])")
+
+
+def _md(value) -> str:
+    escaped = MARKDOWN_SYNTAX.sub(r"\\\1", "" if value is None else str(value))
+    return escaped.replace("\r\n", "<br>").replace("\n", "<br>").replace("\r", "<br>")
+
+
+def _md_cell(value: str, start: int = 0) -> str:
+    part = excerpt(value, start)
+    return _md(part.text) + (f"<br>{_md(f'[{part.note}]')}" if part.note else "")
+
+
+def _table(header: list[str], rows: list[list[str]], numeric: int = 1) -> list[str]:
+    """A Markdown table of cells already written as Markdown; the first
+    `numeric` columns are right-aligned."""
+    align = ["---:"] * numeric + ["---"] * (len(header) - numeric)
+    lines = ["| " + " | ".join(_md(h) for h in header) + " |", "| " + " | ".join(align) + " |"]
+    return lines + ["| " + " | ".join(row) + " |" for row in rows] + [""]
+
+
+def markdown(diff: PackageDiff) -> str:
+    out = ["## Data diff", "",
+           f"Comparing {_side(diff.base, '`')} with {_side(diff.head, '`')}: {summary(diff)}", ""]
+    for r in diff.resources:
+        out += [f"### {_md(_heading(r))}", ""]
+        if r.schema:
+            out += ["Schema changes:", ""] + [f"- {_md(describe(c))}" for c in r.schema] + [""]
+        out += _md_rows("Rows added", r.added, "line")
+        out += _md_rows("Rows removed", r.removed, "was line")
+        out += _md_changed(r)
+    return "\n".join(out)
+
+
+def _md_rows(title: str, rows: list[KeyedRow], where: str) -> list[str]:
+    if not rows:
+        return []
+    columns = list(rows[0].cells)
+    body = [[str(row.line)] + [_md_cell(row.cells.get(c, "")) for c in columns] for row in rows]
+    return [f"{title}:", ""] + _table([where] + columns, body)
+
+
+def _md_changed(r: ResourceDiff) -> list[str]:
+    if not r.changed:
+        return []
+    body = [[str(row.line), _md(_key(r, row.key)), _md(c.field), _md_cell(c.old, _at(c)), _md_cell(c.new, _at(c))]
+            for row in r.changed for c in row.cells]
+    key = ", ".join(r.key) if r.key else "row"
+    return ["Cells changed:", ""] + _table(["line", key, "field", "old", "new"], body)
+
+
+# JSON --------------------------------------------------------------------------
+
+def as_json(diff: PackageDiff) -> str:
+    document = {
+        "base": _origin_json(diff.base),
+        "head": _origin_json(diff.head),
+        "summary": counts(diff),
+        "resources": [_resource_json(r) for r in diff.resources],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _origin_json(origin: Origin) -> dict:
+    return {"label": origin.label, "kind": origin.kind, "commit": origin.commit}
+
+
+def _key_json(r: ResourceDiff, key: Key) -> dict:
+    return {"values": dict(zip(r.key, key.values)), "occurrence": key.occurrence}
+
+
+def _resource_json(r: ResourceDiff) -> dict:
+    return {
+        "name": r.name,
+        "status": r.status,
+        "path": r.path,
+        "base_path": r.base_path,
+        "primary_key": r.key,
+        "schema_changes": [c.to_dict() | {"message": describe(c)} for c in r.schema],
+        "added": [{"key": _key_json(r, row.key), "line": row.line, "row": row.cells} for row in r.added],
+        "removed": [{"key": _key_json(r, row.key), "line": row.line, "row": row.cells} for row in r.removed],
+        "changed": [{"key": _key_json(r, row.key), "line": row.line, "base_line": row.base_line,
+                     "cells": [{"field": c.field, "old": c.old, "new": c.new} for c in row.cells]}
+                    for row in r.changed],
+    }

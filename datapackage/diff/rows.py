@@ -1,0 +1,139 @@
+"""What changes between two versions of the package, row by row, each row
+identified by its resource's primary key."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from datapackage.diff.schema_diff import SchemaChange, schema_changes
+from datapackage.diff.snapshot import Origin, Records, Row, Table, load_snapshot, open_origin
+
+ADDED, REMOVED, CHANGED = "added", "removed", "changed"
+
+
+@dataclass(frozen=True, order=True)
+class Key:
+    values: tuple[str, ...]
+    occurrence: int = 1  # 2 for the second row using the same key, and so on
+
+
+@dataclass(frozen=True)
+class KeyedRow:
+    key: Key
+    line: int  # in HEAD for an added row, in BASE for a removed one
+    cells: dict[str, str]
+
+
+@dataclass(frozen=True)
+class CellChange:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class ChangedRow:
+    key: Key
+    base_line: int
+    line: int
+    cells: list[CellChange]
+
+
+@dataclass
+class ResourceDiff:
+    name: str
+    status: str  # ADDED, REMOVED or CHANGED
+    path: str  # in HEAD; in BASE for a removed resource
+    base_path: str | None  # None for an added resource
+    key: list[str]  # the primary key; empty when the schema has none
+    schema: list[SchemaChange]
+    added: list[KeyedRow]
+    removed: list[KeyedRow]
+    changed: list[ChangedRow]
+
+
+@dataclass
+class PackageDiff:
+    base: Origin
+    head: Origin
+    resources: list[ResourceDiff]  # only those that differ, in descriptor order
+
+
+def compare(base: str, head: str | None = None) -> PackageDiff:
+    """Raises SnapshotError when either side cannot be read."""
+    old, new = load_snapshot(open_origin(base)), load_snapshot(open_origin(head))
+    names = list(new.tables) + [name for name in old.tables if name not in new.tables]
+    diffs = (diff_resource(name, old.tables.get(name), new.tables.get(name)) for name in names)
+    return PackageDiff(old.origin, new.origin, [d for d in diffs if d is not None])
+
+
+def diff_resource(name: str, base: Table | None, head: Table | None) -> ResourceDiff | None:
+    """None when nothing differs."""
+    key = primary_key(head or base)
+    schema = schema_changes(base.schema, head.schema) if base and head else []
+    old_data, new_data = base.read() if base else None, head.read() if head else None
+    if old_data is not None and old_data == new_data:
+        added, removed, changed = [], [], []  # the same bytes: not parsed at all
+    else:
+        old = base.records(old_data) if base else None
+        new = head.records(new_data) if head else None
+        del old_data, new_data  # the text is in the rows now
+        added, removed, changed = row_changes(old, new, key or (new or old).header)
+    status = ADDED if base is None else REMOVED if head is None else CHANGED
+    moved = base and head and base.path != head.path
+    if status == CHANGED and not (added or removed or changed or schema or moved):
+        return None
+    return ResourceDiff(name, status, (head or base).path, base.path if base else None, key,
+                        schema, added, removed, changed)
+
+
+def primary_key(table: Table) -> list[str]:
+    key = table.schema.get("primaryKey")
+    if isinstance(key, str):
+        return [key]
+    return [str(field) for field in key] if isinstance(key, list) else []
+
+
+def row_changes(base: Records | None, head: Records | None,
+                identity: list[str]) -> tuple[list[KeyedRow], list[KeyedRow], list[ChangedRow]]:
+    """Rows added, removed and changed, each in the order of their keys.
+    `identity` is the primary key, or without one every column (the whole
+    row is then its identity)."""
+    old, new = keyed(base, identity), keyed(head, identity)
+    added = [KeyedRow(Key(*k), new[k].line, new[k].cells) for k in sorted(new.keys() - old.keys())]
+    removed = [KeyedRow(Key(*k), old[k].line, old[k].cells) for k in sorted(old.keys() - new.keys())]
+    # Most rows of a large table are the same on both sides: those are told
+    # apart as lists, and only the others are compared cell by cell and sorted.
+    differ = sorted(k for k in old.keys() & new.keys() if not same_row(old[k], new[k]))
+    changed = [c for c in (changed_row(Key(*k), old[k], new[k]) for k in differ) if c]
+    return added, removed, changed
+
+
+def keyed(table: Records | None, key: list[str]) -> dict[tuple[tuple[str, ...], int], Row]:
+    """Rows by (key values, occurrence); a repeated key gets the next
+    occurrence number, so that a duplicate row shows up as a row of its own."""
+    if table is None:
+        return {}
+    where = {column: i for i, column in enumerate(table.header)}  # a repeated name: its last column, as `cells`
+    places = [where.get(field) for field in key]
+    rows, seen = {}, Counter()
+    for row in table.rows:
+        record = row.record
+        values = tuple("" if i is None or i >= len(record) else record[i] for i in places)
+        seen[values] += 1
+        rows[(values, seen[values])] = row
+    return rows
+
+
+def same_row(old: Row, new: Row) -> bool:
+    return old.record == new.record and old.header == new.header
+
+
+def changed_row(key: Key, old: Row, new: Row) -> ChangedRow | None:
+    """None when the rows hold the same cells (e.g. one has a trailing empty cell)."""
+    before, after = old.cells, new.cells
+    columns = list(after) + [column for column in before if column not in after]
+    cells = [CellChange(column, before.get(column, ""), after.get(column, ""))
+             for column in columns if before.get(column, "") != after.get(column, "")]
+    return ChangedRow(key, old.line, new.line, cells) if cells else None

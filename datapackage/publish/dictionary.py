@@ -1,0 +1,126 @@
+"""The data dictionary, generated from the schemas: every resource and
+field with its type, constraints, allowed values and their meanings, and how
+missing values are written. Rendered as Markdown (docs/) and HTML (the site)."""
+
+from __future__ import annotations
+
+import html
+
+from datapackage.package import Package, Resource
+from datapackage.validate.pandera_schemas import DEFAULT_MAX_LENGTH
+
+MISSING = ("A blank cell means the sources give no value (unknown or not stated). In Parquet and "
+           "SQLite a blank cell is NULL. Nothing else (no 'n/a', no '-') stands for a missing value.")
+DATES = ("Dates are ISO 8601 and may be partial: YYYY, YYYY-MM or YYYY-MM-DD, as precise as the "
+         "source. Parquet and SQLite add two columns per date, FIELD_from and FIELD_to: the earliest and latest "
+         "day it can mean (2021-06 gives 2021-06-01 and 2021-06-30).")
+LENGTHS = ("A text field accepts values up to the length its rules give (at most N characters); "
+           "a longer cell is an error.")
+
+
+def _type(spec: dict) -> str:
+    if spec.get("partialDate"):
+        return "partial date"
+    if spec.get("sourceList"):
+        return "list of source ids"
+    return spec.get("type", "string")
+
+
+def _is_text(spec: dict) -> bool:
+    return spec.get("type", "string") in ("string", "any")
+
+
+def _lengths(package: Package) -> str:
+    """How long text may be, and where the limits come from."""
+    if all("maxLength" in spec.get("constraints", {}) for r in package.resources for spec in r.fields if _is_text(spec)):
+        return f"{LENGTHS} Every text field of this package declares its limit (maxLength in its schema)."
+    return f"{LENGTHS} A field that declares no maxLength accepts up to {DEFAULT_MAX_LENGTH:,} characters."
+
+
+def _rules(resource: Resource, spec: dict) -> list[str]:
+    c = spec.get("constraints", {})
+    rules = []
+    if c.get("required") or spec["name"] in resource.schema.get("primaryKey", []):
+        rules.append("required")
+    if c.get("unique") or resource.schema.get("primaryKey") == [spec["name"]]:
+        rules.append("unique")
+    if "pattern" in c and not spec.get("partialDate"):
+        rules.append(f"matches {c['pattern']}")
+    for bound, word in (("minimum", ">="), ("maximum", "<=")):
+        if bound in c:
+            rules.append(f"{word} {c[bound]}")
+    if "minLength" in c:
+        rules.append(f"at least {c['minLength']:,} characters")
+    if _is_text(spec):
+        # The limit validation applies: declared, or the default for a field that declares none.
+        rules.append(f"at most {c.get('maxLength', DEFAULT_MAX_LENGTH):,} characters")
+    if "enum" in c:
+        rules.append("one of the values below" + (", ordered lowest to highest" if spec.get("categoriesOrdered") else ""))
+    for key in resource.foreign_keys:
+        if spec["name"] in key["fields"]:
+            rules.append(f"refers to {key['reference']['resource']}.{key['reference']['fields'][0]}")
+    if spec.get("sourceList"):
+        ref = spec["sourceList"]
+        rules.append(f"each entry refers to {ref['resource']}.{ref['field']}, separated by '{ref.get('separator', ';')}'")
+    if spec.get("notAfter"):
+        rules.append(f"not after {spec['notAfter']}")
+    if spec.get("notBefore"):
+        rules.append(f"not before {spec['notBefore']}")
+    if spec.get("partialDate"):
+        rules.append("not after today")
+    if spec.get("personName"):
+        rules.append("names equal after folding spellings are flagged as possible duplicates")
+    return rules
+
+
+def _values(spec: dict) -> list[tuple[str, str]]:
+    out = []
+    for category in spec.get("categories", []):
+        extra = ", ".join(f"{k}: {v}" for k, v in category.items() if k not in ("value", "label") and v)
+        out.append((category["value"], category.get("label", "") + (f" ({extra})" if extra else "")))
+    return out
+
+
+def markdown(package: Package) -> str:
+    lines = ["# Data dictionary", "", "Generated from `schemas/` by `datapackage docs`; do not edit by hand.", "",
+             MISSING, "", DATES, "", _lengths(package), ""]
+    for resource in package.resources:
+        lines += [f"## {resource.name}", "", resource.schema.get("description", ""), "",
+                  f"File: `{resource.path}`. Primary key: `{', '.join(resource.schema.get('primaryKey', []))}`.", "",
+                  "| field | type | rules | description |", "| --- | --- | --- | --- |"]
+        for spec in resource.fields:
+            rules = "; ".join(_rules(resource, spec)).replace("|", "\\|")
+            lines.append(f"| `{spec['name']}` | {_type(spec)} | {rules} | {spec.get('description', '')} |")
+        for spec in resource.fields:
+            if spec.get("categories"):
+                lines += ["", f"Values of `{spec['name']}`:", "", "| value | meaning |", "| --- | --- |"]
+                lines += [f"| `{value}` | {meaning} |" for value, meaning in _values(spec)]
+        lines.append("")
+    return "\n".join(lines)
+
+
+# The page's only style, the same on every page: the site's policy allows it
+# by its hash (`plugins/guard_headers.py`), as the page is served there too.
+STYLE = ("body{font-family:sans-serif;max-width:70em;margin:2em auto;padding:0 1em}"
+         "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em;vertical-align:top;text-align:left}")
+
+
+def html_page(package: Package) -> str:
+    e = html.escape
+    parts = ["<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Data dictionary</title>",
+             f"<style>{STYLE}</style></head><body><h1>Data dictionary</h1>",
+             f"<p>{e(MISSING)}</p><p>{e(DATES)}</p><p>{e(_lengths(package))}</p>"]
+    for resource in package.resources:
+        parts.append(f"<h2 id=\"{e(resource.name)}\">{e(resource.name)}</h2><p>{e(resource.schema.get('description', ''))}</p>")
+        parts.append("<table><tr><th>field</th><th>type</th><th>rules</th><th>description</th></tr>")
+        for spec in resource.fields:
+            parts.append(f"<tr><td><code>{e(spec['name'])}</code></td><td>{e(_type(spec))}</td>"
+                         f"<td>{e('; '.join(_rules(resource, spec)))}</td><td>{e(spec.get('description', ''))}</td></tr>")
+        parts.append("</table>")
+        for spec in resource.fields:
+            if spec.get("categories"):
+                parts.append(f"<p>Values of <code>{e(spec['name'])}</code>:</p><table><tr><th>value</th><th>meaning</th></tr>")
+                parts += [f"<tr><td><code>{e(v)}</code></td><td>{e(m)}</td></tr>" for v, m in _values(spec)]
+                parts.append("</table>")
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"

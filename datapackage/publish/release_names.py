@@ -1,0 +1,59 @@
+"""Names of a package that become names in its release: the database and
+Parquet files, the site's tables, the person and case pages. A name that
+would write outside the release, collide with a table the database makes
+itself, or publish two files as one is a finding before anything is written."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from datapackage.publish.derived import reserved_names
+from datapackage.findings import ERROR, Finding
+from datapackage.package import Package
+from datapackage.site.metadata import PAGE_KINDS
+
+
+# The package's and each resource's name become file names in the release
+# (NAME.db, parquet/NAME.parquet) and table names on the site. The profile
+# allows "/" and a leading "." ("../x"), which would write outside the release.
+SAFE_NAME = re.compile(r"[a-z0-9_-][a-z0-9._-]*")
+# Table names SQLite keeps for itself, and those of each search index and its shadow tables.
+OWN_TABLES = re.compile(r"sqlite_.*|.*_fts(_.*)?")
+
+
+def release_name_findings(package: Package) -> list[Finding]:
+    return _names(package) + _pages(package)
+
+
+def _pages(package: Package) -> list[Finding]:
+    """One table at most has each kind of page (/person/<key> finds its row there)."""
+    kinds = [r.schema.get("page") for r in package.resources if r.schema.get("page") in PAGE_KINDS]
+    return [_name_finding(kind, f"more than one table declares \"page\": {json.dumps(kind)}; expected one")
+            for kind in sorted(set(kinds)) if kinds.count(kind) > 1]
+
+
+def _names(package: Package) -> list[Finding]:
+    named = [("the package", package.descriptor.get("name"))]
+    named += [(f"resource {number}", r.descriptor.get("name")) for number, r in enumerate(package.resources, start=1)]
+    findings = [_name_finding(name, f"{what} is named {name!r}, which cannot be a file or table name of the release; "
+                              "expected lowercase letters, digits, '-', '_' and '.', not starting with '.'")
+                for what, name in named if isinstance(name, str) and not SAFE_NAME.fullmatch(name)]
+    reserved = reserved_names()
+    findings += [_name_finding(r.name, f"resource {r.name!r} has the name of a table the release's database makes "
+                                       "itself (its citations, vocabularies, derived tables and search indexes); "
+                                       "rename the resource")
+                 for r in package.resources if r.name in reserved or OWN_TABLES.fullmatch(r.name)]
+    published_as: dict[str, str] = {}
+    for resource in package.resources:
+        file = Path(resource.path).name
+        if file in published_as:
+            findings.append(_name_finding(resource.path, f"resources {published_as[file]!r} and {resource.name!r} "
+                                                         f"would both be published as csv/{file}; rename one file"))
+        published_as.setdefault(file, resource.name)
+    return findings
+
+
+def _name_finding(value: str, message: str) -> Finding:
+    return Finding("datapackage.json", None, None, None, value, "descriptor", ERROR, message)

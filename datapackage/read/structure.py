@@ -1,0 +1,89 @@
+"""Structural findings of one CSV: the header against the schema, blank
+rows and rows with the wrong number of cells, and a delimiter the
+descriptor does not declare. Header labels are compared with the fields by
+position, as Frictionless does."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import numpy as np
+
+from datapackage.read.csvfile import Dialect, Records
+from datapackage.findings import ERROR, Finding, shown
+from datapackage.package import Resource
+
+OTHER_DELIMITERS = (";", "\t", "|")
+
+
+def header_findings(resource: Resource, header: list[str]) -> list[Finding]:
+    names = resource.field_names
+    findings = []
+
+    def add(column, field, value, check, message):
+        findings.append(Finding(resource.path, 1, column, field, value, check, ERROR, message))
+
+    expected = f"expected the columns {', '.join(names)}"
+    for position, label in enumerate(header, start=1):
+        if not label.strip():
+            add(position, None, None, "header", f"column {position} has no name in the header; {expected or 'expected a name'}")
+        elif header.index(label) != position - 1:
+            add(position, label, label, "header", f"column '{label}' appears twice in the header; expected each column once")
+        elif names and position > len(names):
+            add(position, label, label, "extra-column", f"column '{label}' is not in the schema; {expected}")
+        elif names and label != names[position - 1]:
+            add(position, names[position - 1], label, "header",
+                f"column {position} is '{label}' but the schema expects '{names[position - 1]}' there; {expected}")
+    for position in range(len(header) + 1, len(names) + 1):
+        name = names[position - 1]
+        add(position, name, None, "missing-column", f"column '{name}' is missing; {expected}")
+    return findings
+
+
+def undeclared_delimiter(resource: Resource, header: list[str]) -> Finding | None:
+    """Frictionless guesses the delimiter; we read what the descriptor says.
+    A header of one cell that holds another usual delimiter is a finding."""
+    if resource.descriptor.get("dialect") is not None or len(header) != 1:
+        return None
+    found = next((d for d in OTHER_DELIMITERS if d in header[0]), None)
+    if found is None:
+        return None
+    shown_as = {"\t": "a tab"}.get(found, f"'{found}'")
+    return Finding(resource.path, 1, 1, None, None, "dialect", ERROR,
+                   f"the header has no commas but has {shown_as} between names; separate cells with commas, "
+                   f"or declare \"dialect\": {{\"delimiter\": \"{found}\"}} for this resource in datapackage.json")
+
+
+def row_findings(resource: Resource, data: bytes, records: Records, columns: int, dialect: Dialect) -> list[Finding]:
+    """Empty lines and ragged rows, one finding each (the cells of a ragged
+    row are not checked: which column is which cannot be known)."""
+    findings = []
+    names = resource.field_names
+    for record in np.flatnonzero(records.blank[1:]) + 1:
+        findings.append(Finding(resource.path, int(records.start_line[record]), None, None, None, "blank-row", ERROR,
+                                "the row is empty; remove the blank line"))
+    ragged = np.flatnonzero(~records.blank & (records.cells != columns))
+    for record in ragged[ragged > 0]:
+        cells = _cells(data, records, int(record), dialect)
+        line, count = int(records.start_line[record]), len(cells)
+        message = f"the row has {count} cells but the header has {columns} columns; expected one cell per column"
+        if count < columns:
+            field = names[count] if count < len(names) else None
+            findings.append(Finding(resource.path, line, count + 1, field, None, "missing-cell", ERROR, message))
+        else:
+            findings.append(Finding(resource.path, line, columns + 1, None, shown(cells[columns]), "extra-cell", ERROR,
+                                    message))
+    return findings
+
+
+def _cells(data: bytes, records: Records, record: int, dialect: Dialect) -> list[str]:
+    start = int(records.start[record])
+    raw = data[start:start + int(records.length[record])].decode("utf-8", errors="replace")
+    return next(csv.reader(io.StringIO(raw, newline=""), delimiter=dialect.delimiter, quotechar=dialect.quote), [])
+
+
+def blank_row_findings(resource: Resource, empty_rows: np.ndarray, lines: np.ndarray) -> list[Finding]:
+    """Rows whose every cell is empty (such as a line of commas)."""
+    return [Finding(resource.path, int(lines[row]), None, None, None, "blank-row", ERROR,
+                    "the row is empty; remove the blank line") for row in empty_rows]

@@ -1,0 +1,167 @@
+"""Pandera schemas derived from the Table Schemas.
+
+Each field becomes a Pandera column with Pandera's own checks: required
+(not nullable), unique, enum (isin), pattern (the whole value must match),
+minimum/maximum, minLength/maxLength, and a length limit on every text cell.
+The schemas are public, for the typed columns of a resource, with the
+polars backend (what `datapackage validate` runs) or the pandas backend (for
+pandas, Dask or Modin frames, e.g. the Parquet release read back):
+
+    from datapackage import pandera_schema
+    schema = pandera_schema("victims", "datapackage.json")
+    schema.validate(polars.read_parquet("dist/parquet/victims.parquet"), lazy=True)
+
+Checks across rows and tables (foreign keys, composite keys, our declared
+rules) need the other tables and are added by validation (see rules.py).
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.abc
+import sys
+from pathlib import Path
+
+from datapackage.read.convert import convert
+from datapackage.package import Resource, load_package
+
+# The longest text cell of a field that declares no maxLength: no dataset of
+# this kind needs a longer cell, and every output (review diffs, spreadsheets,
+# the site) must stay usable. Every text field of this project's own schemas
+# declares its limit; this is for packages whose fields do not.
+DEFAULT_MAX_LENGTH = 20_000
+# What Pandera loads when it is installed but the polars backend never uses.
+OPTIONAL = {"pandas", "hypothesis"}
+BACKENDS = {"polars": "pandera.polars", "pandas": "pandera.pandas"}
+
+
+def pandera_schema(resource: str | Resource, descriptor: str | Path = "datapackage.json", backend: str = "polars"):
+    """The Pandera DataFrameSchema of one resource's typed columns."""
+    if isinstance(resource, str):
+        package, _ = load_package(Path(descriptor))
+        found = package.resource(resource)
+        if found is None:
+            raise KeyError(f"{descriptor} has no resource named {resource!r}")
+        resource = found
+    pa = pandera_module(backend)
+    single_key = resource.primary_key if len(resource.primary_key) == 1 else []
+    columns = {spec["name"]: pa.Column(None, checks=column_checks(pa, spec), nullable=not _required(spec, single_key),
+                                       unique=_unique(spec, single_key), name=spec["name"], required=False)
+               for spec in resource.fields}
+    return pa.DataFrameSchema(columns, name=resource.name, strict=False)
+
+
+def _required(spec: dict, single_key: list[str]) -> bool:
+    return bool(spec.get("constraints", {}).get("required")) or spec["name"] in single_key
+
+
+def _unique(spec: dict, single_key: list[str]) -> bool:
+    return bool(spec.get("constraints", {}).get("unique")) or spec["name"] in single_key
+
+
+def column_checks(pa, spec: dict) -> list:
+    """Pandera checks of one field, each named by the Table Schema constraint
+    it enforces (the name findings report)."""
+    constraints = spec.get("constraints", {})
+    kind = spec.get("type", "string")
+    text = kind in ("string", "any")
+    checks = []
+    if "enum" in constraints:
+        checks.append(pa.Check.isin(typed_values(spec, constraints["enum"]), name="enum"))
+    if "pattern" in constraints and text:
+        checks.append(pa.Check.str_matches(f"^(?:{constraints['pattern']})$", name="pattern"))
+    if "minimum" in constraints:
+        checks.append(pa.Check.ge(constraints["minimum"], name="minimum"))
+    if "maximum" in constraints:
+        checks.append(pa.Check.le(constraints["maximum"], name="maximum"))
+    if text and "minLength" in constraints:
+        checks.append(pa.Check.str_length(min_value=constraints["minLength"], name="minLength"))
+    if text and "maxLength" in constraints:
+        checks.append(pa.Check.str_length(max_value=constraints["maxLength"], name="maxLength"))
+    elif text:
+        checks.append(pa.Check.str_length(max_value=DEFAULT_MAX_LENGTH, name="cell-too-long"))
+    if text:
+        if not spec.get("allowFormula"):
+            checks.append(_never(pa, FORMULA, "formula"))
+        checks += [_never(pa, INVISIBLE, "invisible-character"), _never(pa, WHITESPACE_ONLY, "whitespace-only")]
+    return checks
+
+
+def _character_class(*ranges: tuple[int, int]) -> str:
+    """A regex class of literal characters, read alike by Python and by the
+    column engine (which spell escapes above 0x7F differently)."""
+    def literal(code):
+        character = chr(code)
+        return "\\" + character if character in "\\]^-[" else character
+
+    return "[" + "".join(literal(a) + ("-" + literal(b) if b != a else "") for a, b in ranges) + "]"
+
+
+# Text a spreadsheet runs as a formula (OWASP's list, with the full-width forms).
+FORMULA = "^" + _character_class((0x3D, 0x3D), (0x2B, 0x2B), (0x2D, 0x2D), (0x40, 0x40), (0x09, 0x09), (0x0D, 0x0D),
+                                 (0xFF1D, 0xFF1D), (0xFF0B, 0xFF0B), (0xFF0D, 0xFF0D), (0xFF20, 0xFF20))
+# Control characters other than line breaks and tabs, zero-width characters
+# and the marks that change the direction of text: invisible to a reviewer.
+INVISIBLE = _character_class((0x00, 0x08), (0x0B, 0x0C), (0x0E, 0x1F), (0x7F, 0x7F), (0x200B, 0x200F),
+                             (0x202A, 0x202E), (0x2060, 0x2064), (0x2066, 0x2069), (0xFEFF, 0xFEFF))
+WHITESPACE_ONLY = r"^\s+$"
+
+
+NEVER = "never"  # the statistic that holds the pattern of a `_never` check
+
+
+def _never(pa, pattern: str, name: str):
+    """A check that no cell contains a match of `pattern`, which it keeps as
+    a statistic: the checks of a column that every cell passes are then
+    found with one search for any of their patterns (see check_screen)."""
+    if pa.__name__ == "pandera.polars":
+        import polars as pl
+
+        return pa.Check(lambda data: data.lazyframe.select(~pl.col(data.key).str.contains(pattern).fill_null(False)),
+                        name=name, statistics={NEVER: pattern})
+    return pa.Check(lambda column: ~column.str.contains(pattern, regex=True, na=False), name=name,
+                    statistics={NEVER: pattern})
+
+
+def typed_values(spec: dict, values: list) -> list:
+    """Enum values as the typed column holds them (an integer enum may be
+    written [1, 2] or ["1", "2"])."""
+    import polars as pl
+
+    text = pl.Series("enum", [v if isinstance(v, str) else str(v).lower() if isinstance(v, bool) else str(v)
+                              for v in values])
+    return convert(spec, text, [])[0].values.drop_nulls().to_list()
+
+
+class _WithoutPandas(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name.partition(".")[0] in OPTIONAL:
+            raise ModuleNotFoundError("No module named 'pandas'", name=name)
+
+
+def pandera_module(backend: str = "polars"):
+    """pandera.polars or pandera.pandas. Pandera imports pandas whenever it
+    is installed (and Hypothesis, for data synthesis), which would double
+    the start-up time of every validation; for the polars backend in a
+    process that has not loaded pandas, it is imported as in a polars-only
+    install."""
+    if backend != "polars" or "pandas" in sys.modules or BACKENDS[backend] in sys.modules:
+        module = importlib.import_module(BACKENDS[backend])
+        if backend != "polars":
+            from pandera.backends import register_checks
+
+            register_checks._load_get_backend_types_from_mro.cache_clear()  # pandas may now be there
+        return module
+    blocker = _WithoutPandas()
+    sys.meta_path.insert(0, blocker)
+    try:
+        module = importlib.import_module(BACKENDS[backend])
+        # Loaded by Pandera's first validation otherwise, which would then
+        # load Hypothesis through the strategies the checks import.
+        importlib.import_module("pandera.backends.polars.builtin_checks")
+        from pandera.backends import register_checks
+
+        register_checks._load_get_backend_types_from_mro()  # remembers "no pandas" for check dispatch
+        return module
+    finally:
+        sys.meta_path.remove(blocker)

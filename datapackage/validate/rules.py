@@ -1,0 +1,291 @@
+"""Checks across rows and tables, over whole typed columns, run by Pandera.
+
+Table Schema's own: foreign keys (self-references included) and composite
+primary keys. Ours, declared on fields in the schemas:
+- `notAfter: other`: this field <= other (dates by their bounds, numbers by
+  value), reported on `other`;
+- `notBefore: resource.field` on a date: not before the referenced row's
+  date, joined through the foreign key to that resource;
+- every partial date: not after today;
+- `sourceList`: every entry non-empty and present in the referenced resource;
+- `personName`: names that fold to the same key are a possible duplicate.
+
+A rule gives True for rows that pass. Certainly wrong is an error; possibly
+wrong (a partial date that may fall either side) is a warning. Messages are
+written only for the rows that fail.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Callable
+
+import polars as pl
+
+from datapackage.validate import messages
+from datapackage.read.convert import zone_free, zoned
+from datapackage.findings import ERROR, WARNING
+from datapackage.folding import fold
+from datapackage.package import Package, Resource
+from datapackage.privacy import mark_field, marked, references_withheld
+from datapackage.read.table import Table
+
+
+@dataclass
+class Rule:
+    check: str
+    field: str  # the field a finding points at
+    severity: str
+    passes: Callable[[], pl.Series]
+    message: Callable[[int], str]  # row index -> what is wrong and what was expected
+
+
+def rules_for(table: Table, tables: dict[str, Table], package: Package, today: datetime.date,
+              hidden: dict[str, pl.Series]) -> list[Rule]:
+    resource, frame = table.resource, table.frame
+    rules = _key_rules(table, tables, package) + _visibility_rules(table, tables, hidden)
+    for spec in resource.fields:
+        name = spec["name"]
+        if name not in frame.columns:
+            continue
+        other = spec.get("notAfter")
+        if other in frame.columns:
+            rules += _order_rules(table, name, other, bool(spec.get("partialDate")))
+        if spec.get("notBefore"):
+            rules += _not_before_rules(table, name, spec["notBefore"], tables, package)
+        if spec.get("partialDate"):
+            rules += _future_rules(table, name, today)
+        if spec.get("sourceList"):
+            rules += _source_rules(table, name, spec["sourceList"], tables, package)
+        if spec.get("personName"):
+            rules.append(_duplicate_person_rule(table, name))
+        if zone_free(spec):
+            rules += _zone_rules(table, name)
+    return rules
+
+
+def rule_columns(package: Package) -> dict[str, set[str]]:
+    """Per resource, the fields any rule reads, its own or another table's
+    (a date bound counts with its field). Keep this beside the rules: a
+    rule that reads a field not named here fails on a table kept lean."""
+    needed: dict[str, set[str]] = {r.name: set(r.primary_key) for r in package.resources}
+    for resource in package.resources:
+        own = needed[resource.name]
+        for key in resource.foreign_keys:
+            own.update(key["fields"])
+            needed.setdefault(key["reference"]["resource"], set()).update(key["reference"]["fields"])
+        mark = mark_field(resource)
+        if mark:
+            own.update(n for n in (mark["name"], mark["withholdsRow"].get("reason")) if n)
+        for spec in resource.fields:
+            name = spec["name"]
+            if spec.get("notAfter"):
+                own.update((name, spec["notAfter"]))
+            if spec.get("notBefore"):
+                own.add(name)
+                other, field = spec["notBefore"].split(".", 1)
+                needed.setdefault(other, set()).add(field)
+            if spec.get("partialDate") or spec.get("personName") or zone_free(spec):
+                own.add(name)
+            if spec.get("sourceList"):
+                own.add(name)
+                needed.setdefault(spec["sourceList"]["resource"], set()).add(spec["sourceList"]["field"])
+    return needed
+
+
+def rule_tables(resource: Resource) -> set[str]:
+    """The resources whose tables the resource's rules read, itself
+    included when a foreign key refers to it (what `rule_columns` reads
+    from other tables, by table)."""
+    names = {key["reference"]["resource"] for key in resource.foreign_keys}
+    for spec in resource.fields:
+        if spec.get("notBefore"):
+            names.add(spec["notBefore"].split(".", 1)[0])
+        if spec.get("sourceList"):
+            names.add(spec["sourceList"]["resource"])
+    return names
+
+
+def first_rows(keys: pl.DataFrame) -> pl.Series:
+    """For every row, the index of the first row with the same key."""
+    return keys.with_row_index("__row").select(pl.col("__row").first().over(keys.columns)).to_series()
+
+
+def _key_rules(table: Table, tables: dict[str, Table], package: Package) -> list[Rule]:
+    resource, frame = table.resource, table.frame
+    rules = []
+    keys = [k for k in resource.primary_key if k in frame.columns]
+    if len(keys) > 1:
+        key = pl.struct(keys)
+        firsts = first_rows(frame.select(key.alias("key")))
+
+        def unique():
+            return frame.select(pl.any_horizontal(pl.col(keys).is_null()) | key.is_first_distinct()).to_series()
+
+        def says(row):
+            value = ", ".join(table.cell(k, row) for k in keys)
+            return messages.cell("unique", resource, keys[0], value, int(table.lines[firsts[row]]))
+
+        rules.append(Rule("unique", keys[0], ERROR, unique, says))
+    for key in resource.foreign_keys:
+        target = tables.get(key["reference"]["resource"])
+        if target is not None and all(f in frame.columns for f in key["fields"]) \
+                and all(f in target.frame.columns for f in key["reference"]["fields"]):
+            rules.append(_foreign_key_rule(table, target, key))
+    return rules
+
+
+def _visibility_rules(table: Table, tables: dict[str, Table], hidden: dict[str, pl.Series]) -> list[Rule]:
+    """A withheld row says why; a row marked public may not refer to a
+    withheld one (a public death of a withheld person would publish them)."""
+    spec = mark_field(table.resource)
+    if spec is None or spec["name"] not in table.frame.columns:
+        return []
+    mark, reason = spec["name"], spec["withholdsRow"].get("reason")
+    own = marked(table)
+    rules = []
+    if reason in table.frame.columns:
+        unexplained = own & table.frame[reason].is_null()
+        rules.append(Rule("withheld-reason", reason, ERROR, lambda: ~unexplained,
+                          lambda row: f"{reason} is empty; a withheld row must say why it is withheld"))
+    for key in table.resource.foreign_keys:
+        leaks = references_withheld(table, key, tables, hidden) & ~own
+        if leaks.any():
+            def says(row, key=key):
+                field = key["fields"][0]
+                return (f"{mark} is not withheld but {field} '{table.cell(field, row)}' refers to a withheld row of "
+                        f"{key['reference']['resource']}; mark this row withheld too")
+
+            rules.append(Rule("withheld-reference", mark, ERROR, lambda leaks=leaks: ~leaks, says))
+    return rules
+
+
+def _foreign_key_rule(table: Table, target: Table, key: dict) -> Rule:
+    local, remote = key["fields"], key["reference"]["fields"]
+    frame = table.frame
+
+    def passes():
+        mine = frame.select(pl.col(local).cast(pl.String)).with_row_index("__row")
+        # As they are: repeated keys change nothing in an anti join, and making them distinct costs a pass.
+        theirs = target.frame.select(pl.col(r).cast(pl.String).alias(l) for l, r in zip(local, remote))
+        unmatched = mine.drop_nulls(local).join(theirs, on=local, how="anti")["__row"]
+        return pl.Series(~pl.int_range(len(frame), eager=True).is_in(unmatched.implode(), nulls_equal=False))
+
+    def says(row):
+        return messages.cell("foreign-key", table.resource, local[0], table.cell(local[0], row))
+
+    return Rule("foreign-key", local[0], ERROR, passes, says)
+
+
+def _order_rules(table: Table, first: str, second: str, dates: bool) -> list[Rule]:
+    frame = table.frame
+    if dates:
+        a_from, a_to, b_from, b_to = (frame[f"{n}{s}"] for n in (first, second) for s in ("_from", "_to"))
+        certain = (a_from > b_to).fill_null(False)
+        possible = (a_to > b_from).fill_null(False) & ~certain
+
+        def says(word):
+            return lambda row: (f"{second} {table.cell(second, row)} {word} before "
+                                f"{first} {table.cell(first, row)}")
+
+        return [Rule("date-order", second, ERROR, lambda: ~certain, says("is")),
+                Rule("date-order", second, WARNING, lambda: ~possible, says("may be"))]
+    wrong = (frame[first] > frame[second]).fill_null(False)
+    return [Rule("value-order", second, ERROR, lambda: ~wrong,
+                 lambda row: (f"{second} {table.cell(second, row)} is less than {first} "
+                              f"{table.cell(first, row)}; expected {second} >= {first}"))]
+
+
+def _not_before_rules(table: Table, name: str, target: str, tables: dict[str, Table], package: Package) -> list[Rule]:
+    other_name, other_field = target.split(".", 1)
+    key = next((k for k in table.resource.foreign_keys if k["reference"]["resource"] == other_name), None)
+    other = tables.get(other_name)
+    if key is None or other is None or f"{other_field}_from" not in other.frame.columns:
+        return []
+    local, remote = key["fields"][0], key["reference"]["fields"][0]
+    if local not in table.frame.columns or remote not in other.frame.columns:
+        return []
+    began = (table.frame.select(pl.col(local).cast(pl.String))
+             .join(other.frame.select(pl.col(remote).cast(pl.String).alias(local), f"{other_field}_from",
+                                      f"{other_field}_to", pl.col(other_field).alias("__began"))
+                   .unique(local, keep="first"), on=local, how="left", maintain_order="left"))
+    mine_from, mine_to = table.frame[f"{name}_from"], table.frame[f"{name}_to"]
+    certain = (mine_to < began[f"{other_field}_from"]).fill_null(False)
+    possible = (mine_from < began[f"{other_field}_to"]).fill_null(False) & ~certain
+    path = package.resource(other_name).path
+
+    def says(word):
+        return lambda row: (f"{name} {table.cell(name, row)} {word} before {local} {table.cell(local, row)} "
+                            f"began ({other_field} {began['__began'][row]} in {path})")
+
+    return [Rule("date-order", name, ERROR, lambda: ~certain, says("is")),
+            Rule("date-order", name, WARNING, lambda: ~possible, says("may be"))]
+
+
+def _future_rules(table: Table, name: str, today: datetime.date) -> list[Rule]:
+    certain = (table.frame[f"{name}_from"] > today).fill_null(False)
+    possible = (table.frame[f"{name}_to"] > today).fill_null(False) & ~certain
+
+    def says(word):
+        return lambda row: f"{name} {table.cell(name, row)} {word} after today ({today.isoformat()})"
+
+    return [Rule("date-future", name, ERROR, lambda: ~certain, says("is")),
+            Rule("date-future", name, WARNING, lambda: ~possible, says("may be"))]
+
+
+def _zone_rules(table: Table, name: str) -> list[Rule]:
+    """A column of datetimes names the time zone of every value or of none:
+    Parquet and SQLite hold a column of instants (UTC) or of local times,
+    not both, and a time without its zone is not to be guessed to be UTC."""
+    present = table.frame[name].is_not_null()
+    with_zone = zoned(table.text_of(name)) & present
+    if not with_zone.any() or with_zone.sum() == present.sum():
+        return []
+    first = int(table.lines[with_zone.arg_true()[0]])
+    without = present & ~with_zone
+    return [Rule("datetime-zone", name, ERROR, lambda: ~without,
+                 lambda row: (f"{name} {table.cell(name, row)} has no time zone, but the one on line {first} has; "
+                              "expected every date and time of the column with its zone (Z or +hh:mm), or none"))]
+
+
+def _source_rules(table: Table, name: str, reference: dict, tables: dict[str, Table], package: Package) -> list[Rule]:
+    separator = reference.get("separator", ";")
+    entries = table.lists[name]
+    empty = entries.list.eval(pl.element() == "").list.any().fill_null(False)
+    rules = [Rule("source-empty", name, ERROR, lambda: ~empty,
+                  lambda row: (f"{name} '{table.cell(name, row)}' has an empty entry; "
+                               f"expected source ids separated by '{separator}'"))]
+    known = tables.get(reference["resource"])
+    if known is None or reference["field"] not in known.frame.columns:
+        return rules
+    ids = known.frame[reference["field"]].cast(pl.String).drop_nulls()  # repeats do no harm to a membership test
+    # One membership test over all entries (a list-wise test would copy the
+    # ids once per row), then back to rows.
+    cited = entries.rename("cited").to_frame().with_row_index("__row").explode("cited")
+    unknown_entries = cited.filter(pl.col("cited").is_not_null() & (pl.col("cited") != "")
+                                   & ~pl.col("cited").is_in(ids.implode()))
+    missing = pl.int_range(len(entries), eager=True).is_in(unknown_entries["__row"].implode())
+    unknown = unknown_entries.group_by("__row", maintain_order=True).agg("cited")
+    unknown = dict(zip(unknown["__row"].to_list(), unknown["cited"].to_list()))
+    path = package.resource(reference["resource"]).path
+
+    def says(row):
+        cited = ", ".join(repr(m) for m in unknown[row])
+        return (f"{name} cites {cited}, not found in {path}; "
+                f"expected existing {reference['field']} values separated by '{separator}'")
+
+    return rules + [Rule("unknown-source", name, ERROR, lambda: ~missing, says)]
+
+
+def _duplicate_person_rule(table: Table, name: str) -> Rule:
+    keys = fold(table.frame[name])
+    firsts = first_rows(keys.to_frame("key"))
+    duplicate = (keys.is_not_null() & (keys != "") & ~keys.is_first_distinct()).fill_null(False)
+
+    def says(row):
+        first = firsts[row]
+        return (f"{name} '{table.cell(name, row)}' may be the same person as '{table.cell(name, first)}' "
+                f"on line {table.lines[first]}")
+
+    return Rule("possible-duplicate", name, WARNING, lambda: ~duplicate, says)

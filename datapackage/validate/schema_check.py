@@ -1,0 +1,315 @@
+"""Is each Table Schema sound enough to check cells against?
+
+Frictionless is the authority on the Data Package and Table Schema profiles;
+its messages are passed on as they are. The checks here cover what the
+profiles do not: names that must point somewhere (keys, our declared rules),
+patterns that must compile, and features this toolkit does not read. A
+resource whose schema has an error is still checked for structure (header,
+ragged rows, encoding), but not cell by cell.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from importlib import metadata
+from pathlib import Path
+
+import polars as pl
+
+from datapackage.findings import ERROR, Finding
+from datapackage.package import Package, Resource
+from datapackage.publish.release_names import release_name_findings
+from datapackage.site.metadata import PAGE_KINDS
+from datapackage.read.table import added_columns
+
+TYPES = {"string", "integer", "number", "boolean", "date", "datetime", "year", "any"}
+FORMATS = {"string": {"default"}, "date": {"default"}, "datetime": {"default"}}
+NUMERIC_BOUNDS = {"integer", "number", "year"}
+
+
+def schema_findings(package: Package) -> list[Finding]:
+    findings = _profile_findings(package) + release_name_findings(package)
+    for resource in package.resources:
+        problems = list(_resource_problems(package, resource))
+        where = resource.schema_path or "datapackage.json"
+        own = [Finding(where, None, None, field, None, check, ERROR, message) for check, field, message in problems]
+        findings += own
+        if own or not resource.schema:
+            resource.checkable = False
+    return findings
+
+
+# The marks a timeline can draw (matplotlib's filled markers).
+MARKERS = set("ov^<>spP*hHXDd")
+# What SQLite calls a row's id; a column of that name hides it.
+ROW_ID_NAMES = {"rowid", "oid", "_rowid_"}
+
+
+def _profile_findings(package: Package) -> list[Finding]:
+    """The descriptor, schemas inlined, against the Data Package profile.
+    The verdict depends only on that JSON and the Frictionless version, so
+    it is kept in a cache: a pull request that changes only CSVs does not
+    pay for loading Frictionless."""
+    descriptor = json.loads(json.dumps(package.descriptor))
+    for item, resource in zip((r for r in descriptor["resources"] if isinstance(r, dict)), package.resources):
+        if resource.schema_path and resource.schema:
+            item["schema"] = resource.schema
+    text = json.dumps(descriptor, sort_keys=True, ensure_ascii=False)
+    cache = _cache_file(text)
+    try:
+        messages = json.loads(cache.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        messages = _profile_messages(descriptor)
+        _store(cache, messages)
+    return [Finding("datapackage.json", None, None, None, None, "descriptor", ERROR,
+                    f"the descriptor does not follow the Data Package profile: {message}") for message in messages]
+
+
+def _profile_messages(descriptor: dict) -> list[str]:
+    from frictionless import FrictionlessException
+    from frictionless import Package as FrictionlessPackage
+
+    try:
+        report = FrictionlessPackage.validate_descriptor(descriptor)
+    except (FrictionlessException, RecursionError, TypeError, ValueError) as error:
+        return [str(error)]
+    return [error.note or error.message for error in report.errors]
+
+
+def _cache_file(text: str) -> Path:
+    version = metadata.version("frictionless")
+    digest = hashlib.sha256(f"{version}\n{text}".encode("utf-8")).hexdigest()
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return root / "tartar-datapackage" / f"profile-{digest}.json"
+
+
+def _store(cache: Path, messages: list[str]) -> None:
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        temporary = cache.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(messages), encoding="utf-8")
+        os.replace(temporary, cache)
+    except OSError:
+        pass  # no cache folder: the check simply runs every time
+
+
+def _resource_problems(package: Package, resource: Resource):
+    schema = resource.schema
+    if not schema:
+        return
+    fields = schema.get("fields")
+    if not isinstance(fields, list) or not all(isinstance(f, dict) for f in fields):
+        yield "schema", None, "'fields' must be a list of objects"
+        return
+    names = [f.get("name") for f in fields]
+    for number, name in enumerate(names, start=1):
+        if not isinstance(name, str) or not name.strip():
+            yield "schema", None, f"field {number} has no name; expected a non-empty 'name'"
+        elif names.index(name) != number - 1:
+            yield "schema", name, f"field name '{name}' is used twice; expected unique field names"
+        elif "]" in name:  # Datasette writes column names in SQL as [name]
+            yield "not-supported", name, f"not supported: field name '{name}' has a ']', which the site cannot show"
+        elif name.lower() in ROW_ID_NAMES:  # the column would hide the row id the search index is keyed by
+            yield "not-supported", name, f"not supported: field name '{name}' is SQLite's name for a row's id"
+    for spec in fields:
+        taken = [c for c in added_columns(spec) if c in names] if isinstance(spec.get("name"), str) else []
+        if taken:
+            yield "schema", spec["name"], (f"field {spec['name']} gains the column {taken[0]} in the release, "
+                                           f"and a field has that name; rename one of them")
+    if not isinstance(schema.get("missingValues", []), list):
+        yield "schema", None, "'missingValues' must be a list of strings"
+    known = {n for n in names if isinstance(n, str)}
+    for spec in fields:
+        if isinstance(spec.get("name"), str):
+            yield from _field_problems(package, resource, spec, known)
+    yield from _key_problems(package, resource, known)
+    yield from _site_problems(schema, known)
+
+
+def _field_problems(package: Package, resource: Resource, spec: dict, known: set[str]):
+    name, kind = spec["name"], spec.get("type", "string")
+    if kind not in TYPES:
+        yield "not-supported", name, f"not supported: field {name} has type {kind!r}; this toolkit reads {', '.join(sorted(TYPES))}"
+        return
+    form = spec.get("format", "default")
+    if kind in FORMATS and form not in FORMATS[kind] and not (kind in ("date", "datetime") and "%" in str(form)):
+        yield "not-supported", name, f"not supported: field {name} has format {form!r}"
+    constraints = spec.get("constraints", {})
+    if not isinstance(constraints, dict):
+        yield "schema", name, f"field {name}: 'constraints' must be an object"
+        return
+    yield from _constraint_problems(name, kind, constraints)
+    yield from _rule_problems(package, resource, spec, known)
+    categories = spec.get("categories")
+    if categories is not None and (not isinstance(categories, list)
+                                   or [c.get("value") if isinstance(c, dict) else c for c in categories]
+                                   != constraints.get("enum")):
+        yield "schema", name, f"field {name}: categories must list the enum values in the same order"
+
+
+def _constraint_problems(name: str, kind: str, constraints: dict):
+    enum = constraints.get("enum")
+    if enum is not None and (not isinstance(enum, list) or not enum):
+        yield "schema", name, f"field {name}: 'enum' must be a non-empty list"
+    elif enum and kind == "string" and not all(isinstance(value, str) for value in enum):
+        # Frictionless compares a cell with each value as given: "2" is not 2, and no cell is null.
+        odd = next(value for value in enum if not isinstance(value, str))
+        yield "schema", name, f"field {name}: enum value {json.dumps(odd)} is not text; expected the values as strings"
+    pattern = constraints.get("pattern")
+    if pattern is not None:
+        problem = pattern_problem(pattern)
+        if problem:
+            yield "schema", name, f"field {name}: pattern {pattern!r} {problem}"
+    for bound in ("minLength", "maxLength"):
+        value = constraints.get(bound)
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
+            yield "schema", name, f"field {name}: '{bound}' must be a whole number, 0 or more"
+    for bound in ("minimum", "maximum"):
+        value = constraints.get(bound)
+        if value is None:
+            continue
+        if kind not in NUMERIC_BOUNDS:
+            yield "not-supported", name, f"not supported: '{bound}' on a field of type {kind}"
+        elif not isinstance(value, (int, float)) or isinstance(value, bool):
+            yield "schema", name, f"field {name}: '{bound}' must be a number"
+
+
+def pattern_problem(pattern) -> str | None:
+    """Why a pattern cannot be used, or None. Patterns are matched by the
+    column engine (Rust regex syntax, which lacks look-around and
+    back-references), so they must compile there and in Python."""
+    if not isinstance(pattern, str):
+        return "is not text"
+    try:
+        re.compile(pattern)
+    except (re.error, RecursionError, OverflowError) as error:
+        return f"is not a valid regular expression ({error})"
+    try:
+        pl.select(pl.lit("").str.contains(f"^(?:{pattern})$"))
+    except Exception:  # polars raises its own ComputeError for unsupported syntax
+        return "uses look-around or back-references, which this toolkit does not support"
+    return None
+
+
+def _rule_problems(package: Package, resource: Resource, spec: dict, known: set[str]):
+    name = spec["name"]
+    other = spec.get("notAfter")
+    if other is not None and other not in known:
+        yield "schema", name, f"field {name}: notAfter names '{other}', which is not a field of {resource.name}"
+    target = spec.get("notBefore")
+    if target is not None:
+        yield from _not_before_problems(package, resource, name, target)
+    for rule in ("partialDate", "sourceList", "personName"):  # rules that read text
+        if spec.get(rule) and spec.get("type", "string") != "string":
+            yield "schema", name, f"field {name}: {rule} needs type string"
+    sources = spec.get("sourceList")
+    if sources is not None:
+        yield from _source_list_problems(package, name, sources)
+    timeline = spec.get("timeline")
+    if timeline is not None and not (isinstance(timeline, dict) and spec.get("partialDate")
+                                     and isinstance(timeline.get("label"), str) and timeline["label"]
+                                     and timeline.get("marker") in MARKERS
+                                     and re.fullmatch(r"#[0-9a-fA-F]{6}", str(timeline.get("colour"))) is not None):
+        yield "schema", name, (f"field {name}: timeline must be on a partialDate field and give a 'label', a 'marker' "
+                               f"(one of {' '.join(sorted(MARKERS))}) and a 'colour' written #rrggbb")
+    mark = spec.get("withholdsRow")
+    if mark is not None:
+        enum = spec.get("constraints", {}).get("enum", [])
+        if not isinstance(mark, dict) or mark.get("value", "withheld") not in enum or mark.get("reason") not in known:
+            yield "schema", name, (f"field {name}: withholdsRow must give a 'value' from the field's enum and a "
+                                   "'reason' field of this resource")
+
+
+def _not_before_problems(package: Package, resource: Resource, name: str, target):
+    other_name, _, other_field = str(target).partition(".")
+    other = package.resource(other_name)
+    if not other_field or other is None or other_field not in _names(other):
+        yield "schema", name, (f"field {name}: notBefore {target!r} must name an existing resource.field, "
+                               "such as cases.began_on")
+        return
+    keys = [k for k in resource.schema.get("foreignKeys", []) if isinstance(k, dict)
+            and k.get("reference", {}).get("resource") == other_name]
+    if not keys:
+        yield "schema", name, f"field {name}: notBefore {target!r} needs a foreign key to {other_name}"
+
+
+def _source_list_problems(package: Package, name: str, sources):
+    if not isinstance(sources, dict) or not isinstance(sources.get("resource"), str):
+        yield "schema", name, f"field {name}: sourceList must be an object naming a resource and a field"
+        return
+    target = package.resource(sources["resource"])
+    if not isinstance(sources.get("field"), str):
+        yield "schema", name, f"field {name}: sourceList needs a 'field', the key of {sources['resource']} it names"
+    elif target is None or sources["field"] not in _names(target):
+        yield "schema", name, (f"field {name}: sourceList names {sources.get('resource')}.{sources.get('field')}, "
+                               "which does not exist")
+    separator = sources.get("separator", ";")
+    if not isinstance(separator, str) or not separator:
+        yield "schema", name, f"field {name}: sourceList separator must be non-empty text"
+
+
+# Schema properties of this toolkit that name fields: what the site shows and searches.
+NAMING = {"labelField": "a field name", "tableColumns": "a list of field names", "citeFields": "a list of field names"}
+
+
+def _site_problems(schema: dict, known: set[str]):
+    """`labelField`, `tableColumns`, `citeFields` and `search` must name fields."""
+    for key, expected in NAMING.items():
+        value = schema.get(key)
+        named = [value] if key == "labelField" else value
+        if value is not None and not (isinstance(named, list) and all(n in known for n in named)):
+            yield "schema", None, f"'{key}' is {json.dumps(value)}; expected {expected} of this schema"
+    page = schema.get("page")
+    if page is not None and page not in PAGE_KINDS:
+        yield "schema", None, f"'page' is {json.dumps(page)}; expected one of: {', '.join(PAGE_KINDS)}"
+    search = schema.get("search")
+    if search is None:
+        return
+    if not isinstance(search, dict) or not all(isinstance(search.get(part, []), list) for part in ("name", "text")):
+        yield "schema", None, "'search' must be an object with lists of field names under 'name' and 'text'"
+        return
+    for part in ("name", "text"):
+        for field in search.get(part, []):
+            if field not in known:
+                yield "schema", None, f"'search' {part} names {json.dumps(field)}, which is not a field of this schema"
+
+
+def _names(resource: Resource) -> list[str]:
+    fields = resource.schema.get("fields")
+    return [f.get("name") for f in fields if isinstance(f, dict)] if isinstance(fields, list) else []
+
+
+def _key_problems(package: Package, resource: Resource, known: set[str]):
+    keys = resource.schema.get("primaryKey", [])
+    if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
+        yield "schema", None, "'primaryKey' must be a field name or a list of field names"
+    else:
+        for key in keys:
+            if key not in known:
+                yield "schema", key, f"primaryKey names '{key}', which is not a field"
+    foreign = resource.schema.get("foreignKeys", [])
+    if not isinstance(foreign, list):
+        yield "schema", None, "'foreignKeys' must be a list"
+        return
+    for key in foreign:
+        yield from _foreign_key_problems(package, resource, key, known)
+
+
+def _foreign_key_problems(package: Package, resource: Resource, key, known: set[str]):
+    if not isinstance(key, dict) or not isinstance(key.get("reference"), dict):
+        yield "schema", None, "each foreign key needs 'fields' and a 'reference'"
+        return
+    fields, reference = key.get("fields"), key["reference"]
+    target_name = reference.get("resource")
+    target = package.resource(target_name)
+    if not isinstance(fields, list) or not fields or any(f not in known for f in fields):
+        yield "schema", None, f"foreign key fields {fields!r} must be fields of {resource.name}"
+    elif target is None:
+        yield "schema", fields[0], f"foreign key on {fields[0]} refers to resource '{target_name}', which does not exist"
+    elif not isinstance(reference.get("fields"), list) or len(reference["fields"]) != len(fields) \
+            or any(f not in _names(target) for f in reference["fields"]):
+        yield "schema", fields[0], (f"foreign key on {fields[0]} refers to {target_name} fields "
+                                    f"{reference.get('fields')!r}; expected {len(fields)} existing field(s)")
