@@ -101,7 +101,12 @@ def test_zip_holds_documents_licences_citation_and_dictionary(release):
     with zipfile.ZipFile(release / f"{stem}.zip") as archive:
         names = set(archive.namelist())
         for name in DOCUMENTS:
-            assert archive.read(f"{stem}/{name}") == (package / name).read_bytes(), name
+            shipped, source = archive.read(f"{stem}/{name}"), (package / name).read_bytes()
+            if name.endswith(".md"):  # the same lines; only lines with a link may differ
+                pairs = list(zip(shipped.decode().splitlines(), source.decode().splitlines(), strict=True))
+                assert all(a == b for a, b in pairs if "](" not in b), name
+            else:
+                assert shipped == source, name
         dictionary = archive.read(f"{stem}/data-dictionary.md").decode("utf-8")
     assert {f"{stem}/datapackage.json", f"{stem}/data-dictionary.html"} <= names
     assert "# Parquet columns" in dictionary
@@ -139,3 +144,24 @@ def test_release_descriptor_keeps_every_title_and_description(release):
         else:
             source = told[resource["name"].removesuffix("-parquet")]
             assert source["title"] in resource["title"] and "data-dictionary.md" in resource["description"]
+
+
+def test_links_in_the_released_documents_lead_to_files_of_the_release(release):
+    link = re.compile(r"\]\(([^)\s#]+)[^)]*\)")
+    for name in ("README.md", "CHANGELOG.md"):
+        for target in link.findall((release / name).read_text(encoding="utf-8")):
+            assert "://" in target or (release / target).exists(), (name, target)
+
+
+def test_a_link_outside_the_release_becomes_text_and_code_stays_as_written():
+    from datapackage.publish.release_documents import within_release
+    text = ("See [the guide](docs/guide.md), [the dictionary](docs/data-dictionary.md#fields), "
+            "[the licence](LICENSE), [a site](https://example.org/x.md), [above](#use) and "
+            "![a picture](docs/site.png).\n```\n[kept](docs/guide.md)\n```\n[after](CONTRIBUTING.md)\n")
+    assert within_release(text, {"data-dictionary.md", "LICENSE"}) == (
+        "See the guide (`docs/guide.md` in the repository the package is published from), "
+        "[the dictionary](data-dictionary.md#fields), [the licence](LICENSE), "
+        "[a site](https://example.org/x.md), [above](#use) and "
+        "a picture (`docs/site.png` in the repository the package is published from).\n"
+        "```\n[kept](docs/guide.md)\n```\n"
+        "after (`CONTRIBUTING.md` in the repository the package is published from)\n")

@@ -25,7 +25,7 @@ from datapackage.findings import has_errors
 from datapackage.publish.parquet import write_parquet
 from datapackage.privacy import public_stored
 from datapackage.publish.release import created, descriptor, write_json, write_zip
-from datapackage.publish.release_documents import write_documents
+from datapackage.publish.release_documents import link_documents, write_documents
 from datapackage.publish.release_folder import OutputError, ReleaseFolder, database_name, explain, hash_name, stored_beside
 from datapackage.site.metadata import metadata
 from datapackage.read.stored import StoredTable
@@ -131,6 +131,7 @@ def _files(checked: Checked, tables: dict[str, StoredTable], out: Path, stage) -
                  "data-dictionary.html"]
     downloads += [f"parquet/{r.name}.parquet" for r in package.resources]
     write_json(out / "metadata.json", metadata(package, name, downloads, empty_schema(package)))
+    link_documents(out, downloads)
 
 
 # SQLite reports a full or unwritable disk with its own codes, not errno.
