@@ -152,10 +152,23 @@ def crlf_line_endings(p):
     return [("seeds/victims.csv", line, 6, "rank", "enum")]
 
 
+def unclosed_quote(p):
+    """A quote opened in the last cell of a row and never closed: every line
+    after it, here a whole row, is read into that cell."""
+    path = p / "seeds" / "sources.csv"
+    row = next(csv.reader(io.StringIO(path.read_text(encoding="utf-8").split("\n", 2)[1])))
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow(["src-900", *row[1:7], "", ""])
+    line = append(p, "sources")
+    swallowed = out.getvalue().replace("src-900", "src-901")
+    path.write_bytes(path.read_bytes() + f'{out.getvalue()[:-1]},"Kept for review\n{swallowed}\n'.encode())
+    return [("seeds/sources.csv", line, 9, "notes", "unclosed-quote")]
+
+
 CASES = [misspelt_rank, death_before_arrest, missing_source, unknown_source, empty_source_entry, duplicate_id,
          dangling_foreign_key, impossible_date, malformed_date, future_date, min_above_max, not_a_number,
          ragged_row, extra_cell, extra_column, not_utf8, missing_file, multiline_cell_before_error,
-         crlf_line_endings]
+         crlf_line_endings, unclosed_quote]
 
 
 @pytest.mark.parametrize("mutate", CASES, ids=[c.__name__ for c in CASES])

@@ -250,7 +250,7 @@ def read_plain(source: bytes | Path, dialect: Dialect, facts: Scan | None = None
                        lambda row: declined.append(row) or "skip", utf8=facts.clean)
     except pa.ArrowInvalid:  # a record longer than a block
         return None
-    if declined or not cells.num_rows:
+    if declined or not cells.num_rows or _last_cell_spans_lines(cells):
         return None
     unterminated = not facts.ends_with_break
     if facts.line_breaks != 1 + cells.num_rows - unterminated:
@@ -282,7 +282,8 @@ def plain_pieces(path: Path, dialect: Dialect, facts: Scan, columns: int) -> Ite
     a line break outside quotes and parsed on its own (Arrow's streaming
     reader reads ahead as far as it can, so it would hold the file). Only
     the last step can tell whether the file had empty lines (from the count
-    of line breaks), so NotPlain may be raised after every piece was given."""
+    of line breaks) or a quote left open at its end, so NotPlain may be
+    raised after every piece was given."""
     quote, line, start, size = dialect.quote.encode(), 2, facts.body, PLAIN_PIECE
     with open(path, "rb") as file:
         while True:
@@ -292,6 +293,7 @@ def plain_pieces(path: Path, dialect: Dialect, facts: Scan, columns: int) -> Ite
             cut = len(data) if last else _record_end(data, quote)
             if cut:
                 cells, lines, line = _plain_piece(pa.py_buffer(data)[:cut], columns, dialect, line, facts.clean)
+                spans = _last_cell_spans_lines(cells)  # what counts is the last piece's
                 del data  # before the next piece is read
                 yield cells, lines
                 del cells, lines
@@ -302,6 +304,8 @@ def plain_pieces(path: Path, dialect: Dialect, facts: Scan, columns: int) -> Ite
                 break
     if line == 2 or facts.line_breaks != line - 1 - (not facts.ends_with_break):
         raise NotPlain  # no rows, or empty lines, which Arrow skips
+    if spans:
+        raise NotPlain
 
 
 def _record_end(data: bytes, quote: bytes) -> int:
@@ -337,6 +341,30 @@ def _plain_piece(data: pa.Buffer, columns: int, dialect: Dialect, line: int, utf
         raise NotPlain
     lines, after = _placed(cells, line)
     return cells, lines, after
+
+
+def _last_cell_spans_lines(cells: pa.Table) -> bool:
+    """The file's last cell holds a line break. Arrow ends a quote left open
+    at the end of the file there, so the lines after the quote may have been
+    read into the cell: the record map decides (see `open_quote_at_end`)."""
+    last = cells.column(cells.num_columns - 1)[-1].as_py() or ""
+    return "\n" in last or "\r" in last
+
+
+def open_quote_at_end(data: bytes, record_map: Records, dialect: Dialect) -> bool:
+    """The last record opens a quote that the file never closes. Python's csv
+    module and Arrow read everything after it into one cell without a word;
+    its strict mode is what tells (only this record is read again)."""
+    if not len(record_map.start) or dialect.quote.encode() not in data[int(record_map.start[-1]):]:
+        return False
+    tail = data[int(record_map.start[-1]):].decode("utf-8", errors="replace")
+    try:
+        for _ in csv.reader(io.StringIO(tail, newline=""), delimiter=dialect.delimiter, quotechar=dialect.quote,
+                            strict=True):
+            pass
+    except csv.Error as error:
+        return "unexpected end of data" in str(error)
+    return False
 
 
 def _open_at_end(cells: pa.Table) -> bool:

@@ -10,7 +10,7 @@ import io
 
 import numpy as np
 
-from datapackage.read.csvfile import Dialect, Records
+from datapackage.read.csvfile import Dialect, Records, open_quote_at_end
 from datapackage.findings import ERROR, Finding, shown
 from datapackage.package import Resource
 
@@ -74,7 +74,21 @@ def row_findings(resource: Resource, data: bytes, records: Records, columns: int
         else:
             findings.append(Finding(resource.path, line, columns + 1, None, shown(cells[columns]), "extra-cell", ERROR,
                                     message))
+    if open_quote_at_end(data, records, dialect):
+        findings.append(_unclosed_quote(resource, records))
     return findings
+
+
+def _unclosed_quote(resource: Resource, records: Records) -> Finding:
+    """The last record's last cell opens a quote that is never closed: every
+    line after it was read into that cell, rows lost without a word."""
+    column = int(records.cells[-1])
+    names = resource.field_names
+    return Finding(resource.path, int(records.start_line[-1]), column, names[column - 1] if column <= len(names) else None,
+                   None, "unclosed-quote", ERROR,
+                   f"a quote opens cell {column} of this row and is never closed, so every line after it to the end "
+                   "of the file is read into that cell; close the quote, or write a quote that is part of the text "
+                   "as two quotes (\"\")")
 
 
 def _cells(data: bytes, records: Records, record: int, dialect: Dialect) -> list[str]:

@@ -80,8 +80,11 @@ def _profile_messages(descriptor: dict) -> list[str]:
 
 
 def _cache_file(text: str) -> Path:
+    # The messages depend on Frictionless and on the code here that words
+    # them: a cache kept by another version of either is not read.
     version = metadata.version("frictionless")
-    digest = hashlib.sha256(f"{version}\n{text}".encode("utf-8")).hexdigest()
+    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    digest = hashlib.sha256(f"{version}\n{code}\n{text}".encode("utf-8")).hexdigest()
     root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     return root / "tartar-datapackage" / f"profile-{digest}.json"
 
