@@ -6,7 +6,8 @@ A schema declares which field marks a row as withheld, on that field:
 
 A row whose mark has that value is withheld, and so is every row that
 refers to a withheld row through a foreign key (the death, the trials of a
-withheld person), transitively. Publishing drops them all before anything is
+withheld person), transitively. A source list is not followed: a published
+row that cites a withheld row is a validation error instead (`rules`). Publishing drops them all before anything is
 written: CSV, Parquet, SQLite, its search index, citations, the chart and the
 zip are built from what remains.
 """

@@ -14,7 +14,7 @@ import datapackage.validate.content as content
 import datapackage.read.table as table_module
 from conftest import FIXTURES, copy_package
 from test_bad_inputs import CASES as BAD_INPUTS
-from test_privacy import add_rows
+from test_privacy import add_rows, cited_people_package
 from datapackage.validate.check import check
 
 ACROSS_TABLES = [m for m in BAD_INPUTS if m.__name__ in {
@@ -59,6 +59,12 @@ def test_a_public_row_referring_to_a_withheld_one_is_found_early(small_package, 
                     encoding="utf-8")
     soon, late, ran = both_ways(small_package / "datapackage.json", monkeypatch)
     assert soon == late and [f.check for f in soon] == ["withheld-reference"] and "deaths" in ran
+
+
+def test_a_public_row_citing_a_withheld_one_is_found_early(tmp_path, monkeypatch):
+    package = cited_people_package(tmp_path / "p")
+    soon, late, ran = both_ways(package / "datapackage.json", monkeypatch)
+    assert soon == late and [f.check for f in soon] == ["withheld-reference"] and "events" in ran
 
 
 def test_a_self_reference_waits_for_the_end(tmp_path, monkeypatch):

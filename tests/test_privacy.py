@@ -210,3 +210,41 @@ def test_the_withholding_mark_is_neither_a_facet_nor_indexed(release):
         indexed = {c for (i,) in db.execute(f"select name from pragma_index_list('{name}')")
                    for (c,) in db.execute(f"select name from pragma_index_info('{i}')")}
         assert indexed and "visibility" not in indexed
+
+
+def cited_people_package(root, citing_visibility="public"):
+    """`events.pid` lists people (a source list); one person is withheld."""
+    def mark(): return {"name": "visibility", "type": "string", "constraints": {"enum": ["public", "withheld"]},
+                        "withholdsRow": {"value": "withheld", "reason": "withheld_reason"}}
+
+    people = {"fields": [{"name": "pid", "type": "string"}, mark(), {"name": "withheld_reason", "type": "string"}],
+              "primaryKey": ["pid"]}
+    events = {"fields": [{"name": "eid", "type": "string"},
+                         {"name": "pid", "type": "string", "sourceList": {"resource": "people", "field": "pid"}},
+                         mark(), {"name": "withheld_reason", "type": "string"}], "primaryKey": ["eid"]}
+    reason = "no consent" if citing_visibility == "withheld" else ""
+    files = {"people.csv": f"pid,visibility,withheld_reason\np1,public,\np{MARKER},withheld,no consent\n",
+             "events.csv": f"eid,pid,visibility,withheld_reason\ne1,p1,public,\ne2,p1;p{MARKER},{citing_visibility},{reason}\n",
+             "people.json": json.dumps(people), "events.json": json.dumps(events),
+             "datapackage.json": json.dumps({"name": "cited", "resources": [
+                 {"name": "people", "path": "people.csv", "schema": "people.json"},
+                 {"name": "events", "path": "events.csv", "schema": "events.json"}]})}
+    root.mkdir()
+    for name, text in files.items():
+        (root / name).write_text(text, encoding="utf-8")
+    return root
+
+
+def test_a_public_row_citing_a_withheld_row_is_an_error(tmp_path):
+    result = run("validate", "--format", "json", cwd=cited_people_package(tmp_path / "p"))
+    findings = [(f["path"], f["line"], f["field"], f["check"]) for f in json.loads(result.stdout)]
+    assert findings == [("events.csv", 3, "pid", "withheld-reference")]
+    assert result.returncode == 1
+
+
+def test_a_withheld_row_may_cite_a_withheld_row_and_neither_is_published(tmp_path):
+    package = cited_people_package(tmp_path / "p", citing_visibility="withheld")
+    result = run("publish", "--out", str(tmp_path / "dist"), cwd=package)
+    assert result.returncode == 0, result.stdout + result.stderr
+    texts = published_text(tmp_path / "dist")
+    assert texts and not where(MARKER, texts)

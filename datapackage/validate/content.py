@@ -21,7 +21,7 @@ from datapackage.findings import ERROR, WARNING, Finding, shown
 from datapackage.package import Package
 from datapackage.validate.pandera_schemas import pandera_module, pandera_schema
 from datapackage.privacy import withheld
-from datapackage.validate.rules import Rule, first_rows, rule_tables, rules_for
+from datapackage.validate.rules import Rule, first_rows, rule_tables, rules_for, withheld_through
 from datapackage.read.table import Table
 
 pa = pandera_module("polars")
@@ -83,8 +83,7 @@ def early_rule_findings(package: Package, tables: dict[str, Table], name: str,
     behind, waiting = {name}, [resource]
     while waiting:
         referring = waiting.pop()
-        for key in referring.foreign_keys:
-            target = key["reference"]["resource"]
+        for target in withheld_through(referring):
             if target not in tables or order.get(target, len(order)) >= order[referring.name]:
                 return None
             if target not in behind:

@@ -58,6 +58,7 @@ def rules_for(table: Table, tables: dict[str, Table], package: Package, today: d
             rules += _future_rules(table, name, today)
         if spec.get("sourceList"):
             rules += _source_rules(table, name, spec["sourceList"], tables, package)
+            rules += _withheld_source_rules(table, name, spec["sourceList"], tables, hidden)
         if spec.get("personName"):
             rules.append(_duplicate_person_rule(table, name))
         if zone_free(spec):
@@ -105,6 +106,14 @@ def rule_tables(resource: Resource) -> set[str]:
         if spec.get("sourceList"):
             names.add(spec["sourceList"]["resource"])
     return names
+
+
+def withheld_through(resource: Resource) -> list[str]:
+    """The resources whose withheld rows the resource's rules read: those its
+    foreign keys (a row referring to a withheld row is withheld) and its
+    source lists (a row may not cite a withheld row) point at."""
+    return [key["reference"]["resource"] for key in resource.foreign_keys] + \
+        [spec["sourceList"]["resource"] for spec in resource.fields if spec.get("sourceList")]
 
 
 def first_rows(keys: pl.DataFrame) -> pl.Series:
@@ -276,6 +285,28 @@ def _source_rules(table: Table, name: str, reference: dict, tables: dict[str, Ta
                 f"expected existing {reference['field']} values separated by '{separator}'")
 
     return rules + [Rule("unknown-source", name, ERROR, lambda: ~missing, says)]
+
+
+def _withheld_source_rules(table: Table, name: str, reference: dict, tables: dict[str, Table],
+                           hidden: dict[str, pl.Series]) -> list[Rule]:
+    """A published row may not cite a withheld row: the id it cites would be
+    published in the list and in `citations`. Withholding follows foreign
+    keys only, so the contributor decides: drop the entry or withhold the row."""
+    target = tables.get(reference["resource"])
+    if target is None or reference["field"] not in target.frame.columns or not hidden[reference["resource"]].any():
+        return []
+    secret = target.frame.filter(hidden[reference["resource"]])[reference["field"]].cast(pl.String).drop_nulls()
+    cited = table.lists[name].rename("cited").to_frame().with_row_index("__row").explode("cited")
+    citing = cited.filter(pl.col("cited").is_in(secret.implode()))["__row"]
+    leaks = pl.int_range(len(table), eager=True).is_in(citing.implode()) & ~hidden[table.resource.name]
+    if not leaks.any():
+        return []
+
+    def says(row):
+        return (f"{name} '{table.cell(name, row)}' cites a withheld row of {reference['resource']}; "
+                "remove that entry, or withhold this row too")
+
+    return [Rule("withheld-reference", name, ERROR, lambda: ~leaks, says)]
 
 
 def _duplicate_person_rule(table: Table, name: str) -> Rule:
