@@ -162,10 +162,11 @@ def docs(descriptor: Path, out: Path | None):
         datapackage docs
     """
     from datapackage.docs import write_docs
+    from datapackage.publish.release_folder import OutputError
 
     try:
         written = write_docs(descriptor, out or descriptor.parent / "docs")
-    except PackageError as error:
+    except (PackageError, OutputError) as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(2)
     for path in written:

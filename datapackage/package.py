@@ -137,6 +137,11 @@ def _resource(root: Path, item: dict, number: int) -> tuple[Resource, list[Findi
     return resource, findings
 
 
+# No file name holds a NUL: the operating system refuses the path outright.
+NUL = "\x00"
+NUL_IN_PATH = "has a NUL character, which no file name can hold; expected the path of a file in the package"
+
+
 def leaves(root: Path, relative: str) -> bool:
     """Whether a path of the descriptor points outside the package folder:
     absolute, through "..", or through a symbolic link (a link in a pull
@@ -158,6 +163,8 @@ def _file_problems(root: Path, resource: Resource, item: dict) -> list[Finding]:
     if "://" in path:
         return [_unsupported(where, f"resource '{name}' is remote ({path}); expected a file inside the package")]
     parts = PurePosixPath(path)
+    if NUL in path:
+        return [_problem(where, f"resource '{name}' path {path!r} {NUL_IN_PATH}")]
     if leaves(root, path):
         return [_problem(where, f"resource '{name}' path {path!r} leaves the package; "
                                 "expected a relative path inside the package folder, not a link out of it")]
@@ -187,9 +194,13 @@ def _dialect(resource: Resource, dialect) -> tuple[Dialect, list[Finding]]:
     csv_part = dialect.get("csv", dialect) if isinstance(dialect.get("csv"), dict) else dialect
     delimiter, quote = csv_part.get("delimiter", ","), csv_part.get("quoteChar", '"')
     for key, value in (("delimiter", delimiter), ("quoteChar", quote)):
-        if not isinstance(value, str) or len(value.encode("utf-8")) != 1 or value in "\r\n":
+        # (a NUL is no character of a text file, and Arrow refuses it)
+        if not isinstance(value, str) or len(value.encode("utf-8")) != 1 or value in "\r\n\x00":
             return Dialect(), [_unsupported(where, f"resource '{resource.name}' dialect {key} {value!r}; "
-                                                   "expected one ASCII character other than a line break")]
+                                                   "expected one ASCII character other than a line break or NUL")]
+    if delimiter == quote:  # no cell could then be told from a quoted one
+        return Dialect(), [_unsupported(where, f"resource '{resource.name}' dialect delimiter and quoteChar are "
+                                               f"both {delimiter!r}; expected two different characters")]
     for key, value in FIXED_DIALECT.items():
         if csv_part.get(key, value) != value and not (key == "headerRow" and csv_part.get(key) == [1]):
             reads = f"files without {key}" if value is None else f"{key} {json.dumps(value)} only"
@@ -227,6 +238,8 @@ def _read_schema(root: Path, relative: str) -> tuple[dict, Finding | None]:
 
     if "://" in relative:
         return problem(None, None, "not supported: a remote schema; expected a schema file inside the package")
+    if NUL in relative:  # said in the descriptor: the path itself cannot be printed as a file's name
+        return {}, _problem("datapackage.json", f"the schema path {relative!r} {NUL_IN_PATH}", "schema")
     if leaves(root, relative):
         return problem(None, None, "the schema path leaves the package; expected a path inside the package folder, "
                                    "not a link out of it")

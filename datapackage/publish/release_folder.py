@@ -150,6 +150,11 @@ class ReleaseFolder:
 
 def explain(error: Exception, out: Path) -> str:
     """One sentence for an operating-system error while publishing."""
+    return f"{out}: not published, {os_reason(error)} ({out} is unchanged)"
+
+
+def os_reason(error: Exception) -> str:
+    """Why an operating-system error happened, in a few plain words."""
     number = getattr(error, "errno", None)
     if number in (errno.ENOSPC, errno.EDQUOT):
         reason = "no space left on the device"
@@ -160,7 +165,7 @@ def explain(error: Exception, out: Path) -> str:
     else:
         reason = getattr(error, "strerror", None) or str(error).splitlines()[0]
         reason += f": {error.filename}" if getattr(error, "filename", None) else ""
-    return f"{out}: not published, {reason} ({out} is unchanged)"
+    return reason
 
 
 @contextmanager

@@ -19,6 +19,10 @@ from datapackage.site.metadata import PAGE_KINDS
 # (NAME.db, parquet/NAME.parquet) and table names on the site. The profile
 # allows "/" and a leading "." ("../x"), which would write outside the release.
 SAFE_NAME = re.compile(r"[a-z0-9_-][a-z0-9._-]*")
+# A file name holds 255 bytes at most: NAME-VERSION.zip must fit.
+MAX_NAME, MAX_VERSION = 100, 50
+# The version becomes part of the zip's name (NAME-VERSION.zip): "1/2" wrote into a folder that is not there.
+SAFE_VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+_-]*")
 # Table names SQLite keeps for itself, and those of each search index and its shadow tables.
 OWN_TABLES = re.compile(r"sqlite_.*|.*_fts(_.*)?")
 
@@ -38,8 +42,10 @@ def _names(package: Package) -> list[Finding]:
     named = [("the package", package.descriptor.get("name"))]
     named += [(f"resource {number}", r.descriptor.get("name")) for number, r in enumerate(package.resources, start=1)]
     findings = [_name_finding(name, f"{what} is named {name!r}, which cannot be a file or table name of the release; "
-                              "expected lowercase letters, digits, '-', '_' and '.', not starting with '.'")
-                for what, name in named if isinstance(name, str) and not SAFE_NAME.fullmatch(name)]
+                              f"expected at most {MAX_NAME} lowercase letters, digits, '-', '_' and '.', "
+                              "not starting with '.'")
+                for what, name in named if isinstance(name, str) and not _safe(name)]
+    findings += _version(package)
     reserved = reserved_names()
     findings += [_name_finding(r.name, f"resource {r.name!r} has the name of a table the release's database makes "
                                        "itself (its citations, vocabularies, derived tables and search indexes); "
@@ -53,6 +59,19 @@ def _names(package: Package) -> list[Finding]:
                                                          f"would both be published as csv/{file}; rename one file"))
         published_as.setdefault(file, resource.name)
     return findings
+
+
+def _safe(name: str) -> bool:
+    return len(name) <= MAX_NAME and SAFE_NAME.fullmatch(name) is not None
+
+
+def _version(package: Package) -> list[Finding]:
+    version = package.descriptor.get("version")
+    if version is None or (len(str(version)) <= MAX_VERSION and SAFE_VERSION.fullmatch(str(version))):
+        return []
+    return [_name_finding(str(version), f"the package's version {json.dumps(version)} cannot be part of the name of "
+                                        f"the release's zip file; expected at most {MAX_VERSION} letters, digits, "
+                                        "'.', '+', '-' and '_', starting with a letter or digit, such as \"1.2.0\"")]
 
 
 def _name_finding(value: str, message: str) -> Finding:

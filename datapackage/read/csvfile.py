@@ -86,6 +86,9 @@ def _has_stray_quote(buf: np.ndarray, quotes: np.ndarray, dialect: Dialect) -> b
 
 def _records_by_bytes(buf: np.ndarray, quotes: np.ndarray, dialect: Dialect) -> Records:
     size = len(buf)
+    if not size:  # an empty file has no record, not one empty record
+        none = np.zeros(0, dtype=np.int64)
+        return Records(none, none, none.astype(bool), none, none)
     feeds = np.flatnonzero(buf == NEWLINE)
     returns = np.flatnonzero(buf == CARRIAGE_RETURN)
     following = np.minimum(returns + 1, max(size - 1, 0))

@@ -24,7 +24,7 @@ def header_findings(resource: Resource, header: list[str]) -> list[Finding]:
     def add(column, field, value, check, message):
         findings.append(Finding(resource.path, 1, column, field, value, check, ERROR, message))
 
-    expected = f"expected the columns {', '.join(names)}"
+    expected = f"expected the columns {', '.join(names)}" if names else ""
     for position, label in enumerate(header, start=1):
         if not label.strip():
             add(position, None, None, "header", f"column {position} has no name in the header; {expected or 'expected a name'}")
@@ -38,6 +38,22 @@ def header_findings(resource: Resource, header: list[str]) -> list[Finding]:
     for position in range(len(header) + 1, len(names) + 1):
         name = names[position - 1]
         add(position, name, None, "missing-column", f"column '{name}' is missing; {expected}")
+    if resource.descriptor.get("schema") is None:  # a schema's fields are checked by name already
+        findings += _case_only_differences(resource, header)
+    return findings
+
+
+def _case_only_differences(resource: Resource, header: list[str]) -> list[Finding]:
+    """Labels that differ only in case: the columns of a resource without a
+    schema are named by its header, and SQLite takes such names for one."""
+    first: dict[str, str] = {}
+    findings = []
+    for position, label in enumerate(header, start=1):
+        earlier = first.setdefault(label.lower(), label)
+        if earlier != label:  # the same label exactly is a finding of its own
+            findings.append(Finding(resource.path, 1, position, label, label, "header", ERROR,
+                                    f"columns '{earlier}' and '{label}' differ only in case, which the release's "
+                                    "database does not tell apart; rename one of them"))
     return findings
 
 

@@ -321,7 +321,7 @@ def _as_frame(names: list[str], columns: list[pa.ChunkedArray]) -> pl.DataFrame:
 def _typed(resource: Resource, text: pl.DataFrame, labels: list[str], lines: np.ndarray) -> Table:
     """Columns named by field (by position, as the header is compared), typed
     when the schema can be used; a field without a column is left out."""
-    names = resource.field_names if resource.checkable else labels
+    names = resource.field_names if resource.checkable else _column_names(labels)
     usable = min(len(names), len(labels))
     text = text.select(pl.col(f"c{i}").alias(names[i]) for i in range(usable)) if usable else pl.DataFrame()
     if not resource.checkable:
@@ -348,6 +348,13 @@ def _typed(resource: Resource, text: pl.DataFrame, labels: list[str], lines: np.
     return Table(resource, text.drop(given_back), pl.DataFrame(typed), lines, {k: v for k, v in failures.items() if v},
                  lists, text.columns)
 
+
+
+def _column_names(labels: list[str]) -> list[str]:
+    """The header's labels as the names of the table's columns, or the
+    columns' positions when a label repeats (a header finding already):
+    a table's columns must have distinct names."""
+    return labels if len(set(labels)) == len(labels) else [f"c{i}" for i in range(len(labels))]
 
 
 def _infer_text_schema(resource: Resource, labels: list[str]) -> None:

@@ -68,6 +68,11 @@ def _profile_findings(package: Package) -> list[Finding]:
                     f"the descriptor does not follow the Data Package profile: {message}") for message in messages]
 
 
+# Frictionless stops reading a descriptor with a property of the wrong kind in
+# some places; the checks here say which property (a foreign key's reference).
+MISREAD = "a property has the wrong kind of value, so Frictionless cannot read the descriptor"
+
+
 def _profile_messages(descriptor: dict) -> list[str]:
     from frictionless import FrictionlessException
     from frictionless import Package as FrictionlessPackage
@@ -76,6 +81,8 @@ def _profile_messages(descriptor: dict) -> list[str]:
         report = FrictionlessPackage.validate_descriptor(descriptor)
     except (FrictionlessException, RecursionError, TypeError, ValueError) as error:
         return [str(error)]
+    except (AttributeError, KeyError):  # its reading of a shape it does not expect, such as "reference": null
+        return [MISREAD]
     return [error.note or error.message for error in report.errors]
 
 
@@ -122,14 +129,53 @@ def _resource_problems(package: Package, resource: Resource):
         if taken:
             yield "schema", spec["name"], (f"field {spec['name']} gains the column {taken[0]} in the release, "
                                            f"and a field has that name; rename one of them")
-    if not isinstance(schema.get("missingValues", []), list):
-        yield "schema", None, "'missingValues' must be a list of strings"
+    yield from _table_shape_problems(schema, fields)
     known = {n for n in names if isinstance(n, str)}
     for spec in fields:
         if isinstance(spec.get("name"), str):
             yield from _field_problems(package, resource, spec, known)
     yield from _key_problems(package, resource, known)
     yield from _site_problems(schema, known)
+
+
+def _table_shape_problems(schema: dict, fields: list[dict]):
+    """What the profile allows but no table can hold: no columns at all,
+    names the release's database takes for one, missing values not text."""
+    if not fields:
+        yield "schema", None, "the schema lists no fields; expected at least one field, one for each column"
+    yield from _case_collisions(fields)
+    yield from _missing_values_problems(schema.get("missingValues", []))
+
+
+def _case_collisions(fields: list[dict]):
+    """SQLite does not tell column names apart by case: fields X and x, or a
+    field D_from beside the D_from a partial date d gains, are one column."""
+    columns: dict[str, tuple[str, str]] = {}  # the column's name in lowercase: the column, its field
+    for spec in fields:
+        name = spec.get("name")
+        if not isinstance(name, str):
+            continue
+        for column in [name] + added_columns(spec):
+            first = columns.setdefault(column.lower(), (column, name))
+            if first[0] != column:  # the same name exactly is a finding of its own
+                yield "schema", name, (f"{_column(*first)} and {_column(column, name)} differ only in case, which "
+                                       "the release's database does not tell apart; rename one of them")
+
+
+def _column(column: str, field: str) -> str:
+    return f"field {field}" if column == field else f"the column {column} that field {field} gains in the release"
+
+
+def _missing_values_problems(missing):
+    if not isinstance(missing, list):
+        yield "schema", None, "'missingValues' must be a list of strings"
+    elif any(isinstance(value, dict) for value in missing):
+        yield "not-supported", None, "not supported: 'missingValues' written as objects; expected a list of strings"
+    elif not all(isinstance(value, str) for value in missing):
+        # A cell is text: a number here would never match one, and the column engine refuses the mix.
+        odd = next(value for value in missing if not isinstance(value, str))
+        yield "schema", None, (f"'missingValues' has {json.dumps(odd)}, which is not text; "
+                               "expected a list of strings, such as [\"\", \"NA\"]")
 
 
 def _field_problems(package: Package, resource: Resource, spec: dict, known: set[str]):

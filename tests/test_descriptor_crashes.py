@@ -1,0 +1,149 @@
+"""Descriptors and CSVs that made validate, docs or publish crash (exit 3),
+or validated and then could not be published: each is now a finding.
+Built on small packages written by the test."""
+
+import json
+
+import pytest
+
+from conftest import run
+from test_hostile_inputs import checks, findings_of, people, write_package
+
+ROWS = [["id", "name"], ["p1", "Ali"]]
+
+
+def descriptor_of(root):
+    return json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+
+
+def rewrite(root, **changes):
+    (root / "datapackage.json").write_text(json.dumps({**descriptor_of(root), **changes}), encoding="utf-8")
+
+
+@pytest.mark.parametrize("with_schema", [True, False])
+def test_an_empty_file_is_a_header_finding(tmp_path, with_schema):
+    resource = people() if with_schema else {"name": "people", "path": "people.csv"}
+    root = write_package(tmp_path, [resource], {"people.csv": b""})
+    code, findings = findings_of(root)
+    assert code == 1 and checks(findings) == [("people.csv", 1, None, "header")]
+    assert "empty" in findings[0]["message"]
+
+
+@pytest.mark.parametrize("resource", [{"name": "people", "path": "people.csv"},
+                                      people([{"name": "a", "type": "string"}, {"name": "a", "type": "string"}])])
+def test_a_repeated_column_is_a_header_finding_with_or_without_a_schema(tmp_path, resource):
+    root = write_package(tmp_path, [resource], {"people.csv": [["a", "a"], ["1", "2"]]})
+    code, findings = findings_of(root)
+    assert code == 1 and ("people.csv", 1, 2, "header") in checks(findings)
+
+
+@pytest.mark.parametrize("fields, named", [
+    ([{"name": "X"}, {"name": "x"}], ["field X", "field x"]),
+    ([{"name": "d", "partialDate": True}, {"name": "D_from"}], ["d_from", "field d", "field D_from"]),
+    ([{"name": "D_from"}, {"name": "d", "partialDate": True}], ["d_from", "field d", "field D_from"]),
+    ([{"name": "r", "categoriesOrdered": True, "constraints": {"enum": ["a"]}}, {"name": "R_ORDER"}],
+     ["r_order", "field R_ORDER"]),
+    ([{"name": "Name"}, {"name": "name"}], ["field Name", "field name"]),
+])
+def test_names_the_database_takes_for_one_column_are_a_finding(tmp_path, fields, named):
+    """SQLite compares column names without case: publishing failed with
+    'duplicate column name' after validation passed."""
+    fields = [{"name": "id", "type": "string"}] + [{"type": "string", **spec} for spec in fields]
+    header = [spec["name"] for spec in fields]
+    root = write_package(tmp_path, [people(fields)], {"people.csv": [header, ["p1", "2017", "a"]]})
+    code, findings = findings_of(root)
+    assert code == 1 and [(f["field"], f["check"]) for f in findings] == [(fields[2]["name"], "schema")]
+    assert all(words in findings[0]["message"] for words in named) and "case" in findings[0]["message"]
+
+
+def test_header_labels_that_differ_only_in_case_are_a_finding_without_a_schema(tmp_path):
+    root = write_package(tmp_path, [{"name": "people", "path": "people.csv"}], {"people.csv": [["A", "a"], ["1", "2"]]})
+    code, findings = findings_of(root)
+    assert code == 1 and checks(findings) == [("people.csv", 1, 2, "header")]
+    assert "'A' and 'a'" in findings[0]["message"]
+
+
+def test_a_nul_in_a_path_is_a_finding(tmp_path):
+    root = write_package(tmp_path, [people(path="people\x00.csv"), {**people(), "name": "more", "path": "more.csv",
+                                                                    "schema": "more\x00.json"}],
+                         {"people.csv": ROWS, "more.csv": ROWS})
+    code, findings = findings_of(root)
+    assert code == 1 and checks(findings) == [("datapackage.json", None, None, "descriptor"),
+                                              ("datapackage.json", None, None, "schema")]
+    assert all("NUL" in f["message"] for f in findings)
+
+
+@pytest.mark.parametrize("dialect", [{"delimiter": "\u0000"}, {"quoteChar": "\u0000"}, {"delimiter": "é"},
+                                     {"delimiter": ";;"}, {"delimiter": "\n"}, {"delimiter": "'", "quoteChar": "'"}])
+def test_a_delimiter_that_cannot_be_read_is_a_dialect_finding(tmp_path, dialect):
+    root = write_package(tmp_path, [people(dialect=dialect)], {"people.csv": ROWS})
+    code, findings = findings_of(root)
+    assert code == 1 and [f["check"] for f in findings] == ["not-supported"]
+    assert "dialect" in findings[0]["message"]
+
+
+def test_a_schema_without_fields_is_a_finding(tmp_path):
+    """It validated; publishing failed: a table needs a column."""
+    root = write_package(tmp_path, [people([])], {"people.csv": ROWS})
+    descriptor = descriptor_of(root)
+    descriptor["resources"][0]["schema"] = {"fields": []}
+    rewrite(root, resources=descriptor["resources"])
+    code, findings = findings_of(root)
+    assert code == 1 and checks(findings) == [("datapackage.json", None, None, "schema")]
+    assert "no fields" in findings[0]["message"]
+
+
+@pytest.mark.parametrize("missing, check", [([0], "schema"), (["", None], "schema"),
+                                            ([{"value": "NA", "label": "not asked"}], "not-supported")])
+def test_missing_values_that_are_not_text_are_a_finding(tmp_path, missing, check):
+    """The profile's message is about the package, and the cells were still
+    converted with the list: validation itself crashed."""
+    resource = people()
+    resource["schema"]["missingValues"] = missing
+    root = write_package(tmp_path, [resource], {"people.csv": ROWS})
+    code, findings = findings_of(root)
+    ours = [f for f in findings if f["check"] != "descriptor"]  # not the profile's message
+    assert code == 1 and [f["check"] for f in ours] == [check] and "missingValues" in ours[0]["message"]
+
+
+def test_a_foreign_key_whose_reference_is_null_is_a_finding_for_validate_and_docs(tmp_path):
+    resource = people()
+    resource["schema"]["foreignKeys"] = [{"fields": ["name"], "reference": None}]
+    root = write_package(tmp_path, [resource], {"people.csv": ROWS})
+    code, findings = findings_of(root)
+    assert code == 1 and ("datapackage.json", None, None, "schema") in checks(findings)
+    result = run("docs", "--out", str(tmp_path / "docs"), cwd=root)
+    assert result.returncode == 2 and result.stderr.startswith("Error: ") and len(result.stderr.splitlines()) == 1
+
+
+def test_docs_to_a_folder_that_cannot_be_made_is_one_error_and_exit_2(tmp_path):
+    root = write_package(tmp_path, [people()], {"people.csv": ROWS})
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    result = run("docs", "--out", str(tmp_path / "a-file" / "docs"), cwd=root)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr == f"Error: {tmp_path / 'a-file' / 'docs'}: not written, Not a directory: " \
+                            f"{tmp_path / 'a-file' / 'docs'}\n"
+
+
+@pytest.mark.parametrize("change, value", [({"version": "1/2"}, "1/2"), ({"version": "../1"}, "../1"),
+                                           ({"name": "p" * 101}, "p" * 101)])
+def test_a_name_or_version_that_cannot_be_a_file_name_is_a_finding(tmp_path, change, value):
+    """They validated, then publishing failed on the zip's or a file's name."""
+    root = write_package(tmp_path, [people()], {"people.csv": ROWS})
+    rewrite(root, **change)
+    code, findings = findings_of(root)
+    assert code == 1 and [(f["check"], f["value"]) for f in findings] == [("descriptor", value)]
+
+
+def test_a_resource_name_too_long_for_a_file_is_a_finding(tmp_path):
+    root = write_package(tmp_path, [people(name="r" * 300)], {"people.csv": ROWS})
+    code, findings = findings_of(root)
+    assert code == 1 and [(f["check"], f["value"]) for f in findings] == [("descriptor", "r" * 300)]
+
+
+def test_the_longest_names_allowed_publish(tmp_path):
+    root = write_package(tmp_path, [people(name="r" * 100)], {"people.csv": ROWS})
+    rewrite(root, name="p" * 100, version="v" * 50)
+    result = run("publish", "--out", "dist", cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert (root / "dist" / f"{'p' * 100}-{'v' * 50}.zip").is_file()
