@@ -11,7 +11,8 @@ written with digits only (Python would also accept `2020_10` or spaces), an
 integer must be exactly representable where it is published (|n| < 2**53,
 the range of a JSON number), and so must a number: at most 15 significant
 digits (what a 64-bit float gives back as written) and not NaN, which SQLite
-stores as empty; listed in docs/conformance.md.
+stores as empty; listed in docs/conformance.md. Zero is published as 0 whatever
+its sign (SQLite keeps no sign on a whole number).
 """
 
 from __future__ import annotations
@@ -23,11 +24,12 @@ from dataclasses import dataclass
 import polars as pl
 
 from datapackage.dates import partial_date_bounds
+from datapackage.read.formats import chrono_form, format_problem, has_fraction
 
 INTEGER = r"^[+-]?[0-9]+$"
 NUMBER = r"^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$|^(?:NaN|nan|[+-]?(?:INF|inf|Infinity))$"
 ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-ISO_DATETIME = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:Z|[+-][0-9]{2}:[0-9]{2})?$"
+ISO_DATETIME = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-5][0-9](?:\.[0-9]+)?(?:Z|[+-][0-9]{2}:[0-9]{2})?$"
 SAFE_INTEGER = 2**53 - 1
 SAFE_DIGITS = 15  # significant digits a 64-bit float keeps for any decimal number
 SMALLEST_NORMAL, LARGEST = sys.float_info.min, sys.float_info.max  # a 64-bit float's normal range
@@ -41,6 +43,7 @@ EXPECTED = {
     "datetime": "a date and time written YYYY-MM-DDThh:mm:ss",
     "year": "a year written YYYY",
 }
+WHAT = {"date": "date", "datetime": "date and time"}
 
 
 @dataclass
@@ -128,7 +131,9 @@ def _numbers(spec: dict, present: pl.Series) -> list[Converted]:
     infinite = values.is_infinite() & ~spelled.is_in(["inf", "-inf"])
     tiny = (values.abs() < SMALLEST_NORMAL) & (digits > 0)
     inexact = well_formed & ((digits > SAFE_DIGITS) | values.is_nan() | infinite | tiny).fill_null(False)
-    typed.values = values.set(inexact, None)
+    # SQLite stores a REAL that is a whole number as an integer, which has no
+    # sign: zero is published as 0 whatever its sign, the same in every format.
+    typed.values = values.set(inexact, None).set((values == 0).fill_null(False), 0.0)
     return [typed, Converted(typed.values, inexact.alias("failed"),
                              f"a number of at most {SAFE_DIGITS} significant digits between {SMALLEST_NORMAL:.1e} "
                              f"and {LARGEST:.1e} in size, or 0, or INF, -INF (not NaN), which every published "
@@ -150,9 +155,19 @@ def _dates(spec: dict, present: pl.Series) -> Converted:
         earliest, _, impossible = partial_date_bounds(present.set(~ok, None))
         values = earliest.set(impossible, None)
         return _result(values, present, "date")
-    values = _from_year_one(present.str.strptime(pl.Date, form, strict=False))
-    result = _result(values, present, "date")
-    result.reason = f"a date in the form {form}"
+    return _custom(present, "date", form)
+
+
+def _custom(present: pl.Series, kind: str, form: str) -> Converted:
+    """The column read with a custom format; every cell fails when the
+    format itself would lose or invent part of the values (see formats.py)."""
+    problem = format_problem(kind, form)
+    dtype = pl.Date if kind == "date" else pl.Datetime("us")
+    values = _from_year_one(present.str.strptime(dtype, chrono_form(form), strict=False))
+    if problem:
+        values = values.clear(len(values))
+    result = _result(values, present, kind)
+    result.reason = f"a {WHAT[kind]} in the form {form}" + (f", and that format {problem}" if problem else "")
     return result
 
 
@@ -188,14 +203,23 @@ def _datetimes(spec: dict, present: pl.Series) -> list[Converted]:
             .otherwise(text.str.to_datetime("%Y-%m-%dT%H:%M:%S%.f", time_unit="us", strict=False)
                        .dt.replace_time_zone("UTC"))
             .alias(present.name)).to_series()
-        typed = _result(values, present, "datetime")
-        # Parquet and the typed column hold microseconds: a seventh digit would be cut off.
-        finer = (present.str.contains(r"\.[0-9]{7,}") & values.is_not_null()).fill_null(False)
-        typed.values = values.set(finer, None)
-        return [typed, Converted(typed.values, finer.alias("failed"),
-                                 "a date and time to the microsecond at most (6 digits after the seconds' point), "
-                                 "which every published format holds exactly", "datetime-range")]
-    values = _from_year_one(present.str.strptime(pl.Datetime("us"), form, strict=False))
-    result = _result(values, present, "datetime")
-    result.reason = f"a date and time in the form {form}"
-    return [result]
+        return _in_range(_result(values, present, "datetime"), present, fraction=True)
+    return _in_range(_custom(present, "datetime", form), present, fraction=has_fraction(form))
+
+
+def _in_range(typed: Converted, present: pl.Series, fraction: bool) -> list[Converted]:
+    """The datetimes every published format holds exactly: Parquet and the
+    typed column hold microseconds, and readers' calendars (Python's,
+    pandas') years 1 to 9999, which an offset can push a time past
+    (9999-12-31T23:59:59-01:00 is in year 10000 in UTC)."""
+    values = typed.values
+    finer = present.str.contains(r"\.[0-9]{7,}") if fraction else pl.repeat(False, len(present), eager=True)
+    finer = (finer & values.is_not_null()).fill_null(False)
+    outside = (~values.dt.year().is_between(1, 9999)).fill_null(False)
+    typed.values = values.set(outside | finer, None)
+    return [typed, Converted(typed.values, finer.alias("failed"),
+                             "a date and time to the microsecond at most (6 digits after the seconds' point), "
+                             "which every published format holds exactly", "datetime-range"),
+            Converted(typed.values, outside.alias("failed"),
+                      "a date and time within the years 0001 to 9999 once its time zone offset is applied "
+                      "(in UTC), which every published format holds", "datetime-range")]

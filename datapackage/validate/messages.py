@@ -20,7 +20,7 @@ def cell(check: str, resource: Resource, field: str | None, value, earlier: int 
     if check == "pattern":
         form = PARTIAL_DATE_FORM if spec.get("partialDate") else f"text matching {constraints['pattern']}"
         return f"{field} '{value}' is not in the expected form; expected {form}"
-    if check in ("type", "integer-range", "number-range"):
+    if check in ("type", "integer-range", "number-range", "datetime-range"):
         return f"{field} '{value}' is not {expected}"
     if check in ("minimum", "maximum"):
         word = "below the minimum" if check == "minimum" else "above the maximum"

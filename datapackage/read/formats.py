@@ -1,0 +1,53 @@
+"""Custom date and datetime formats: which ones keep every part of a value.
+
+A field's `format` is read by the column engine (chrono's strptime). A
+format that writes parts its type cannot hold (a time or time zone in a
+date) would publish the value without them, and a datetime format without
+a full date would publish a date nobody wrote (year 1, January 1st): both
+are refused. Python's `.%f` (the digits after the seconds' point) is read
+as chrono's `%.f`; chrono's bare `%f` counts nanoseconds (`.1234` would be
+1234 ns), so a fraction without its point is refused too.
+"""
+
+from __future__ import annotations
+
+import re
+
+# One strftime directive: padding flag, then chrono's forms with a point or colons.
+DIRECTIVE = re.compile(r"%[-_0]?(\.?[0-9]?f|:{1,3}z|#z|.)")
+FULL_DATES = {"F", "D", "x", "c", "+", "s", "v"}
+YEARS, MONTHS, DAYS = {"Y", "y", "G", "g"}, {"m", "b", "B", "h"}, {"d", "e"}
+TIMES = {"H", "k", "I", "l", "M", "S", "p", "P", "R", "T", "X", "r", "c", "+", "s"}
+ZONES = {"z", ":z", "::z", ":::z", "#z", "Z"}
+
+
+def chrono_form(form: str) -> str:
+    """The format as chrono reads it with Python's meaning of `.%f`."""
+    return form.replace(".%f", "%.f")
+
+
+def directives(form: str) -> list[str]:
+    return DIRECTIVE.findall(chrono_form(form))
+
+
+def has_fraction(form: str) -> bool:
+    """Whether the format reads digits after the seconds' point."""
+    return any(d.endswith("f") for d in directives(form))
+
+
+def format_problem(kind: str, form: str) -> str | None:
+    """Why a custom format of a date or datetime field would lose or invent
+    part of a value, or None. Worded to follow "format '...' "."""
+    found = set(directives(form))
+    if kind == "date":
+        extra = sorted(found & (TIMES | ZONES))
+        if extra:
+            return (f"writes a time or time zone (%{', %'.join(extra)}), which a date field cannot keep; "
+                    "declare the field as datetime, or take them out of the format")
+    elif kind == "datetime" and not (found & FULL_DATES or found & YEARS and (found & MONTHS and found & DAYS
+                                                                               or "j" in found)):
+        return ("does not write a full date (year, month and day), so a date would be invented; "
+                "add them to the format, or declare the field as string")
+    if any(d.endswith("f") and not d.startswith(".") for d in found):
+        return "reads a fraction of a second without its point; write .%f (or %.f) for the digits after the point"
+    return None
