@@ -94,7 +94,9 @@ def _csv_schema(resource: Resource) -> dict:
 
 
 def write_json(path: Path, value: dict) -> None:
-    path.write_text(json.dumps(value, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    # Strict JSON: an infinity or NaN (which Python's json writes as bare
+    # Infinity or NaN, and no other reader accepts) is a bug to report, not a file to ship.
+    path.write_text(json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8")
 
 
 STORED = {".parquet", ".png", ".zip"}

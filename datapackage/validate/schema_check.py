@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import re
 from importlib import metadata
@@ -23,6 +24,7 @@ from datapackage.findings import ERROR, Finding
 from datapackage.package import Package, Resource
 from datapackage.publish.release_names import release_name_findings
 from datapackage.site.metadata import PAGE_KINDS
+from datapackage.read.formats import format_problem
 from datapackage.read.table import added_columns
 
 TYPES = {"string", "integer", "number", "boolean", "date", "datetime", "year", "any"}
@@ -186,6 +188,8 @@ def _field_problems(package: Package, resource: Resource, spec: dict, known: set
     form = spec.get("format", "default")
     if kind in FORMATS and form not in FORMATS[kind] and not (kind in ("date", "datetime") and "%" in str(form)):
         yield "not-supported", name, f"not supported: field {name} has format {form!r}"
+    elif kind in ("date", "datetime") and form != "default" and (problem := format_problem(kind, str(form))):
+        yield "schema", name, f"field {name}: format {form!r} {problem}"
     constraints = spec.get("constraints", {})
     if not isinstance(constraints, dict):
         yield "schema", name, f"field {name}: 'constraints' must be an object"
@@ -222,8 +226,9 @@ def _constraint_problems(name: str, kind: str, constraints: dict):
             continue
         if kind not in NUMERIC_BOUNDS:
             yield "not-supported", name, f"not supported: '{bound}' on a field of type {kind}"
-        elif not isinstance(value, (int, float)) or isinstance(value, bool):
-            yield "schema", name, f"field {name}: '{bound}' must be a number"
+        elif not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
+            # An infinity (Infinity, or 1e999 read as one) is no bound, and no strict JSON either.
+            yield "schema", name, f"field {name}: '{bound}' must be a finite number"
 
 
 def pattern_problem(pattern) -> str | None:
