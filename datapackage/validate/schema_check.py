@@ -138,6 +138,7 @@ def _resource_problems(package: Package, resource: Resource):
             yield from _field_problems(package, resource, spec, known)
     yield from _key_problems(package, resource, known)
     yield from _site_problems(schema, known)
+    yield from _publishable_problems(resource, fields, known)
 
 
 def _table_shape_problems(schema: dict, fields: list[dict]):
@@ -367,3 +368,19 @@ def _foreign_key_problems(package: Package, resource: Resource, key, known: set[
             or any(f not in _names(target) for f in reference["fields"]):
         yield "schema", fields[0], (f"foreign key on {fields[0]} refers to {target_name} fields "
                                     f"{reference.get('fields')!r}; expected {len(fields)} existing field(s)")
+
+
+def _publishable_problems(resource: Resource, fields: list[dict], known: set[str]):
+    """Declarations the profiles accept but this toolkit could not honour
+    when publishing: each one finding here, before a row is read."""
+    yield from _withholding_problems(fields)
+
+
+def _withholding_problems(fields: list[dict]):
+    """One field per schema marks rows as withheld: every reader of the mark
+    (privacy.mark_field) takes one, and a second mark silently ignored would
+    publish the rows it hides."""
+    marks = [f["name"] for f in fields if isinstance(f.get("name"), str) and "withholdsRow" in f]
+    for name in marks[1:]:
+        yield "not-supported", name, (f"not supported: field {name} is a second withholdsRow mark (after {marks[0]}); "
+                                      "expected one field per schema that marks rows as withheld")

@@ -1,0 +1,28 @@
+"""Schema declarations that validation accepted and then crashed on, or that
+publishing could not honour: each is now checked as declared, or is one
+clear schema finding. Built on small packages written by the test."""
+
+import json
+
+from test_hostile_inputs import checks, findings_of, people, published, write_package
+
+
+def schema_findings(findings):
+    return [(f["check"], f["field"]) for f in findings if f["check"] in ("schema", "not-supported")]
+
+
+def test_a_second_withholding_mark_is_a_finding(tmp_path):
+    # Only one mark is read; a row hidden by a second one would be published.
+    fields = [{"name": "id", "type": "string"}, {"name": "name", "type": "string"},
+              {"name": "visibility", "type": "string", "withholdsRow": {"value": "withheld", "reason": "why"},
+               "constraints": {"enum": ["public", "withheld"]}},
+              {"name": "why", "type": "string"},
+              {"name": "vis2", "type": "string", "withholdsRow": {"value": "hide", "reason": "why"},
+               "constraints": {"enum": ["show", "hide"]}}]
+    rows = [["id", "name", "visibility", "why", "vis2"], ["1", "A", "public", "", "show"],
+            ["2", "Secret", "public", "", "hide"]]
+    root = write_package(tmp_path, [people(fields)], {"people.csv": rows})
+    code, findings = findings_of(root)
+    assert code == 1
+    assert schema_findings(findings) == [("not-supported", "vis2")]
+    assert "withholdsRow" in findings[0]["message"]
