@@ -26,3 +26,10 @@ def test_a_second_withholding_mark_is_a_finding(tmp_path):
     assert code == 1
     assert schema_findings(findings) == [("not-supported", "vis2")]
     assert "withholdsRow" in findings[0]["message"]
+
+
+def test_a_cell_over_the_default_length_names_the_limit(tmp_path):
+    root = write_package(tmp_path, [people()], {"people.csv": [["id", "name"], ["1", "x" * 20_001]]})
+    code, findings = findings_of(root)
+    assert checks(findings) == [("people.csv", 2, 2, "cell-too-long")]
+    assert "maximum of 20000 characters" in findings[0]["message"]

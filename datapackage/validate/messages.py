@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datapackage.findings import shown
 from datapackage.package import Resource
+from datapackage.validate.pandera_schemas import DEFAULT_MAX_LENGTH
 
 PARTIAL_DATE_FORM = "a date written YYYY, YYYY-MM or YYYY-MM-DD"
 
@@ -26,7 +27,7 @@ def cell(check: str, resource: Resource, field: str | None, value, earlier: int 
         word = "below the minimum" if check == "minimum" else "above the maximum"
         return f"{field} {value} is {word} {constraints[check]}"
     if check in ("minLength", "maxLength", "cell-too-long"):
-        limit = constraints.get(check, expected)
+        limit = constraints.get(check, DEFAULT_MAX_LENGTH)  # cell-too-long: no maxLength declared
         word = "shorter than the minimum" if check == "minLength" else "longer than the maximum"
         return f"{field} '{value}' is {word} of {limit} characters"
     if check == "unique":
