@@ -33,3 +33,19 @@ def test_a_cell_over_the_default_length_names_the_limit(tmp_path):
     code, findings = findings_of(root)
     assert checks(findings) == [("people.csv", 2, 2, "cell-too-long")]
     assert "maximum of 20000 characters" in findings[0]["message"]
+
+
+def test_a_pattern_with_a_global_flag_is_a_schema_finding(tmp_path):
+    # Every pattern is matched whole, as ^(?:pattern)$, where a global flag cannot stand.
+    def package_with(pattern):
+        fields = [{"name": "id", "type": "string"}, {"name": "name", "type": "string",
+                                                     "constraints": {"pattern": pattern}}]
+        rows = [["id", "name"], ["1", "ABC"], ["2", "abcd"]]
+        return write_package(tmp_path, [people(fields)], {"people.csv": rows})
+
+    code, findings = findings_of(package_with("(?i)abc"))
+    assert code == 1
+    assert schema_findings(findings) == [("schema", "name")]
+    assert "(?i:...)" in findings[0]["message"]
+    _, findings = findings_of(package_with("(?i:abc)"))  # the form the message suggests
+    assert checks(findings) == [("people.csv", 3, 2, "pattern")]

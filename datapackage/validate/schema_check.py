@@ -242,8 +242,14 @@ def pattern_problem(pattern) -> str | None:
         re.compile(pattern)
     except (re.error, RecursionError, OverflowError) as error:
         return f"is not a valid regular expression ({error})"
+    whole = f"^(?:{pattern})$"  # the form every check matches: the whole value
     try:
-        pl.select(pl.lit("").str.contains(f"^(?:{pattern})$"))
+        re.compile(whole)
+    except (re.error, RecursionError, OverflowError):
+        return ("cannot be matched against a whole value, as every pattern is; a flag such as (?i) "
+                "must apply to a group, written (?i:...)")
+    try:
+        pl.select(pl.lit("").str.contains(whole))
     except Exception:  # polars raises its own ComputeError for unsupported syntax
         return "uses look-around or back-references, which this toolkit does not support"
     return None
