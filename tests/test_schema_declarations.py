@@ -49,3 +49,13 @@ def test_a_pattern_with_a_global_flag_is_a_schema_finding(tmp_path):
     assert "(?i:...)" in findings[0]["message"]
     _, findings = findings_of(package_with("(?i:abc)"))  # the form the message suggests
     assert checks(findings) == [("people.csv", 3, 2, "pattern")]
+
+
+def test_an_empty_cell_of_a_composite_key_is_required(tmp_path):
+    # Every key field is required; the release's key columns are NOT NULL.
+    resource = people()
+    resource["schema"]["primaryKey"] = ["id", "name"]
+    root = write_package(tmp_path, [resource], {"people.csv": [["id", "name"], ["1", ""], ["1", "A"]]})
+    code, findings = findings_of(root)
+    assert code == 1
+    assert checks(findings) == [("people.csv", 2, 2, "required")]

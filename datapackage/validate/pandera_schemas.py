@@ -45,14 +45,17 @@ def pandera_schema(resource: str | Resource, descriptor: str | Path = "datapacka
         resource = found
     pa = pandera_module(backend)
     single_key = resource.primary_key if len(resource.primary_key) == 1 else []
-    columns = {spec["name"]: pa.Column(None, checks=column_checks(pa, spec), nullable=not _required(spec, single_key),
+    # Every field of a key is required, of a composite key too (Table Schema;
+    # the release's key columns are NOT NULL); one alone is also unique.
+    columns = {spec["name"]: pa.Column(None, checks=column_checks(pa, spec),
+                                       nullable=not _required(spec, resource.primary_key),
                                        unique=_unique(spec, single_key), name=spec["name"], required=False)
                for spec in resource.fields}
     return pa.DataFrameSchema(columns, name=resource.name, strict=False)
 
 
-def _required(spec: dict, single_key: list[str]) -> bool:
-    return bool(spec.get("constraints", {}).get("required")) or spec["name"] in single_key
+def _required(spec: dict, key: list[str]) -> bool:
+    return bool(spec.get("constraints", {}).get("required")) or spec["name"] in key
 
 
 def _unique(spec: dict, single_key: list[str]) -> bool:
