@@ -59,3 +59,13 @@ def test_an_empty_cell_of_a_composite_key_is_required(tmp_path):
     code, findings = findings_of(root)
     assert code == 1
     assert checks(findings) == [("people.csv", 2, 2, "required")]
+
+
+def test_a_composite_self_reference_is_checked_beside_a_composite_key(tmp_path):
+    fields = [{"name": n, "type": "integer"} for n in "abcd"]
+    schema = {"fields": fields, "primaryKey": ["a", "b"],
+              "foreignKeys": [{"fields": ["c", "d"], "reference": {"resource": "", "fields": ["a", "b"]}}]}
+    rows = [["a", "b", "c", "d"], ["1", "2", "1", "2"], ["3", "4", "", ""], ["5", "6", "3", "9"]]
+    root = write_package(tmp_path, [{"name": "pairs", "path": "pairs.csv", "schema": schema}], {"pairs.csv": rows})
+    _, findings = findings_of(root)
+    assert checks(findings) == [("pairs.csv", 4, 3, "foreign-key")]

@@ -137,11 +137,12 @@ def _key_rules(table: Table, tables: dict[str, Table], package: Package) -> list
             return messages.cell("unique", resource, keys[0], value, int(table.lines[firsts[row]]))
 
         rules.append(Rule("unique", keys[0], ERROR, unique, says))
-    for key in resource.foreign_keys:
-        target = tables.get(key["reference"]["resource"])
-        if target is not None and all(f in frame.columns for f in key["fields"]) \
-                and all(f in target.frame.columns for f in key["reference"]["fields"]):
-            rules.append(_foreign_key_rule(table, target, key))
+    # Not named `key`: the uniqueness check above reads that name when it runs.
+    for foreign in resource.foreign_keys:
+        target = tables.get(foreign["reference"]["resource"])
+        if target is not None and all(f in frame.columns for f in foreign["fields"]) \
+                and all(f in target.frame.columns for f in foreign["reference"]["fields"]):
+            rules.append(_foreign_key_rule(table, target, foreign))
     return rules
 
 
