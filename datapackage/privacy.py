@@ -21,6 +21,7 @@ import polars as pl
 
 from datapackage.package import Package, Resource
 from datapackage.read.table import Table
+from datapackage.validate.pandera_schemas import typed_values
 
 if TYPE_CHECKING:  # publishing's module, which validation does not load
     from datapackage.read.stored import StoredTable
@@ -36,7 +37,11 @@ def marked(table: Table) -> pl.Series:
     spec = mark_field(table.resource)
     if spec is None or spec["name"] not in table.frame.columns:
         return pl.repeat(False, len(table), eager=True)
-    return (table.frame[spec["name"]] == spec["withholdsRow"].get("value", "withheld")).fill_null(False)
+    # The mark's value as the typed column holds it: "true" is True in a boolean column.
+    value = typed_values(spec, [spec["withholdsRow"].get("value", "withheld")])
+    if not value:  # a value the field's type cannot hold marks no row
+        return pl.repeat(False, len(table), eager=True)
+    return (table.frame[spec["name"]] == value[0]).fill_null(False)
 
 
 def withheld(package: Package, tables: dict[str, Table]) -> dict[str, pl.Series]:

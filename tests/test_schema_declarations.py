@@ -69,3 +69,18 @@ def test_a_composite_self_reference_is_checked_beside_a_composite_key(tmp_path):
     root = write_package(tmp_path, [{"name": "pairs", "path": "pairs.csv", "schema": schema}], {"pairs.csv": rows})
     _, findings = findings_of(root)
     assert checks(findings) == [("pairs.csv", 4, 3, "foreign-key")]
+
+
+def test_a_withholding_mark_on_a_boolean_field_hides_its_rows(tmp_path):
+    fields = [{"name": "id", "type": "string"}, {"name": "name", "type": "string"},
+              {"name": "hidden", "type": "boolean", "withholdsRow": {"value": "true", "reason": "why"},
+               "constraints": {"enum": ["true", "false"]}}, {"name": "why", "type": "string"}]
+    rows = [["id", "name", "hidden", "why"], ["1", "A", "false", ""], ["2", "Secret", "true", "asked"],
+            ["3", "C", "true", ""]]
+    root = write_package(tmp_path, [people(fields)], {"people.csv": rows})
+    _, findings = findings_of(root)
+    assert checks(findings) == [("people.csv", 4, 4, "withheld-reason")]
+    write_package(tmp_path, [people(fields)], {"people.csv": rows[:3]})
+    parquet, db = published(root)
+    assert [r["id"] for r in parquet["people"]] == ["1"]
+    assert [tuple(r) for r in db.execute("select id from people")] == [("1",)]
