@@ -84,3 +84,21 @@ def test_a_withholding_mark_on_a_boolean_field_hides_its_rows(tmp_path):
     parquet, db = published(root)
     assert [r["id"] for r in parquet["people"]] == ["1"]
     assert [tuple(r) for r in db.execute("select id from people")] == [("1",)]
+
+
+def search_findings(tmp_path, fields, search):
+    resource = people([{"name": n, "type": "string"} for n in fields])
+    resource["schema"]["search"] = search
+    rows = [fields, ["1"] + ["x"] * (len(fields) - 1)]
+    _, findings = findings_of(write_package(tmp_path, [resource], {"people.csv": rows}))
+    return schema_findings(findings)
+
+
+def test_a_field_searched_twice_is_a_finding(tmp_path):
+    assert search_findings(tmp_path, ["id", "name"], {"name": ["name"], "text": ["name"]}) == [("schema", "name")]
+
+
+def test_searching_a_field_named_as_a_column_of_the_index_is_a_finding(tmp_path):
+    # FTS5 keeps `rank` and the table's own name; name_keys and text_keys are ours.
+    for field in ("rank", "Name_Keys", "people_fts"):
+        assert search_findings(tmp_path, ["id", field], {"text": [field]}) == [("not-supported", field)]

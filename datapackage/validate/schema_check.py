@@ -23,6 +23,7 @@ import polars as pl
 from datapackage.findings import ERROR, Finding
 from datapackage.package import Package, Resource
 from datapackage.publish.release_names import release_name_findings
+from datapackage.publish.search_index import KEYS as SEARCH_KEYS
 from datapackage.site.metadata import PAGE_KINDS
 from datapackage.read.formats import format_problem
 from datapackage.read.table import added_columns
@@ -380,6 +381,7 @@ def _publishable_problems(resource: Resource, fields: list[dict], known: set[str
     """Declarations the profiles accept but this toolkit could not honour
     when publishing: each one finding here, before a row is read."""
     yield from _withholding_problems(fields)
+    yield from _search_problems(resource)
 
 
 def _withholding_problems(fields: list[dict]):
@@ -390,3 +392,23 @@ def _withholding_problems(fields: list[dict]):
     for name in marks[1:]:
         yield "not-supported", name, (f"not supported: field {name} is a second withholdsRow mark (after {marks[0]}); "
                                       "expected one field per schema that marks rows as withheld")
+
+
+def _search_problems(resource: Resource):
+    """The full-text index has a column per searched field, beside columns
+    of its own; SQLite reads column names without regard to case."""
+    search = resource.schema.get("search")
+    if not isinstance(search, dict):
+        return  # reported by _site_problems
+    listed = [f for part in ("name", "text") if isinstance(search.get(part), list)
+              for f in search[part] if isinstance(f, str)]
+    own = {"rank", f"{resource.name}_fts".lower(), *SEARCH_KEYS}
+    seen = set()
+    for field in listed:
+        if field.lower() in seen:
+            yield "schema", field, (f"'search' lists {field} twice; expected each field once, "
+                                    "under 'name' or under 'text'")
+        elif field.lower() in own:
+            yield "not-supported", field, (f"not supported: searching field {field}, whose name the full-text "
+                                           f"index uses itself ({', '.join(sorted(own))}); rename the field")
+        seen.add(field.lower())
