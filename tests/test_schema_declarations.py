@@ -2,7 +2,10 @@
 publishing could not honour: each is now checked as declared, or is one
 clear schema finding. Built on small packages written by the test."""
 
+import datetime
 import json
+
+from conftest import run
 
 from test_hostile_inputs import checks, findings_of, people, published, write_package
 
@@ -102,3 +105,53 @@ def test_searching_a_field_named_as_a_column_of_the_index_is_a_finding(tmp_path)
     # FTS5 keeps `rank` and the table's own name; name_keys and text_keys are ours.
     for field in ("rank", "Name_Keys", "people_fts"):
         assert search_findings(tmp_path, ["id", field], {"text": [field]}) == [("not-supported", field)]
+
+
+def category_package(tmp_path, spec, values):
+    fields = [{"name": "id", "type": "string"}, {"name": "x", **spec}]
+    rows = [["id", "x"]] + [[str(n), v] for n, v in enumerate(values, start=1)]
+    return write_package(tmp_path, [people(fields)], {"people.csv": rows})
+
+
+def test_an_enum_value_listed_twice_is_a_finding(tmp_path):
+    # Also as the column holds it: 1 and "1" are one integer.
+    for spec in ({"constraints": {"enum": ["a", "a"]}, "categoriesOrdered": True},
+                 {"type": "integer", "constraints": {"enum": [1, "1", 2]}}):
+        root = category_package(tmp_path, spec, ["1"])
+        assert schema_findings(findings_of(root)[1]) == [("schema", "x")]
+
+
+def test_a_category_label_that_is_not_text_is_a_finding(tmp_path):
+    spec = {"constraints": {"enum": ["a", "b"]}, "categories": [{"value": "a", "label": "A"}, {"value": "b", "label": None}]}
+    code, findings = findings_of(category_package(tmp_path, spec, ["a"]))
+    assert code == 1
+    assert schema_findings(findings) == [("schema", "x")]
+
+
+def test_categories_written_as_plain_values_are_a_finding(tmp_path):
+    spec = {"constraints": {"enum": ["a", "b"]}, "categories": ["a", "b"]}
+    code, findings = findings_of(category_package(tmp_path, spec, ["a"]))
+    assert code == 1
+    assert schema_findings(findings) == [("not-supported", "x")]
+
+
+def test_the_data_dictionary_reads_any_category_shape(tmp_path):
+    # `docs` reads schemas that were never validated.
+    for categories in (["a", "b"], [{"value": "a", "label": None}, {"value": "b"}]):
+        root = category_package(tmp_path, {"constraints": {"enum": ["a", "b"]}, "categories": categories}, ["a"])
+        result = run("docs", "--out", "docs", cwd=root)
+        assert result.returncode == 0, result.stderr
+        assert "| `b` |" in (root / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
+
+
+def test_ordered_integer_and_date_vocabularies_publish_their_positions(tmp_path):
+    for number, (spec, values, typed) in enumerate((
+            ({"type": "integer", "constraints": {"enum": [3, 1]}, "categoriesOrdered": True,
+              "categories": [{"value": 3, "label": "three"}, {"value": 1, "label": "one"}]}, ["1", "3"], [1, 3]),
+            ({"type": "date", "constraints": {"enum": ["2021-05-01", "2020-01-01"]}, "categoriesOrdered": True},
+             ["2020-01-01", "2021-05-01"], [datetime.date(2020, 1, 1), datetime.date(2021, 5, 1)]))):
+        (tmp_path / str(number)).mkdir()
+        root = category_package(tmp_path / str(number), spec, values)
+        assert findings_of(root) == (0, [])
+        parquet, _ = published(root)
+        assert [(r["x"], r["x_order"]) for r in parquet["people"]] == [(typed[0], 2), (typed[1], 1)]

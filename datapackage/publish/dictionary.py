@@ -74,10 +74,16 @@ def _rules(resource: Resource, spec: dict) -> list[str]:
 
 
 def _values(spec: dict) -> list[tuple[str, str]]:
+    """Each category as (value, meaning), both text. `docs` reads schemas
+    that were never validated: a category written as a bare value, or with
+    a label that is not text, still gets its line."""
     out = []
-    for category in spec.get("categories", []):
+    for category in spec.get("categories") or []:
+        category = category if isinstance(category, dict) else {"value": category}
+        label = category.get("label")
         extra = ", ".join(f"{k}: {v}" for k, v in category.items() if k not in ("value", "label") and v)
-        out.append((category["value"], category.get("label", "") + (f" ({extra})" if extra else "")))
+        out.append((str(category.get("value", "")), (label if isinstance(label, str) else "")
+                    + (f" ({extra})" if extra else "")))
     return out
 
 

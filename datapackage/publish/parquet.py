@@ -26,6 +26,7 @@ from datapackage.publish.arrow import arrow_table
 from datapackage.package import Resource
 from datapackage.read.stored import StoredTable
 from datapackage.read.table import ORDER_SUFFIX
+from datapackage.validate.pandera_schemas import typed_values
 
 BOUND_TYPE = pa.timestamp("us")
 SAMPLE_ROWS = 1000  # rows read to name each column's pandas dtype
@@ -69,7 +70,8 @@ def _projected(spec: dict | None, field: pa.Field, array: pa.ChunkedArray):
 
 def _order_column(spec: dict, array: pa.ChunkedArray) -> tuple[pa.Field, pa.Array]:
     name, vocabulary = spec["name"], spec["constraints"]["enum"]
-    position = {value: index + 1 for index, value in enumerate(vocabulary)}
+    # Keyed as the column holds each value (a date enum is written as text).
+    position = {typed: index + 1 for index, value in enumerate(vocabulary) for typed in typed_values(spec, [value])}
     about = (f"Position of {name} in its ordered list of allowed values (1 is the first, "
              f"{len(vocabulary)} the last; see the data dictionary). Sort by this column to sort by {name}.")
     field = pa.field(name + ORDER_SUFFIX, pa.int64(), metadata={"description": about})

@@ -26,6 +26,7 @@ from datapackage.publish.release_names import release_name_findings
 from datapackage.publish.search_index import KEYS as SEARCH_KEYS
 from datapackage.site.metadata import PAGE_KINDS
 from datapackage.read.formats import format_problem
+from datapackage.validate.pandera_schemas import typed_values
 from datapackage.read.table import added_columns
 
 TYPES = {"string", "integer", "number", "boolean", "date", "datetime", "year", "any"}
@@ -382,6 +383,11 @@ def _publishable_problems(resource: Resource, fields: list[dict], known: set[str
     when publishing: each one finding here, before a row is read."""
     yield from _withholding_problems(fields)
     yield from _search_problems(resource)
+    for spec in fields:
+        if isinstance(spec.get("name"), str) and spec.get("type", "string") in TYPES \
+                and isinstance(spec.get("constraints", {}), dict):
+            yield from _enum_repeat_problems(spec)
+            yield from _category_shape_problems(spec)
 
 
 def _withholding_problems(fields: list[dict]):
@@ -412,3 +418,33 @@ def _search_problems(resource: Resource):
             yield "not-supported", field, (f"not supported: searching field {field}, whose name the full-text "
                                            f"index uses itself ({', '.join(sorted(own))}); rename the field")
         seen.add(field.lower())
+
+
+def _enum_repeat_problems(spec: dict):
+    """An enum is a vocabulary, published coded in schema order: each value
+    once, as the column holds it (an integer enum's 1 and "1" are one value)."""
+    enum = spec.get("constraints", {}).get("enum")
+    if not isinstance(enum, list) or not enum or not all(isinstance(v, (str, int, float, bool)) for v in enum):
+        return  # reported by _constraint_problems, or values no cell can hold
+    seen = set()
+    for value, typed in ((v, typed_values(spec, [v])) for v in enum):
+        if typed and typed[0] in seen:
+            yield "schema", spec["name"], (f"field {spec['name']}: enum lists {json.dumps(value)} more than once; "
+                                           "expected each allowed value once")
+            return
+        seen.update(typed)
+
+
+def _category_shape_problems(spec: dict):
+    """Categories as this toolkit publishes them: objects with a value and,
+    if given, a label in text (Table Schema's label is a string)."""
+    name, categories = spec["name"], spec.get("categories")
+    if not isinstance(categories, list):
+        return  # reported by _field_problems
+    if not all(isinstance(c, dict) for c in categories):
+        yield "not-supported", name, (f"not supported: categories of field {name} written as plain values; "
+                                      'expected each as an object, such as {"value": "a", "label": "..."}')
+        return
+    label = next((c["label"] for c in categories if "label" in c and not isinstance(c["label"], str)), "")
+    if label != "":
+        yield "schema", name, f"field {name}: a category has the label {json.dumps(label)}; expected text"
