@@ -155,3 +155,30 @@ def test_ordered_integer_and_date_vocabularies_publish_their_positions(tmp_path)
         assert findings_of(root) == (0, [])
         parquet, _ = published(root)
         assert [(r["x"], r["x_order"]) for r in parquet["people"]] == [(typed[0], 2), (typed[1], 1)]
+
+
+def order_package(tmp_path, first, second, values):
+    fields = [{"name": "id", "type": "string"}, {"name": "a", "notAfter": "b", **first}, {"name": "b", **second}]
+    rows = [["id", "a", "b"]] + [[str(n), *pair] for n, pair in enumerate(values, start=1)]
+    return write_package(tmp_path, [people(fields)], {"people.csv": rows})
+
+
+def test_not_after_between_fields_that_do_not_compare_is_a_finding(tmp_path):
+    root = order_package(tmp_path, {"type": "integer"}, {"type": "string"}, [["1", "2"]])
+    code, findings = findings_of(root)
+    assert code == 1
+    assert schema_findings(findings) == [("schema", "a")]
+
+
+def test_a_partial_date_not_after_a_date_compares_by_its_days(tmp_path):
+    # 2020-02 begins after 2020-01-31 (an error) and ends after 2020-02-15 (possibly after it: a warning).
+    values = [["2020-01", "2020-02-01"], ["2020-02", "2020-01-31"], ["2020-02", "2020-02-15"], ["2020", "2020-03-01"]]
+    root = order_package(tmp_path, {"type": "string", "partialDate": True}, {"type": "date"}, values)
+    _, findings = findings_of(root)
+    assert checks(findings) == [("people.csv", 3, 3, "date-order")]
+    assert checks(findings, "warning") == [("people.csv", 4, 3, "date-order"), ("people.csv", 5, 3, "date-order")]
+    # and the other way round: a date not after a partial date
+    root = order_package(tmp_path, {"type": "date"}, {"type": "string", "partialDate": True},
+                         [["2020-02-01", "2020-01"], ["2020-01-15", "2020"]])
+    _, findings = findings_of(root)
+    assert checks(findings) == [("people.csv", 2, 3, "date-order")]

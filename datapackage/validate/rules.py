@@ -51,7 +51,7 @@ def rules_for(table: Table, tables: dict[str, Table], package: Package, today: d
             continue
         other = spec.get("notAfter")
         if other in frame.columns:
-            rules += _order_rules(table, name, other, bool(spec.get("partialDate")))
+            rules += _order_rules(table, spec, resource.field(other))
         if spec.get("notBefore"):
             rules += _not_before_rules(table, name, spec["notBefore"], tables, package)
         if spec.get("partialDate"):
@@ -188,10 +188,26 @@ def _foreign_key_rule(table: Table, target: Table, key: dict) -> Rule:
     return Rule("foreign-key", local[0], ERROR, passes, says)
 
 
-def _order_rules(table: Table, first: str, second: str, dates: bool) -> list[Rule]:
+def dated(spec: dict) -> bool:
+    """A field `notAfter` compares by its first and last possible day."""
+    return bool(spec.get("partialDate")) or spec.get("type") == "date"
+
+
+def _day_bounds(frame: pl.DataFrame, spec: dict) -> tuple[pl.Series, pl.Series]:
+    """A partial date's first and last possible day; a date is both."""
+    name = spec["name"]
+    if spec.get("partialDate"):
+        return frame[f"{name}_from"], frame[f"{name}_to"]
+    return frame[name], frame[name]
+
+
+def _order_rules(table: Table, first_spec: dict, second_spec: dict) -> list[Rule]:
+    """`first` not after `second`; schema_check has made sure both are
+    dates (partial or not), or neither."""
     frame = table.frame
-    if dates:
-        a_from, a_to, b_from, b_to = (frame[f"{n}{s}"] for n in (first, second) for s in ("_from", "_to"))
+    first, second = first_spec["name"], second_spec["name"]
+    if dated(first_spec):
+        (a_from, a_to), (b_from, b_to) = _day_bounds(frame, first_spec), _day_bounds(frame, second_spec)
         certain = (a_from > b_to).fill_null(False)
         possible = (a_to > b_from).fill_null(False) & ~certain
 

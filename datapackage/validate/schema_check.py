@@ -27,6 +27,7 @@ from datapackage.publish.search_index import KEYS as SEARCH_KEYS
 from datapackage.site.metadata import PAGE_KINDS
 from datapackage.read.formats import format_problem
 from datapackage.validate.pandera_schemas import typed_values
+from datapackage.validate.rules import dated
 from datapackage.read.table import added_columns
 
 TYPES = {"string", "integer", "number", "boolean", "date", "datetime", "year", "any"}
@@ -383,6 +384,7 @@ def _publishable_problems(resource: Resource, fields: list[dict], known: set[str
     when publishing: each one finding here, before a row is read."""
     yield from _withholding_problems(fields)
     yield from _search_problems(resource)
+    yield from _order_problems(fields)
     for spec in fields:
         if isinstance(spec.get("name"), str) and spec.get("type", "string") in TYPES \
                 and isinstance(spec.get("constraints", {}), dict):
@@ -448,3 +450,21 @@ def _category_shape_problems(spec: dict):
     label = next((c["label"] for c in categories if "label" in c and not isinstance(c["label"], str)), "")
     if label != "":
         yield "schema", name, f"field {name}: a category has the label {json.dumps(label)}; expected text"
+
+
+def _order_kind(spec: dict) -> str:
+    """What `notAfter` compares a field as: dates (partial or not) by their
+    days, numbers by value, anything else only with its own type."""
+    kind = spec.get("type", "string")
+    return "a date" if dated(spec) else "a number" if kind in NUMERIC_BOUNDS else f"of type {kind}"
+
+
+def _order_problems(fields: list[dict]):
+    specs = {f["name"]: f for f in fields if isinstance(f.get("name"), str)}
+    for name, spec in specs.items():
+        target = spec.get("notAfter")
+        other = specs.get(target) if isinstance(target, str) else None  # no field: reported by _rule_problems
+        if other is not None and _order_kind(spec) != _order_kind(other):
+            yield "schema", name, (f"field {name}: notAfter names {other['name']}, which is {_order_kind(other)}, "
+                                   f"while {name} is {_order_kind(spec)}; expected two fields that compare: "
+                                   "two dates (partial or not), two numbers, or two fields of one type")
