@@ -141,7 +141,7 @@ def _resource_problems(package: Package, resource: Resource):
             yield from _field_problems(package, resource, spec, known)
     yield from _key_problems(package, resource, known)
     yield from _site_problems(schema, known)
-    yield from _publishable_problems(resource, fields, known)
+    yield from _publishable_problems(resource, fields)
 
 
 def _table_shape_problems(schema: dict, fields: list[dict]):
@@ -379,7 +379,7 @@ def _foreign_key_problems(package: Package, resource: Resource, key, known: set[
                                     f"{reference.get('fields')!r}; expected {len(fields)} existing field(s)")
 
 
-def _publishable_problems(resource: Resource, fields: list[dict], known: set[str]):
+def _publishable_problems(resource: Resource, fields: list[dict]):
     """Declarations the profiles accept but this toolkit could not honour
     when publishing: each one finding here, before a row is read."""
     yield from _withholding_problems(fields)
