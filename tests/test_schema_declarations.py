@@ -182,3 +182,14 @@ def test_a_partial_date_not_after_a_date_compares_by_its_days(tmp_path):
                          [["2020-02-01", "2020-01"], ["2020-01-15", "2020"]])
     _, findings = findings_of(root)
     assert checks(findings) == [("people.csv", 2, 3, "date-order")]
+
+
+def test_rule_declarations_that_are_not_field_names_are_schema_findings(tmp_path):
+    fields = [{"name": "id", "type": "string"}, {"name": "name", "type": "string", "notAfter": ["id"]},
+              {"name": "visibility", "type": "string", "constraints": {"enum": ["public", "withheld"]},
+               "withholdsRow": {"value": "withheld", "reason": ["why"]}},
+              {"name": "why", "type": "string"}]
+    rows = [["id", "name", "visibility", "why"], ["1", "A", "public", ""]]
+    code, findings = findings_of(write_package(tmp_path, [people(fields)], {"people.csv": rows}))
+    assert code == 1
+    assert schema_findings(findings) == [("schema", "name"), ("schema", "visibility")]

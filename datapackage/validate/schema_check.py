@@ -261,8 +261,8 @@ def pattern_problem(pattern) -> str | None:
 def _rule_problems(package: Package, resource: Resource, spec: dict, known: set[str]):
     name = spec["name"]
     other = spec.get("notAfter")
-    if other is not None and other not in known:
-        yield "schema", name, f"field {name}: notAfter names '{other}', which is not a field of {resource.name}"
+    if other is not None and (not isinstance(other, str) or other not in known):
+        yield "schema", name, f"field {name}: notAfter names {other!r}, which is not a field of {resource.name}"
     target = spec.get("notBefore")
     if target is not None:
         yield from _not_before_problems(package, resource, name, target)
@@ -282,7 +282,8 @@ def _rule_problems(package: Package, resource: Resource, spec: dict, known: set[
     mark = spec.get("withholdsRow")
     if mark is not None:
         enum = spec.get("constraints", {}).get("enum", [])
-        if not isinstance(mark, dict) or mark.get("value", "withheld") not in enum or mark.get("reason") not in known:
+        if not isinstance(mark, dict) or mark.get("value", "withheld") not in enum \
+                or not isinstance(mark.get("reason"), str) or mark["reason"] not in known:
             yield "schema", name, (f"field {name}: withholdsRow must give a 'value' from the field's enum and a "
                                    "'reason' field of this resource")
 
