@@ -135,13 +135,14 @@ def test_categories_written_as_plain_values_are_a_finding(tmp_path):
     assert schema_findings(findings) == [("not-supported", "x")]
 
 
-def test_the_data_dictionary_reads_any_category_shape(tmp_path):
-    # `docs` reads schemas that were never validated.
+def test_the_data_dictionary_refuses_categories_validation_refuses(tmp_path):
+    # `docs` checks the schemas first: what validation cannot read, the dictionary does not describe.
     for categories in (["a", "b"], [{"value": "a", "label": None}, {"value": "b"}]):
         root = category_package(tmp_path, {"constraints": {"enum": ["a", "b"]}, "categories": categories}, ["a"])
         result = run("docs", "--out", "docs", cwd=root)
-        assert result.returncode == 0, result.stderr
-        assert "| `b` |" in (root / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
+        assert result.returncode == 2 and "Traceback" not in result.stderr
+        assert result.stderr.startswith("Error: ") and "field x" in result.stderr
+        assert not (root / "docs" / "data-dictionary.md").exists()
 
 
 def test_ordered_integer_and_date_vocabularies_publish_their_positions(tmp_path):
