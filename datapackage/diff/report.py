@@ -80,7 +80,8 @@ def _key(r: ResourceDiff, key: Key) -> str:
 def _heading(r: ResourceDiff) -> str:
     status = f": resource {r.status}" if r.status in (ADDED, REMOVED) else ""
     moved = f", moved from {r.base_path}" if r.base_path and r.base_path != r.path else ""
-    return f"{r.name} ({r.path}{moved}){status}"
+    nth = f", resource {r.occurrence} with this name" if r.occurrence > 1 else ""
+    return f"{r.name} ({r.path}{moved}{nth}){status}"
 
 
 def _side(origin: Origin, quote: str = "") -> str:
@@ -170,7 +171,8 @@ def markdown(diff: PackageDiff) -> str:
 def _md_rows(title: str, rows: list[KeyedRow], where: str) -> list[str]:
     if not rows:
         return []
-    columns = list(rows[0].cells)
+    # Rows of one file have the same columns, but not the same cells past its header.
+    columns = list(dict.fromkeys(column for row in rows for column in row.cells))
     body = [[str(row.line)] + [_md_cell(row.cells.get(c, "")) for c in columns] for row in rows]
     return [f"{title}:", ""] + _table([where] + columns, body)
 
@@ -207,6 +209,7 @@ def _key_json(r: ResourceDiff, key: Key) -> dict:
 def _resource_json(r: ResourceDiff) -> dict:
     return {
         "name": r.name,
+        "occurrence": r.occurrence,
         "status": r.status,
         "path": r.path,
         "base_path": r.base_path,

@@ -43,6 +43,7 @@ class ChangedRow:
 @dataclass
 class ResourceDiff:
     name: str
+    occurrence: int  # 2 for the second resource of the descriptor with this name, and so on
     status: str  # ADDED, REMOVED or CHANGED
     path: str  # in HEAD; in BASE for a removed resource
     base_path: str | None  # None for an added resource
@@ -64,17 +65,17 @@ def compare(base: str, head: str | None = None) -> PackageDiff:
     """Raises SnapshotError when either side cannot be read."""
     old, new = load_snapshot(open_origin(base)), load_snapshot(open_origin(head))
     names = list(new.tables) + [name for name in old.tables if name not in new.tables]
-    diffs = (diff_resource(name, old.tables.get(name), new.tables.get(name)) for name in names)
+    diffs = (diff_resource(old.tables.get(name), new.tables.get(name)) for name in names)
     return PackageDiff(old.origin, new.origin, [d for d in diffs if d is not None])
 
 
-def diff_resource(name: str, base: Table | None, head: Table | None) -> ResourceDiff | None:
+def diff_resource(base: Table | None, head: Table | None) -> ResourceDiff | None:
     """None when nothing differs."""
     key = primary_key(head or base)
     schema = schema_changes(base.schema, head.schema) if base and head else []
     old_data, new_data = base.read() if base else None, head.read() if head else None
-    if old_data is not None and old_data == new_data:
-        added, removed, changed = [], [], []  # the same bytes: not parsed at all
+    if old_data is not None and old_data == new_data and base.reads_as(head):
+        added, removed, changed = [], [], []  # the same bytes read alike: not parsed at all
     else:
         old = base.records(old_data) if base else None
         new = head.records(new_data) if head else None
@@ -84,7 +85,8 @@ def diff_resource(name: str, base: Table | None, head: Table | None) -> Resource
     moved = base and head and base.path != head.path
     if status == CHANGED and not (added or removed or changed or schema or moved):
         return None
-    return ResourceDiff(name, status, (head or base).path, base.path if base else None, key,
+    either = head or base
+    return ResourceDiff(either.name, either.occurrence, status, either.path, base.path if base else None, key,
                         schema, added, removed, changed)
 
 
@@ -115,7 +117,9 @@ def keyed(table: Records | None, key: list[str]) -> dict[tuple[tuple[str, ...], 
     occurrence number, so that a duplicate row shows up as a row of its own."""
     if table is None:
         return {}
-    where = {column: i for i, column in enumerate(table.header)}  # a repeated name: its last column, as `cells`
+    where = {}
+    for i, column in enumerate(table.header):
+        where.setdefault(column, i)  # a name the header repeats: its first column
     places = [where.get(field) for field in key]
     rows, seen = {}, Counter()
     for row in table.rows:
@@ -127,11 +131,12 @@ def keyed(table: Records | None, key: list[str]) -> dict[tuple[tuple[str, ...], 
 
 
 def same_row(old: Row, new: Row) -> bool:
-    return old.record == new.record and old.header == new.header
+    return old.record == new.record and old.columns == new.columns
 
 
 def changed_row(key: Key, old: Row, new: Row) -> ChangedRow | None:
-    """None when the rows hold the same cells (e.g. one has a trailing empty cell)."""
+    """None when the rows hold the same cells (e.g. one has a trailing empty
+    cell). Every cell is compared: `cells` names each position apart."""
     before, after = old.cells, new.cells
     columns = list(after) + [column for column in before if column not in after]
     cells = [CellChange(column, before.get(column, ""), after.get(column, ""))
