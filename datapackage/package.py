@@ -130,7 +130,7 @@ def _resource(root: Path, item: dict, number: int) -> tuple[Resource, list[Findi
     elif schema is not None:
         findings.append(_problem("datapackage.json", f"resource '{name}': schema must be a path or an object"))
     if resource.readable:
-        resource.dialect, problems = _dialect(resource, item.get("dialect"))
+        resource.dialect, problems = read_dialect(resource, item.get("dialect"))
         findings += problems
         resource.readable = not problems
     resource.schema = _normalised(resource.schema, name)
@@ -185,7 +185,7 @@ FIXED_DIALECT = {"doubleQuote": True, "skipInitialSpace": False, "header": True,
                  "headerJoin": None}
 
 
-def _dialect(resource: Resource, dialect) -> tuple[Dialect, list[Finding]]:
+def read_dialect(resource: Resource, dialect) -> tuple[Dialect, list[Finding]]:
     if dialect is None:
         return Dialect(), []
     where = "datapackage.json"

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from datapackage.package import Resource, _dialect, leaves
+from datapackage.package import Resource, leaves, read_dialect
 from datapackage.read.csvfile import Dialect
 from datapackage.read.encoding import utf8_problem
 
@@ -245,7 +245,7 @@ def _table(origin: Origin, item, seen: Counter) -> Table:
                             "deep, too deeply to compare; expected a plain Table Schema")
     # The dialect as validation reads it (datapackage/package.py); one it does
     # not read is an error only when the rows are needed.
-    dialect, problems = _dialect(Resource(name, path, None), item.get("dialect"))
+    dialect, problems = read_dialect(Resource(name, path, None), item.get("dialect"))
     return Table(name, path, schema, origin, dialect, problems[0].message if problems else None, seen[name])
 
 
