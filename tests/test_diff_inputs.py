@@ -113,6 +113,12 @@ def test_a_path_written_out_of_the_package_is_refused(tmp_path, monkeypatch, out
             "expected a relative path inside the package folder, without '..'")
 
 
+def test_a_path_with_a_nul_character_is_refused(tmp_path, monkeypatch):
+    package(tmp_path / "a", {"data.csv": "id,v\n1,x\n"})
+    package(tmp_path / "b", {}, [{"name": "r", "path": "data\x00.csv", "schema": SCHEMA}])
+    assert "has a NUL character" in error(tmp_path, monkeypatch)
+
+
 @pytest.fixture
 def linked_repo(tmp_path, outside) -> Path:
     """A repository whose first commit holds the package (in pkg/), and whose

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from datapackage.package import Resource, leaves, read_dialect
+from datapackage.package import NUL_IN_PATH, Resource, leaves, read_dialect
 from datapackage.read.csvfile import Dialect
 from datapackage.read.encoding import utf8_problem
 
@@ -272,6 +272,8 @@ def _deeper(value, limit: int) -> bool:
 def _inside(origin: Origin, relative: str) -> str:
     """Descriptor paths stay inside the package: the diff prints what it reads.
     What is written here is checked; where a link leads, when the file is read."""
+    if "\x00" in relative:
+        raise SnapshotError(f"{origin.name(DESCRIPTOR)}: path {relative!r} {NUL_IN_PATH}")
     path = PurePosixPath(relative)
     if path.is_absolute() or ".." in path.parts or "\\" in relative or "://" in relative:
         raise SnapshotError(f"{origin.name(DESCRIPTOR)}: path '{relative}' leaves the package; "
