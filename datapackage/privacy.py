@@ -47,7 +47,10 @@ def marked(table: Table) -> pl.Series:
 def withheld(package: Package, tables: dict[str, Table]) -> dict[str, pl.Series]:
     """Every withheld row per resource: marked, or referring to a withheld row."""
     hidden = {name: marked(table) for name, table in tables.items()}
-    for _ in range(len(tables)):
+    # Until nothing grows: a chain of self-references (a note on a note on a
+    # withheld person's note) is as long as the data makes it, not bounded
+    # by the number of tables. Each pass that goes on withholds a row more.
+    while True:
         changed = False
         for name, table in tables.items():
             for key in table.resource.foreign_keys:

@@ -248,3 +248,32 @@ def test_a_withheld_row_may_cite_a_withheld_row_and_neither_is_published(tmp_pat
     assert result.returncode == 0, result.stdout + result.stderr
     texts = published_text(tmp_path / "dist")
     assert texts and not where(MARKER, texts)
+
+
+def test_a_chain_of_self_references_to_a_withheld_row_is_withheld_to_its_end(tmp_path):
+    """Notes on a withheld person's note, each on the one before: every
+    link of the chain is withheld, however long, and none is published."""
+    package = tmp_path / "p"
+    package.mkdir()
+    people = {"fields": [{"name": "pid", "type": "string"},
+                         {"name": "visibility", "type": "string", "constraints": {"enum": ["public", "withheld"]},
+                          "withholdsRow": {"value": "withheld", "reason": "withheld_reason"}},
+                         {"name": "withheld_reason", "type": "string"}], "primaryKey": ["pid"]}
+    notes = {"fields": [{"name": "nid", "type": "string"}, {"name": "pid", "type": "string"},
+                        {"name": "parent", "type": "string"}, {"name": "text", "type": "string"}],
+             "primaryKey": ["nid"],
+             "foreignKeys": [{"fields": ["pid"], "reference": {"resource": "people", "fields": ["pid"]}},
+                             {"fields": ["parent"], "reference": {"resource": "", "fields": ["nid"]}}]}
+    chain = "".join(f"n{i},,n{i - 1},{MARKER} {i}\n" for i in range(2, 9))
+    files = {"people.csv": "pid,visibility,withheld_reason\np1,public,\np2,withheld,no consent\n",
+             "notes.csv": f"nid,pid,parent,text\nn0,p1,,public note\nn1,p2,,{MARKER} 1\n{chain}",
+             "people.json": json.dumps(people), "notes.json": json.dumps(notes),
+             "datapackage.json": json.dumps({"name": "chain", "resources": [
+                 {"name": "people", "path": "people.csv", "schema": "people.json"},
+                 {"name": "notes", "path": "notes.csv", "schema": "notes.json"}]})}
+    for name, text in files.items():
+        (package / name).write_text(text, encoding="utf-8")
+    result = run("publish", "--out", str(tmp_path / "dist"), cwd=package)
+    assert result.returncode == 0, result.stdout + result.stderr
+    texts = published_text(tmp_path / "dist")
+    assert "public note" in texts["csv/notes.csv"] and not where(MARKER, texts)
