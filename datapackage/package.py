@@ -180,9 +180,10 @@ def _file_problems(root: Path, resource: Resource, item: dict) -> list[Finding]:
 
 
 # Dialect properties and the value this toolkit reads; anything else is a finding.
+# `headerRows` is Table Dialect's name; `headerRow` an older spelling still met.
 FIXED_DIALECT = {"doubleQuote": True, "skipInitialSpace": False, "header": True, "headerRow": 1,
-                 "escapeChar": None, "commentChar": None, "nullSequence": None, "commentRows": None,
-                 "headerJoin": None}
+                 "headerRows": [1], "escapeChar": None, "commentChar": None, "nullSequence": None,
+                 "commentRows": None, "headerJoin": None}
 
 
 def read_dialect(resource: Resource, dialect) -> tuple[Dialect, list[Finding]]:

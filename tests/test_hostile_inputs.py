@@ -361,6 +361,7 @@ def test_deeply_nested_descriptor_exits_2(tmp_path):
     ({"path": "people.csv", "dialect": {"escapeChar": "\\"}}, "escapeChar"),
     ({"path": "people.csv", "dialect": {"commentChar": "#"}}, "reads files without commentChar"),
     ({"path": "people.csv", "dialect": {"header": False}}, "dialect header false; this toolkit reads header true only"),
+    ({"path": "people.csv", "dialect": {"headerRows": [1, 2]}}, "headerRows [1, 2]; this toolkit reads headerRows [1] only"),
 ])
 def test_unsupported_features_are_one_clear_finding(tmp_path, entry, words):
     resource = {"name": "people", "schema": {"fields": [{"name": "id"}]}, **entry}
