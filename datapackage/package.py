@@ -149,7 +149,10 @@ def leaves(root: Path, relative: str) -> bool:
     parts = PurePosixPath(relative)
     if parts.is_absolute() or ".." in parts.parts or "\\" in relative:
         return True
-    return not (root / relative).resolve().is_relative_to(root.resolve())
+    try:
+        return not (root / relative).resolve().is_relative_to(root.resolve())
+    except (RuntimeError, OSError):  # a loop of links (RuntimeError before Python 3.13) leads to no file inside
+        return True
 
 
 def _file_problems(root: Path, resource: Resource, item: dict) -> list[Finding]:

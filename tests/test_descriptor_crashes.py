@@ -147,3 +147,16 @@ def test_the_longest_names_allowed_publish(tmp_path):
     result = run("publish", "--out", "dist", cwd=root)
     assert result.returncode == 0, result.stderr
     assert (root / "dist" / f"{'p' * 100}-{'v' * 50}.zip").is_file()
+
+
+def test_a_folder_or_schema_that_is_a_loop_of_links_is_a_finding(tmp_path):
+    root = write_package(tmp_path, [people()], {"people.csv": ROWS})
+    resources = descriptor_of(root)["resources"]
+    rewrite(root, resources=[{**resources[0], "path": "sub/people.csv", "schema": "loop.json"}])
+    (root / "sub").symlink_to("sub")  # git can commit such a link
+    (root / "loop.json").symlink_to("loop.json")
+    code, findings = findings_of(root)
+    assert code == 1 and {f["check"] for f in findings} == {"descriptor", "schema"}
+    for command in (["docs", "--out", str(tmp_path / "docs")], ["diff", str(root), str(root)]):
+        result = run(*command, cwd=root)
+        assert result.returncode == 2 and "bug" not in result.stderr, result.stderr
