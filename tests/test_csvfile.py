@@ -44,7 +44,8 @@ def test_plain_files_read_as_the_record_map_reads_them(rows, terminator, ends):
         # last cell holds a line break (as when a quote left open swallows the lines after it)
         record_map = records(data, DIALECT)
         spans = any(end in rows[-1][-1] for end in "\r\n")
-        assert (record_map.blank | (record_map.cells != 3)).any() or spans
+        quoted_last = not ends and b'"' in data.splitlines()[-1]  # maybe a quote left open
+        assert (record_map.blank | (record_map.cells != 3)).any() or spans or quoted_last
         return
     labels, cells, lines = plain
     assert labels == expected[0]

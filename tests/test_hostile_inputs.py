@@ -68,6 +68,13 @@ def test_undeclared_semicolon_delimiter_is_a_finding(tmp_path):
     assert "delimiter" in findings[0]["message"]
 
 
+@pytest.mark.parametrize("ending", ["", "\n", "\r\n"])
+def test_a_quote_left_open_on_the_last_line_is_a_finding(tmp_path, ending):
+    root = write_package(tmp_path, [people()], {"people.csv": f'id,name\n1,Ali\n2,"Veli, Ayse{ending}'.encode()})
+    code, findings = findings_of(root)
+    assert code == 1 and checks(findings) == [("people.csv", 3, 2, "unclosed-quote")]
+
+
 def test_declared_semicolon_delimiter_is_read_and_published(tmp_path):
     root = write_package(tmp_path, [people(dialect={"delimiter": ";"})], {"people.csv": b"id;name\n1;Ali, Veli\n"})
     assert findings_of(root) == (0, [])

@@ -253,7 +253,8 @@ def read_plain(source: bytes | Path, dialect: Dialect, facts: Scan | None = None
                        lambda row: declined.append(row) or "skip", utf8=facts.clean)
     except pa.ArrowInvalid:  # a record longer than a block
         return None
-    if declined or not cells.num_rows or _last_cell_spans_lines(cells):
+    if declined or not cells.num_rows or _last_cell_spans_lines(cells) \
+            or (not facts.ends_with_break and dialect.quote.encode() in _last_line(source)):
         return None
     unterminated = not facts.ends_with_break
     if facts.line_breaks != 1 + cells.num_rows - unterminated:
@@ -296,7 +297,9 @@ def plain_pieces(path: Path, dialect: Dialect, facts: Scan, columns: int) -> Ite
             cut = len(data) if last else _record_end(data, quote)
             if cut:
                 cells, lines, line = _plain_piece(pa.py_buffer(data)[:cut], columns, dialect, line, facts.clean)
-                spans = _last_cell_spans_lines(cells)  # what counts is the last piece's
+                # What counts is the last piece's (see read_plain).
+                spans = _last_cell_spans_lines(cells) or (
+                    last and not facts.ends_with_break and quote in data[_line_start(data):])
                 del data  # before the next piece is read
                 yield cells, lines
                 del cells, lines
@@ -352,6 +355,27 @@ def _last_cell_spans_lines(cells: pa.Table) -> bool:
     read into the cell: the record map decides (see `open_quote_at_end`)."""
     last = cells.column(cells.num_columns - 1)[-1].as_py() or ""
     return "\n" in last or "\r" in last
+
+
+def _last_line(source: bytes | Path) -> bytes:
+    """The file's last line, of a file that does not end with a line break: a
+    quote in it may be one left open, which Arrow ends at the end of the file."""
+    if isinstance(source, bytes):
+        return source[_line_start(source):]
+    with open(source, "rb") as file:
+        end = file.seek(0, 2)
+        size = min(end, 1 << 16)
+        while True:  # back a piece at a time until a line break or the file's start
+            file.seek(end - size)
+            tail = file.read(size)
+            if _line_start(tail) or size == end:
+                return tail[_line_start(tail):]
+            size = min(end, size * 4)
+
+
+def _line_start(data: bytes) -> int:
+    """Where the last line of `data` starts."""
+    return max(data.rfind(b"\n"), data.rfind(b"\r")) + 1
 
 
 def open_quote_at_end(data: bytes, record_map: Records, dialect: Dialect) -> bool:
