@@ -7,7 +7,7 @@ import json
 import pytest
 
 from conftest import run
-from test_hostile_inputs import checks, findings_of, people, write_package
+from test_hostile_inputs import checks, findings_of, people, published, write_package
 
 ROWS = [["id", "name"], ["p1", "Ali"]]
 
@@ -54,6 +54,19 @@ def test_names_the_database_takes_for_one_column_are_a_finding(tmp_path, fields,
     code, findings = findings_of(root)
     assert code == 1 and [(f["field"], f["check"]) for f in findings] == [(fields[2]["name"], "schema")]
     assert all(words in findings[0]["message"] for words in named) and "case" in findings[0]["message"]
+
+
+@pytest.mark.parametrize("with_schema", [True, False])
+def test_names_that_differ_in_case_outside_ascii_are_two_columns(tmp_path, with_schema):
+    """SQLite folds only ASCII letters: Kelvin's K and k, or Ä and ä, are two columns."""
+    header = ["id", "\u212a", "k", "Ä", "ä"]
+    resource = people([{"name": n, "type": "string"} for n in header]) if with_schema else \
+        {"name": "people", "path": "people.csv"}
+    root = write_package(tmp_path, [resource], {"people.csv": [header, ["p1", "1", "2", "3", "4"]]})
+    assert findings_of(root) == (0, [])
+    parquet, db = published(root)
+    assert parquet["people"] == [dict(zip(header, ["p1", "1", "2", "3", "4"]))]
+    assert [tuple(r) for r in db.execute("select * from people")] == [("p1", "1", "2", "3", "4")]
 
 
 def test_header_labels_that_differ_only_in_case_are_a_finding_without_a_schema(tmp_path):

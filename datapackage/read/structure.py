@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import string
 
 import numpy as np
 
@@ -15,6 +16,7 @@ from datapackage.findings import ERROR, Finding, shown
 from datapackage.package import Resource
 
 OTHER_DELIMITERS = (";", "\t", "|")
+ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
 
 def header_findings(resource: Resource, header: list[str]) -> list[Finding]:
@@ -43,13 +45,19 @@ def header_findings(resource: Resource, header: list[str]) -> list[Finding]:
     return findings
 
 
+def sqlite_case(name: str) -> str:
+    """A name as SQLite compares names: ASCII letters without case, every
+    other character as it is (Kelvin's K and k, or Ä and ä, are two names)."""
+    return name.translate(ASCII_LOWER)
+
+
 def _case_only_differences(resource: Resource, header: list[str]) -> list[Finding]:
     """Labels that differ only in case: the columns of a resource without a
     schema are named by its header, and SQLite takes such names for one."""
     first: dict[str, str] = {}
     findings = []
     for position, label in enumerate(header, start=1):
-        earlier = first.setdefault(label.lower(), label)
+        earlier = first.setdefault(sqlite_case(label), label)
         if earlier != label:  # the same label exactly is a finding of its own
             findings.append(Finding(resource.path, 1, position, label, label, "header", ERROR,
                                     f"columns '{earlier}' and '{label}' differ only in case, which the release's "

@@ -28,6 +28,7 @@ from datapackage.site.metadata import PAGE_KINDS
 from datapackage.read.formats import format_problem
 from datapackage.validate.pandera_schemas import typed_values
 from datapackage.validate.rules import dated
+from datapackage.read.structure import sqlite_case
 from datapackage.read.table import added_columns
 
 TYPES = {"string", "integer", "number", "boolean", "date", "datetime", "year", "any"}
@@ -127,7 +128,7 @@ def _resource_problems(package: Package, resource: Resource):
             yield "schema", name, f"field name '{name}' is used twice; expected unique field names"
         elif "]" in name:  # Datasette writes column names in SQL as [name]
             yield "not-supported", name, f"not supported: field name '{name}' has a ']', which the site cannot show"
-        elif name.lower() in ROW_ID_NAMES:  # the column would hide the row id the search index is keyed by
+        elif sqlite_case(name) in ROW_ID_NAMES:  # the column would hide the row id the search index is keyed by
             yield "not-supported", name, f"not supported: field name '{name}' is SQLite's name for a row's id"
     for spec in fields:
         taken = [c for c in added_columns(spec) if c in names] if isinstance(spec.get("name"), str) else []
@@ -162,7 +163,7 @@ def _case_collisions(fields: list[dict]):
         if not isinstance(name, str):
             continue
         for column in [name] + added_columns(spec):
-            first = columns.setdefault(column.lower(), (column, name))
+            first = columns.setdefault(sqlite_case(column), (column, name))
             if first[0] != column:  # the same name exactly is a finding of its own
                 yield "schema", name, (f"{_column(*first)} and {_column(column, name)} differ only in case, which "
                                        "the release's database does not tell apart; rename one of them")
@@ -411,16 +412,16 @@ def _search_problems(resource: Resource):
         return  # reported by _site_problems
     listed = [f for part in ("name", "text") if isinstance(search.get(part), list)
               for f in search[part] if isinstance(f, str)]
-    own = {"rank", f"{resource.name}_fts".lower(), *SEARCH_KEYS}
+    own = {"rank", sqlite_case(f"{resource.name}_fts"), *SEARCH_KEYS}
     seen = set()
     for field in listed:
-        if field.lower() in seen:
+        if sqlite_case(field) in seen:
             yield "schema", field, (f"'search' lists {field} twice; expected each field once, "
                                     "under 'name' or under 'text'")
-        elif field.lower() in own:
+        elif sqlite_case(field) in own:
             yield "not-supported", field, (f"not supported: searching field {field}, whose name the full-text "
                                            f"index uses itself ({', '.join(sorted(own))}); rename the field")
-        seen.add(field.lower())
+        seen.add(sqlite_case(field))
 
 
 def _enum_repeat_problems(spec: dict):
