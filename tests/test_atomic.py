@@ -252,6 +252,16 @@ def test_a_folder_that_is_not_a_release_is_never_replaced(small_package, target,
     assert sorted(p.relative_to(small_package) for p in small_package.rglob("*")) == before
 
 
+@pytest.mark.parametrize("target", [".", "seeds"])
+def test_a_link_to_a_folder_that_is_not_a_release_is_never_replaced(small_package, tmp_path, target):
+    link = tmp_path / "out"
+    link.symlink_to(small_package / target)
+    before = sorted(p.relative_to(small_package) for p in small_package.rglob("*"))
+    assert_one_clear_message(cli_publish(small_package, link), "not to a release published there")
+    assert os.readlink(link) == str(small_package / target)
+    assert sorted(p.relative_to(small_package) for p in small_package.rglob("*")) == before
+
+
 def run_unprivileged(package: Path, *args) -> subprocess.CompletedProcess:
     """Root writes through any permission bits: as root the command runs
     without the capabilities that override them."""

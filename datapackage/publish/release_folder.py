@@ -73,7 +73,11 @@ class ReleaseFolder:
         """Only a release (or an empty folder) may be replaced: never the
         package itself, a file, or a folder of someone's other work."""
         out = self.out
-        if out.is_symlink():
+        if out.is_symlink():  # a release of this folder, or a link someone made to other work
+            target = Path(os.path.realpath(out))
+            if target.parent != Path(os.path.realpath(self.releases)):
+                raise OutputError(f"{out}: is a link to {target}, not to a release published there; "
+                                  "refusing to replace it")
             return
         if out == package_root or out in package_root.parents:
             raise OutputError(f"{out}: is the package's own folder (or holds it); publish to a folder inside it")
