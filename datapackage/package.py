@@ -74,6 +74,9 @@ def load_descriptor(path: Path) -> dict:
         raise PackageError(f"{path}: is a folder; expected a datapackage.json descriptor")
     except (OSError, UnicodeDecodeError) as error:
         raise PackageError(f"{path}: cannot be read as UTF-8 text ({error})")
+    if text.startswith("\ufeff"):
+        raise PackageError(f"{path}: starts with a byte order mark (BOM), which JSON does not allow; "
+                           "save it as UTF-8 without a BOM")
     try:
         descriptor = json.loads(text)
     except json.JSONDecodeError as error:
@@ -242,6 +245,9 @@ def _read_schema(root: Path, relative: str) -> tuple[dict, Finding | None]:
 
     if "://" in relative:
         return problem(None, None, "not supported: a remote schema; expected a schema file inside the package")
+    if not relative.strip():  # said in the descriptor: there is no file to name
+        return {}, _problem("datapackage.json", "a resource's schema path is empty; expected the path of a "
+                                                "Table Schema file, or the schema itself", "schema")
     if NUL in relative:  # said in the descriptor: the path itself cannot be printed as a file's name
         return {}, _problem("datapackage.json", f"the schema path {relative!r} {NUL_IN_PATH}", "schema")
     if leaves(root, relative):

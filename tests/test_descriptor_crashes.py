@@ -173,3 +173,18 @@ def test_a_folder_or_schema_that_is_a_loop_of_links_is_a_finding(tmp_path):
     for command in (["docs", "--out", str(tmp_path / "docs")], ["diff", str(root), str(root)]):
         result = run(*command, cwd=root)
         assert result.returncode == 2 and "bug" not in result.stderr, result.stderr
+
+
+def test_an_empty_schema_path_is_a_finding_on_the_descriptor(tmp_path):
+    root = write_package(tmp_path, [people()], {"people.csv": ROWS})
+    rewrite(root, resources=[{**descriptor_of(root)["resources"][0], "schema": ""}])
+    code, findings = findings_of(root)
+    assert code == 1 and [(f["path"], f["check"]) for f in findings] == [("datapackage.json", "schema")]
+    assert "schema path is empty" in findings[0]["message"]
+
+
+def test_a_descriptor_with_a_byte_order_mark_is_one_clear_message(tmp_path):
+    root = write_package(tmp_path, [people()], {"people.csv": ROWS})
+    (root / "datapackage.json").write_bytes(b"\xef\xbb\xbf" + (root / "datapackage.json").read_bytes())
+    result = run("validate", cwd=root)
+    assert result.returncode == 2 and "byte order mark" in result.stderr and "utf-8-sig" not in result.stderr
