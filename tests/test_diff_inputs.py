@@ -317,3 +317,10 @@ def test_a_change_in_the_first_of_two_resources_of_one_name(tmp_path, monkeypatc
     document = json.loads(diff(tmp_path, monkeypatch, "json"))
     assert [(r["name"], r["occurrence"], r["path"]) for r in document["resources"]] == [
         ("r", 1, "one.csv"), ("r", 2, "two.csv")]
+
+
+def test_a_key_with_a_space_at_an_end_is_shown_quoted(tmp_path, monkeypatch):
+    package(tmp_path / "a", {"data.csv": "id,v\n1,x\n"})
+    package(tmp_path / "b", {"data.csv": "id,v\n1 ,x\n"})
+    shown = diff(tmp_path, monkeypatch)
+    assert '  added "1 " (line 2)\n' in shown and "  removed 1 (was line 2)\n" in shown

@@ -73,7 +73,8 @@ def _key(r: ResourceDiff, key: Key) -> str:
     """How a row is named: its key, or just "row" in a resource without one."""
     if not r.key:
         return "row"
-    shown = ", ".join(value if value else '""' for value in key.values)
+    # Quoted where bare text would hide what it is: empty, or with spaces at an end.
+    shown = ", ".join(value if value and value == value.strip() else f'"{value}"' for value in key.values)
     return shown + (f" (row {key.occurrence} with this key)" if key.occurrence > 1 else "")
 
 
