@@ -68,12 +68,32 @@ def test_python_fraction_reads_the_digits_after_the_point(tmp_path):
     ({"type": "datetime", "format": "%H:%M"}, "10:30", "full date"),
     ({"type": "datetime", "format": "%m-%d %H:%M"}, "01-01 10:30", "full date"),
     ({"type": "datetime", "format": "%Y-%m-%d %H:%M:%S%f"}, "2020-01-01 10:30:00123", "point"),
+    ({"type": "date", "format": "%Y"}, "2017", "full date"),  # would be 2017-01-01
+    ({"type": "date", "format": "%Y-%m"}, "2017-05", "full date"),
+    ({"type": "date", "format": "%d.%m"}, "05.03", "full date"),  # would be 0001-03-05
 ])
 def test_a_format_that_drops_or_invents_parts_is_a_schema_finding(tmp_path, spec, value, words):
     root = one_column(tmp_path, spec, [value])
     code, findings = findings_of(root)
     assert code == 1 and [f["check"] for f in findings if f["severity"] == "error"] == ["schema"]
     assert words in findings[0]["message"]
+
+
+@pytest.mark.parametrize("spec, values, expected", [
+    # Chrono reads 60 as a leap second, published as the next minute (2017-01-01T00:00:00).
+    ({"type": "datetime", "format": "%Y-%m-%d %H:%M:%S"}, ["2016-12-31 23:59:60", "2016-12-31 23:59:00"],
+     "seconds from 00 to 59"),
+    ({"type": "datetime", "format": "%d/%m/%Y %T"}, ["31/12/2016 12:30:60", "31/12/2016 12:31:00"],
+     "seconds from 00 to 59"),
+    # Chrono's %Y reads 1 to 4 digits: 17 would be published as the year 17.
+    ({"type": "date", "format": "%d/%m/%Y"}, ["05/03/17", "05/03/0017"], "a four-digit year"),
+    ({"type": "date", "format": "%F"}, ["017-03-05", "2017-03-05"], "a four-digit year"),
+])
+def test_a_value_a_custom_format_would_change_is_a_finding(tmp_path, spec, values, expected):
+    root = one_column(tmp_path, spec, values)
+    code, findings = findings_of(root)
+    assert code == 1 and checks(findings) == [("people.csv", 2, 2, "type")]
+    assert f"in the form {spec['format']}, with " in findings[0]["message"] and expected in findings[0]["message"]
 
 
 @pytest.mark.parametrize("spec, value", [

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from datapackage.dates import partial_date_bounds
-from datapackage.read.formats import chrono_form, format_problem, has_fraction
+from datapackage.read.formats import chrono_form, format_problem, has_fraction, leap_second_form, short_year_form
 
 INTEGER = r"^[+-]?[0-9]+$"
 NUMBER = r"^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$|^(?:NaN|nan|[+-]?(?:INF|inf|Infinity))$"
@@ -166,9 +166,29 @@ def _custom(present: pl.Series, kind: str, form: str) -> Converted:
     values = _from_year_one(present.str.strptime(dtype, chrono_form(form), strict=False))
     if problem:
         values = values.clear(len(values))
+    values, written = _as_written(present, values, dtype, form)
     result = _result(values, present, kind)
-    result.reason = f"a {WHAT[kind]} in the form {form}" + (f", and that format {problem}" if problem else "")
+    result.reason = f"a {WHAT[kind]} in the form {form}{written}" + (f", and that format {problem}" if problem else "")
     return result
+
+
+def _as_written(present: pl.Series, values: pl.Series, dtype, form: str) -> tuple[pl.Series, str]:
+    """The values without those chrono reads changed (see formats.py), and
+    what the message adds to the expected form. Each is read again only
+    where it could be one: a year below 1000, a time on the minute."""
+    words = []
+    year_form = short_year_form(form)
+    if year_form:
+        maybe = present.set(~(values.dt.year() < 1000).fill_null(False), None)
+        same = (maybe.str.strptime(dtype, year_form, strict=False) == values).fill_null(False)
+        values = values.set(maybe.is_not_null() & ~same, None)
+        words.append("a four-digit year")
+    second_form = leap_second_form(form) if dtype != pl.Date else None
+    if second_form:
+        maybe = present.set(~(values.dt.second() == 0).fill_null(False), None)
+        values = values.set(maybe.str.strptime(dtype, second_form, strict=False).is_not_null(), None)
+        words.append("seconds from 00 to 59")
+    return values, ", with " + " and ".join(words) if words else ""
 
 
 def _from_year_one(values: pl.Series) -> pl.Series:

@@ -6,7 +6,13 @@ date) would publish the value without them, and a datetime format without
 a full date would publish a date nobody wrote (year 1, January 1st): both
 are refused. Python's `.%f` (the digits after the seconds' point) is read
 as chrono's `%.f`; chrono's bare `%f` counts nanoseconds (`.1234` would be
-1234 ns), so a fraction without its point is refused too.
+1234 ns), so a fraction without its point is refused too. A date format
+must hold a full date as well: `%Y-%m` would publish 2017-05 as May 1st.
+
+Two readings chrono allows change a value as written, so the cells are
+refused (see `short_year_form` and `leap_second_form`): `%Y` reads 1 to 4
+digits (05/03/17 would be the year 17), and `%S` reads 60, a leap second,
+published as the next minute.
 """
 
 from __future__ import annotations
@@ -44,10 +50,41 @@ def format_problem(kind: str, form: str) -> str | None:
         if extra:
             return (f"writes a time or time zone (%{', %'.join(extra)}), which a date field cannot keep; "
                     "declare the field as datetime, or take them out of the format")
-    elif kind == "datetime" and not (found & FULL_DATES or found & YEARS and (found & MONTHS and found & DAYS
-                                                                               or "j" in found)):
+    if not (found & FULL_DATES or found & YEARS and (found & MONTHS and found & DAYS or "j" in found)):
         return ("does not write a full date (year, month and day), so a date would be invented; "
                 "add them to the format, or declare the field as string")
     if any(d.endswith("f") and not d.startswith(".") for d in found):
         return "reads a fraction of a second without its point; write .%f (or %.f) for the digits after the point"
     return None
+
+
+# Composite directives that are exactly their parts in chrono.
+SPELLED_OUT = {"F": "%Y-%m-%d", "T": "%H:%M:%S"}
+
+
+def _replaced(form: str, directive: str, by: str) -> str | None:
+    """The format (as chrono reads it) with each `directive` written as
+    `by`, or None when it has none."""
+    spelled = DIRECTIVE.sub(lambda m: SPELLED_OUT.get(m.group(1), m.group(0)), chrono_form(form))
+    found = False
+
+    def swap(match: re.Match) -> str:
+        nonlocal found
+        if match.group(1) != directive:
+            return match.group(0)
+        found = True
+        return by
+    replaced = DIRECTIVE.sub(swap, spelled)
+    return replaced if found else None
+
+
+def short_year_form(form: str) -> str | None:
+    """The format reading `%Y` as century and year (`%C%y`): exactly four
+    digits. A value it reads the same had a four-digit year."""
+    return _replaced(form, "Y", "%C%y")
+
+
+def leap_second_form(form: str) -> str | None:
+    """The format with the literal 60 for `%S`: a value it reads was
+    written with second 60."""
+    return _replaced(form, "S", "60")
