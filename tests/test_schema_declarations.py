@@ -5,6 +5,8 @@ clear schema finding. Built on small packages written by the test."""
 import datetime
 import json
 
+import pytest
+
 from conftest import run
 
 from test_hostile_inputs import checks, findings_of, people, published, write_package
@@ -194,3 +196,40 @@ def test_rule_declarations_that_are_not_field_names_are_schema_findings(tmp_path
     code, findings = findings_of(write_package(tmp_path, [people(fields)], {"people.csv": rows}))
     assert code == 1
     assert schema_findings(findings) == [("schema", "name"), ("schema", "visibility")]
+
+
+@pytest.mark.parametrize("chars", [
+    {"groupChar": ",", "decimalChar": ","},  # 1,5 would be 15
+    {"groupChar": "."},  # the same as the default decimalChar: 1.5 would be 15
+    {"groupChar": "-"},  # -5 would be 5
+    {"groupChar": "e"},  # 1e5 would be 15
+    {"decimalChar": "e"},  # 1e5 would be 1.5
+    {"groupChar": "0"},
+    {"decimalChar": ", "},  # Table Schema: one character
+])
+def test_a_group_or_decimal_character_that_changes_numbers_is_a_schema_finding(tmp_path, chars):
+    fields = [{"name": "id", "type": "string"}, {"name": "x", "type": "number", **chars}]
+    root = write_package(tmp_path, [people(fields)], {"people.csv": [["id", "x"], ["1", "1e5"], ["2", "-5"]]})
+    code, findings = findings_of(root)
+    assert code == 1 and schema_findings(findings) == [("schema", "x")]
+    assert "expected" in findings[0]["message"] and "Char" in findings[0]["message"]
+
+
+
+def test_source_lists_naming_different_tables_are_a_schema_finding(tmp_path):
+    # The release's citations table has one source_id column, referencing one table.
+    def table(name, fields, key):
+        return {"name": name, "path": f"{name}.csv", "schema": {"fields": fields, "primaryKey": [key]}}
+
+    def cites(name, resource, field):
+        return {"name": name, "type": "string", "sourceList": {"resource": resource, "field": field}}
+
+    sources = table("sources", [{"name": "sid", "type": "string"}], "sid")
+    people_ = table("people", [{"name": "pid", "type": "string"}, cites("srcs", "sources", "sid")], "pid")
+    events = table("events", [{"name": "eid", "type": "string"}, cites("who", "people", "pid")], "eid")
+    root = write_package(tmp_path, [sources, people_, events], {
+        "sources.csv": [["sid"], ["s1"]], "people.csv": [["pid", "srcs"], ["p1", "s1"]],
+        "events.csv": [["eid", "who"], ["e1", "p1"]]})
+    code, findings = findings_of(root)
+    assert code == 1 and schema_findings(findings) == [("schema", "who")]
+    assert "expected every sourceList field to name sources.sid" in findings[0]["message"]

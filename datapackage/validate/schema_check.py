@@ -195,6 +195,8 @@ def _field_problems(package: Package, resource: Resource, spec: dict, known: set
         yield "not-supported", name, f"not supported: field {name} has format {form!r}"
     elif kind in ("date", "datetime") and form != "default" and (problem := format_problem(kind, str(form))):
         yield "schema", name, f"field {name}: format {form!r} {problem}"
+    if kind in ("integer", "number"):
+        yield from _number_char_problems(name, spec)
     constraints = spec.get("constraints", {})
     if not isinstance(constraints, dict):
         yield "schema", name, f"field {name}: 'constraints' must be an object"
@@ -206,6 +208,24 @@ def _field_problems(package: Package, resource: Resource, spec: dict, known: set
                                    or [c.get("value") if isinstance(c, dict) else c for c in categories]
                                    != constraints.get("enum")):
         yield "schema", name, f"field {name}: categories must list the enum values in the same order"
+
+
+# Characters a number is written with: as a group or decimal character they
+# would be taken out of, or read into, a number (1-000 as 1000, 1e5 as 1.5).
+NUMBER_CHARS = set("0123456789+-eE")
+
+
+def _number_char_problems(name: str, spec: dict):
+    """groupChar and decimalChar are one character each (Table Schema), and
+    neither may be a character of a number nor the other one."""
+    chars = {"groupChar": spec.get("groupChar"), "decimalChar": spec.get("decimalChar", ".")}
+    for key, char in chars.items():
+        if key in spec and not (isinstance(char, str) and len(char) == 1 and char not in NUMBER_CHARS):
+            yield "schema", name, (f"field {name}: {key} is {json.dumps(char)}; expected one character that is "
+                                   "not a digit, a sign (+ or -), e or E")
+    if chars["groupChar"] == chars["decimalChar"]:
+        yield "schema", name, (f"field {name}: groupChar and decimalChar are both {json.dumps(chars['groupChar'])}; "
+                               "expected two different characters, such as groupChar \",\" and decimalChar \".\"")
 
 
 def _constraint_problems(name: str, kind: str, constraints: dict):
@@ -315,6 +335,24 @@ def _source_list_problems(package: Package, name: str, sources):
     separator = sources.get("separator", ";")
     if not isinstance(separator, str) or not separator:
         yield "schema", name, f"field {name}: sourceList separator must be non-empty text"
+    first = _cited_source(package)
+    if first != (sources.get("resource"), sources.get("field")):
+        yield "schema", name, (f"field {name}: sourceList names {sources.get('resource')}.{sources.get('field')}, "
+                               f"and another sourceList field names {first[0]}.{first[1]}; the release's citations "
+                               "table holds the ids of one table, so expected every sourceList field to name "
+                               f"{first[0]}.{first[1]}")
+
+
+def _cited_source(package: Package) -> tuple:
+    """The resource and field the release's `citations` table references:
+    the first sourceList of the package, as publish reads it."""
+    for resource in package.resources:  # the schemas as written: a resource with a finding has no `fields`
+        fields = (resource.schema or {}).get("fields")
+        for spec in fields if isinstance(fields, list) else []:
+            sources = spec.get("sourceList") if isinstance(spec, dict) else None
+            if sources and isinstance(sources, dict):
+                return sources.get("resource"), sources.get("field")
+    return None, None
 
 
 # Schema properties of this toolkit that name fields: what the site shows and searches.
