@@ -66,6 +66,8 @@ class Package:
 
 
 def load_descriptor(path: Path) -> dict:
+    if special(path):
+        raise PackageError(f"{path}: {SPECIAL}")
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -145,6 +147,18 @@ NUL = "\x00"
 NUL_IN_PATH = "has a NUL character, which no file name can hold; expected the path of a file in the package"
 
 
+def special(path: Path) -> bool:
+    """A named pipe, socket or device where a file should be: reading it
+    could wait forever (nothing may ever write to a pipe)."""
+    try:
+        return path.exists() and not path.is_file() and not path.is_dir()
+    except OSError:
+        return False  # what cannot be looked at is said when it is read
+
+
+SPECIAL = "is not a regular file (a named pipe, socket or device); expected a file"
+
+
 def leaves(root: Path, relative: str) -> bool:
     """Whether a path of the descriptor points outside the package folder:
     absolute, through "..", or through a symbolic link (a link in a pull
@@ -174,6 +188,8 @@ def _file_problems(root: Path, resource: Resource, item: dict) -> list[Finding]:
     if leaves(root, path):
         return [_problem(where, f"resource '{name}' path {path!r} leaves the package; "
                                 "expected a relative path inside the package folder, not a link out of it")]
+    if special(root / path):
+        return [_problem(where, f"resource '{name}' path {path!r} {SPECIAL}")]
     form = str(item.get("format") or parts.suffix.lstrip(".") or "csv").lower()
     if form != "csv":
         return [_unsupported(where, f"resource '{name}' is {form}; expected CSV")]
@@ -253,6 +269,8 @@ def _read_schema(root: Path, relative: str) -> tuple[dict, Finding | None]:
     if leaves(root, relative):
         return problem(None, None, "the schema path leaves the package; expected a path inside the package folder, "
                                    "not a link out of it")
+    if special(root / relative):
+        return problem(None, None, f"the schema path {SPECIAL}")
     try:
         text = (root / relative).read_text(encoding="utf-8")
     except FileNotFoundError:

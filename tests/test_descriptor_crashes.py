@@ -3,6 +3,9 @@ or validated and then could not be published: each is now a finding.
 Built on small packages written by the test."""
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -188,3 +191,16 @@ def test_a_descriptor_with_a_byte_order_mark_is_one_clear_message(tmp_path):
     (root / "datapackage.json").write_bytes(b"\xef\xbb\xbf" + (root / "datapackage.json").read_bytes())
     result = run("validate", cwd=root)
     assert result.returncode == 2 and "byte order mark" in result.stderr and "utf-8-sig" not in result.stderr
+
+
+@pytest.mark.parametrize("pipe", ["people.csv", "people.json", "datapackage.json"])
+def test_a_named_pipe_where_a_file_should_be_is_said_at_once(tmp_path, pipe):
+    """Nothing writes to the pipe: reading it would wait for ever."""
+    resource = {**people(), "schema": "people.json"}
+    root = write_package(tmp_path, [resource], {"people.csv": ROWS, "people.json": json.dumps(people()["schema"]).encode()})
+    (root / pipe).unlink()
+    os.mkfifo(root / pipe)
+    for args, code in ((["validate"], 2 if pipe == "datapackage.json" else 1), (["diff", str(root), str(root)], 2)):
+        result = subprocess.run([sys.executable, "-m", "datapackage", *args], cwd=root, capture_output=True,
+                                text=True, timeout=60)
+        assert result.returncode == code and "not a regular file" in result.stdout + result.stderr, result

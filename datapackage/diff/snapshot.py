@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from datapackage.package import NUL_IN_PATH, Resource, leaves, read_dialect
+from datapackage.package import NUL_IN_PATH, SPECIAL, Resource, leaves, read_dialect, special
 from datapackage.read.csvfile import Dialect
 from datapackage.read.encoding import utf8_problem
 
@@ -62,6 +62,8 @@ class Origin:
         if leaves(self.directory, relative):
             raise SnapshotError(f"{self.name(relative)}: leaves the package{what}; "
                                 "expected a file inside the package folder, not a link out of it")
+        if special(self.directory / relative):
+            raise SnapshotError(f"{self.name(relative)}: {SPECIAL}")
         try:
             return (self.directory / relative).read_bytes()
         except (FileNotFoundError, IsADirectoryError):
@@ -190,6 +192,8 @@ def open_origin(spec: str | None) -> Origin:
         return Origin("working tree", WORKING_TREE, directory=Path("."))
     if (Path(spec) / DESCRIPTOR).is_file():
         return Origin(spec, DIRECTORY, directory=Path(spec))
+    if special(Path(spec) / DESCRIPTOR):
+        raise SnapshotError(f"{Path(spec) / DESCRIPTOR}: {SPECIAL}")
     return Origin(spec, REVISION, commit=_commit(spec))
 
 
