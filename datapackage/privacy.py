@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+import numpy as np
 import polars as pl
 
 from datapackage.package import Package, Resource
@@ -47,20 +48,62 @@ def marked(table: Table) -> pl.Series:
 def withheld(package: Package, tables: dict[str, Table]) -> dict[str, pl.Series]:
     """Every withheld row per resource: marked, or referring to a withheld row."""
     hidden = {name: marked(table) for name, table in tables.items()}
-    # Until nothing grows: a chain of self-references (a note on a note on a
-    # withheld person's note) is as long as the data makes it, not bounded
-    # by the number of tables. Each pass that goes on withholds a row more.
+    if not any(mask.any() for mask in hidden.values()):
+        return hidden
+    # One graph of every row, edges from a row to the rows that refer to it,
+    # walked once from the marked rows: a chain of self-references (a note
+    # on a note on a withheld person's note) costs its length, not a pass
+    # over the table per link.
+    names = list(tables)
+    offsets = dict(zip(names, np.cumsum([0] + [len(tables[n]) for n in names]).tolist()))
+    edges = [(refers + offsets[target], rows + offsets[name])
+             for name, key, target in _keys_into(tables, hidden)
+             for rows, refers in [_referring_pairs(tables[name], key, tables[target])]]
+    mask = np.concatenate([hidden[n].to_numpy() for n in names])
+    if edges:
+        _spread(np.concatenate([e[0] for e in edges]), np.concatenate([e[1] for e in edges]), mask)
+    return {n: pl.Series(n, mask[offsets[n]:offsets[n] + len(tables[n])]) for n in names}
+
+
+def _keys_into(tables: dict[str, Table], hidden: dict[str, pl.Series]) -> list[tuple[str, dict, str]]:
+    """(table, foreign key, target) for the keys whose target can hold a
+    withheld row: marked itself, or referring to one that can."""
+    keys = [(name, key, key["reference"]["resource"]) for name, table in tables.items()
+            for key in table.resource.foreign_keys if key["reference"]["resource"] in tables]
+    reach = {name for name, mask in hidden.items() if mask.any()}
     while True:
-        changed = False
-        for name, table in tables.items():
-            for key in table.resource.foreign_keys:
-                refers = references_withheld(table, key, tables, hidden)
-                grown = hidden[name] | refers
-                if grown.sum() != hidden[name].sum():
-                    hidden[name], changed = grown, True
-        if not changed:
-            break
-    return hidden
+        grown = reach | {name for name, _, target in keys if target in reach}
+        if grown == reach:
+            return [k for k in keys if k[2] in reach]
+        reach = grown
+
+
+def _referring_pairs(table: Table, key: dict, target: Table) -> tuple[np.ndarray, np.ndarray]:
+    """Each row of `table` with the row of `target` its key points at."""
+    local, remote = key["fields"], key["reference"]["fields"]
+    if any(f not in table.frame.columns for f in local) or any(f not in target.frame.columns for f in remote):
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    theirs = target.frame.select(pl.col(r).cast(pl.String).alias(l) for l, r in zip(local, remote))
+    pairs = table.frame.select(pl.col(local).cast(pl.String)).with_row_index("__row").join(
+        theirs.with_row_index("__target"), on=local)
+    return pairs["__row"].to_numpy().astype(np.int64), pairs["__target"].to_numpy().astype(np.int64)
+
+
+def _spread(source: np.ndarray, to: np.ndarray, mask: np.ndarray) -> None:
+    """Marks in `mask` every row reachable from a marked row along the
+    edges `source[i] -> to[i]`."""
+    order = np.argsort(source, kind="stable")
+    to = to[order]
+    starts = np.searchsorted(source[order], np.arange(len(mask) + 1))
+    frontier = np.flatnonzero(mask)
+    while frontier.size:
+        counts = starts[frontier + 1] - starts[frontier]
+        # Each frontier row's edges, gathered in one step: the runs of `to`
+        # from each row's start, laid end to end.
+        firsts = np.repeat(starts[frontier] - np.cumsum(counts) + counts, counts)
+        reached = to[firsts + np.arange(counts.sum())]
+        frontier = np.unique(reached[~mask[reached]])
+        mask[frontier] = True
 
 
 def references_withheld(table: Table, key: dict, tables: dict[str, Table], hidden: dict[str, pl.Series]) -> pl.Series:

@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import re
+import sys
 import urllib.parse
 import urllib.request
 import zipfile
@@ -17,7 +18,10 @@ import zipfile
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import run, serving
+from conftest import ROOT, run, serving
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import withheld_chain  # noqa: E402
 
 MARKER = "zq731902marker"
 NAME = "Kwzvtoğlu"  # searched for on the site; a page listing the row would show MARKER
@@ -251,29 +255,58 @@ def test_a_withheld_row_may_cite_a_withheld_row_and_neither_is_published(tmp_pat
 
 
 def test_a_chain_of_self_references_to_a_withheld_row_is_withheld_to_its_end(tmp_path):
-    """Notes on a withheld person's note, each on the one before: every
-    link of the chain is withheld, however long, and none is published."""
+    """Notes on a withheld person's note, each on the one before, written
+    last link first: every link of the chain is withheld, however long, and
+    none is published."""
     package = tmp_path / "p"
-    package.mkdir()
-    people = {"fields": [{"name": "pid", "type": "string"},
-                         {"name": "visibility", "type": "string", "constraints": {"enum": ["public", "withheld"]},
-                          "withholdsRow": {"value": "withheld", "reason": "withheld_reason"}},
-                         {"name": "withheld_reason", "type": "string"}], "primaryKey": ["pid"]}
-    notes = {"fields": [{"name": "nid", "type": "string"}, {"name": "pid", "type": "string"},
-                        {"name": "parent", "type": "string"}, {"name": "text", "type": "string"}],
-             "primaryKey": ["nid"],
-             "foreignKeys": [{"fields": ["pid"], "reference": {"resource": "people", "fields": ["pid"]}},
-                             {"fields": ["parent"], "reference": {"resource": "", "fields": ["nid"]}}]}
-    chain = "".join(f"n{i},,n{i - 1},{MARKER} {i}\n" for i in range(2, 9))
-    files = {"people.csv": "pid,visibility,withheld_reason\np1,public,\np2,withheld,no consent\n",
-             "notes.csv": f"nid,pid,parent,text\nn0,p1,,public note\nn1,p2,,{MARKER} 1\n{chain}",
-             "people.json": json.dumps(people), "notes.json": json.dumps(notes),
-             "datapackage.json": json.dumps({"name": "chain", "resources": [
-                 {"name": "people", "path": "people.csv", "schema": "people.json"},
-                 {"name": "notes", "path": "notes.csv", "schema": "notes.json"}]})}
-    for name, text in files.items():
-        (package / name).write_text(text, encoding="utf-8")
+    withheld_chain.write(7, package, secret=MARKER)
     result = run("publish", "--out", str(tmp_path / "dist"), cwd=package)
     assert result.returncode == 0, result.stdout + result.stderr
     texts = published_text(tmp_path / "dist")
     assert "public note" in texts["csv/notes.csv"] and not where(MARKER, texts)
+
+
+def withheld_ids(tmp_path, notes_rows: str, replies_rows: str = "") -> dict[str, list[str]]:
+    """The ids `withheld` finds in a package of people, notes that refer to
+    a person or to a parent note, and replies that refer to a note."""
+    from datapackage.package import load_package
+    from datapackage.privacy import withheld
+    from datapackage.read.table import read_tables
+
+    fields = lambda *names: [{"name": n, "type": "string"} for n in names]  # noqa: E731
+    people = {"fields": fields("pid") + [{"name": "visibility", "type": "string",
+                                          "withholdsRow": {"value": "withheld", "reason": "why"}}] + fields("why"),
+              "primaryKey": ["pid"]}
+    notes = {"fields": fields("nid", "pid", "parent"), "primaryKey": ["nid"],
+             "foreignKeys": [{"fields": ["pid"], "reference": {"resource": "people", "fields": ["pid"]}},
+                             {"fields": ["parent"], "reference": {"resource": "", "fields": ["nid"]}}]}
+    replies = {"fields": fields("rid", "nid"),
+               "foreignKeys": [{"fields": ["nid"], "reference": {"resource": "notes", "fields": ["nid"]}}]}
+    files = {"people.csv": "pid,visibility,why\np1,public,\np2,withheld,no consent\n",
+             "notes.csv": "nid,pid,parent\n" + notes_rows, "replies.csv": "rid,nid\n" + replies_rows}
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    (tmp_path / "datapackage.json").write_text(json.dumps({"name": "walk", "resources": [
+        {"name": n, "path": f"{n}.csv", "schema": s} for n, s in
+        (("people", people), ("notes", notes), ("replies", replies))]}), encoding="utf-8")
+    package, findings = load_package(tmp_path / "datapackage.json")
+    tables, read = read_tables(package)
+    assert not findings and not read
+    hidden = withheld(package, tables)
+    return {name: [tables[name].frame[tables[name].frame.columns[0]][i] for i in range(len(tables[name]))
+                   if hidden[name][i]] for name in tables}
+
+
+def test_rows_are_withheld_through_chains_in_any_order_and_through_cycles(tmp_path):
+    # n4 -> n3 -> n2 -> n1 -> p2, written last link first; n5 and n6 refer to
+    # each other and to n4; n7 and n8 form a cycle that reaches nothing withheld.
+    notes = "n4,,n3\nn3,,n2\nn2,,n1\nn1,p2,\nn5,,n6\nn6,,n4\nn7,,n8\nn8,,n7\nn9,p1,\nn10,p1,n9\n"
+    replies = "r1,n5\nr2,n9\nr3,n1\n"
+    found = withheld_ids(tmp_path, notes, replies)
+    assert found == {"people": ["p2"], "notes": ["n4", "n3", "n2", "n1", "n5", "n6"], "replies": ["r1", "r3"]}
+
+
+def test_rows_that_reach_no_withheld_row_stay_public(tmp_path):
+    (tmp_path / "p").mkdir()
+    found = withheld_ids(tmp_path / "p", "n1,p1,\nn2,,n1\nn3,,n9\n", "r1,n2\n")
+    assert found == {"people": ["p2"], "notes": [], "replies": []}
