@@ -111,15 +111,19 @@ def test_a_schema_without_fields_is_a_finding(tmp_path):
 
 @pytest.mark.parametrize("missing, check", [([0], "schema"), (["", None], "schema"),
                                             ([{"value": "NA", "label": "not asked"}], "not-supported")])
-def test_missing_values_that_are_not_text_are_a_finding(tmp_path, missing, check):
+@pytest.mark.parametrize("on_field", [False, True], ids=["schema", "field"])
+def test_missing_values_that_are_not_text_are_a_finding(tmp_path, missing, check, on_field):
     """The profile's message is about the package, and the cells were still
-    converted with the list: validation itself crashed."""
+    converted with the list: validation itself crashed. A field's own list
+    (Table Schema 2) is read the same way."""
     resource = people()
-    resource["schema"]["missingValues"] = missing
+    owner = resource["schema"]["fields"][-1] if on_field else resource["schema"]
+    owner["missingValues"] = missing
     root = write_package(tmp_path, [resource], {"people.csv": ROWS})
     code, findings = findings_of(root)
     ours = [f for f in findings if f["check"] != "descriptor"]  # not the profile's message
     assert code == 1 and [f["check"] for f in ours] == [check] and "missingValues" in ours[0]["message"]
+    assert (f"field {owner.get('name')}:" in ours[0]["message"]) == on_field
 
 
 def test_a_foreign_key_whose_reference_is_null_is_a_finding_for_validate_and_docs(tmp_path):

@@ -66,3 +66,19 @@ def test_the_dictionary_gives_every_text_field_its_limit(tmp_path):
     rules = {line.split(" | ")[0].strip("|` "): line.split(" | ")[2] for line in text.splitlines() if line.startswith("| `")}
     assert rules == {"id": "at most 12 characters", "note": "at most 20,000 characters", "count": ""}
     assert "A field that declares no maxLength accepts up to 20,000 characters." in text
+
+
+def test_the_dictionary_names_the_missing_values_a_schema_or_field_declares(tmp_path):
+    fields = [{"name": "id", "type": "string"}, {"name": "count", "type": "integer", "missingValues": ["NA"]},
+              {"name": "note", "type": "string"}]
+    resources = [{"name": "things", "path": "things.csv", "schema": {"fields": fields}},
+                 {"name": "others", "path": "others.csv",
+                  "schema": {"fields": [{"name": "id", "type": "string"}], "missingValues": ["", "-"]}},
+                 {"name": "plain", "path": "plain.csv", "schema": {"fields": [{"name": "id", "type": "string"}]}}]
+    (tmp_path / "datapackage.json").write_text(json.dumps({"name": "other", "resources": resources}), encoding="utf-8")
+    text = write_docs(tmp_path / "datapackage.json", tmp_path / "docs")[0].read_text(encoding="utf-8")
+    assert "things.count: 'NA'; others: '', '-'." in text and "Nothing else" not in text
+    resources[:2] = []
+    (tmp_path / "datapackage.json").write_text(json.dumps({"name": "other", "resources": resources}), encoding="utf-8")
+    text = write_docs(tmp_path / "datapackage.json", tmp_path / "docs")[0].read_text(encoding="utf-8")
+    assert "Nothing else (no 'n/a', no '-') stands for a missing value." in text

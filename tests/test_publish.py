@@ -207,3 +207,24 @@ def test_invalid_package_is_not_published_and_dist_is_untouched(published, tmp_p
     after = {p: p.read_bytes() for p in (root / "dist").rglob("*") if p.is_file()}
     assert after == before
     assert sorted(p.name for p in root.iterdir()) == [".dist.releases", "datapackage.json", "dist", "schemas", "seeds"]
+
+
+def test_a_fields_own_missing_values_are_null_in_the_release_and_kept_in_its_csv(tmp_path):
+    """Table Schema 2: a field's missingValues take the place of the schema's
+    for that field (a blank count is then not missing, so not a number)."""
+    fields = [{"name": "id", "type": "string"}, {"name": "count", "type": "integer", "missingValues": ["NA"]},
+              {"name": "note", "type": "string", "missingValues": ["NA", "-"]}, {"name": "level", "type": "integer"}]
+    (tmp_path / "datapackage.json").write_text(json.dumps({"name": "readings", "resources": [
+        {"name": "readings", "path": "readings.csv",
+         "schema": {"fields": fields, "missingValues": ["", "n/a"]}}]}), encoding="utf-8")
+    text = "id,count,note,level\na,NA,-,n/a\nb,3,,\nc,4,NA,2\n"
+    (tmp_path / "readings.csv").write_text(text, encoding="utf-8")
+    result = run("publish", "--out", str(tmp_path / "dist"), cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (tmp_path / "dist" / "csv" / "readings.csv").read_text(encoding="utf-8") == text
+    rows = sqlite3.connect(tmp_path / "dist" / "readings.db").execute("select * from readings order by id").fetchall()
+    assert rows == [("a", None, None, None), ("b", 3, "", None), ("c", 4, None, 2)]
+    assert pq.read_table(tmp_path / "dist" / "parquet" / "readings.parquet").to_pylist()[1]["note"] == ""
+    (tmp_path / "readings.csv").write_text(text.replace("b,3,", "b,,"), encoding="utf-8")
+    result = run("validate", cwd=tmp_path)
+    assert result.returncode == 1 and "readings.csv:3:2: error: count '' is not a whole number [type]" in result.stdout

@@ -14,6 +14,10 @@ MISSING = ("A blank cell means the sources give no value (unknown or not stated)
 DATES = ("Dates are ISO 8601 and may be partial: YYYY, YYYY-MM or YYYY-MM-DD, as precise as the "
          "source. Parquet and SQLite add two columns per date, FIELD_from and FIELD_to: the earliest and latest "
          "day it can mean (2021-06 gives 2021-06-01 and 2021-06-30).")
+DECLARED = ("A blank cell means the sources give no value (unknown or not stated); so does a cell holding "
+            "one of the missing values a schema or field declares, listed here ('' is a blank cell, and where "
+            "it is not listed a blank cell is empty text). In Parquet and SQLite such a cell is NULL; the CSV "
+            "keeps it as written.")
 LENGTHS = ("A text field accepts values up to the length its rules give (at most N characters); "
            "a longer cell is an error.")
 
@@ -28,6 +32,22 @@ def _type(spec: dict) -> str:
 
 def _is_text(spec: dict) -> bool:
     return spec.get("type", "string") in ("string", "any")
+
+
+def _missing(package: Package) -> str:
+    """What stands for no value: a blank cell, unless a schema or a field
+    declares its own missingValues."""
+    declared = []
+    for resource in package.resources:
+        own = resource.schema.get("missingValues", [""])
+        if own != [""]:
+            declared.append((resource.name, own))
+        declared += [(f"{resource.name}.{spec['name']}", spec["missingValues"]) for spec in resource.fields
+                     if isinstance(spec.get("missingValues"), list) and spec["missingValues"] != own]
+    if not declared:
+        return MISSING
+    return DECLARED + " " + "; ".join(f"{where}: {', '.join(repr(v) for v in values) or 'none'}"
+                                      for where, values in declared) + "."
 
 
 def _lengths(package: Package) -> str:
@@ -89,7 +109,7 @@ def _values(spec: dict) -> list[tuple[str, str]]:
 
 def markdown(package: Package) -> str:
     lines = ["# Data dictionary", "", "Generated from `schemas/` by `datapackage docs`; do not edit by hand.", "",
-             MISSING, "", DATES, "", _lengths(package), ""]
+             _missing(package), "", DATES, "", _lengths(package), ""]
     for resource in package.resources:
         lines += [f"## {resource.name}", "", resource.schema.get("description", ""), "",
                   f"File: `{resource.path}`. Primary key: `{', '.join(resource.schema.get('primaryKey', []))}`.", "",
@@ -115,7 +135,7 @@ def html_page(package: Package) -> str:
     e = html.escape
     parts = ["<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Data dictionary</title>",
              f"<style>{STYLE}</style></head><body><h1>Data dictionary</h1>",
-             f"<p>{e(MISSING)}</p><p>{e(DATES)}</p><p>{e(_lengths(package))}</p>"]
+             f"<p>{e(_missing(package))}</p><p>{e(DATES)}</p><p>{e(_lengths(package))}</p>"]
     for resource in package.resources:
         parts.append(f"<h2 id=\"{e(resource.name)}\">{e(resource.name)}</h2><p>{e(resource.schema.get('description', ''))}</p>")
         parts.append("<table><tr><th>field</th><th>type</th><th>rules</th><th>description</th></tr>")

@@ -76,6 +76,13 @@ def convert(spec: dict, text: pl.Series, missing_values: list[str]) -> list[Conv
     return [Converted(present, pl.repeat(False, len(text), eager=True), "")]
 
 
+def missing_values(schema: dict, spec: dict) -> list[str]:
+    """The cells that stand for no value in a field: its own missingValues
+    (Table Schema 2) in place of the schema's, as Frictionless reads them."""
+    own = spec.get("missingValues")
+    return own if isinstance(own, list) else schema.get("missingValues", [""])
+
+
 def typed_is_text(spec: dict, missing_values: list[str]) -> bool:
     """The typed column of this field is its text with the empty cells null,
     so the text can be given back from it (see `convert`)."""

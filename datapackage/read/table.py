@@ -16,7 +16,7 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 
-from datapackage.read.convert import Converted, convert, typed_is_text, zone_free, zoned
+from datapackage.read.convert import Converted, convert, missing_values, typed_is_text, zone_free, zoned
 from datapackage.read.csvfile import (NotPlain, file_pieces, header, plain_labels, plain_pieces, read_cells, read_plain,
                                  records, scan)
 from datapackage.dates import partial_date_bounds
@@ -326,11 +326,10 @@ def _typed(resource: Resource, text: pl.DataFrame, labels: list[str], lines: np.
     text = text.select(pl.col(f"c{i}").alias(names[i]) for i in range(usable)) if usable else pl.DataFrame()
     if not resource.checkable:
         return Table(resource, pl.DataFrame(), text.with_columns(pl.all().replace("", None)), lines, columns=text.columns)
-    missing = resource.schema.get("missingValues", [""])
     typed, failures, lists = [], {}, {}
     for spec in resource.fields[:usable]:
         name = spec["name"]
-        results = convert(spec, text[name], missing)
+        results = convert(spec, text[name], missing_values(resource.schema, spec))
         typed.append(results[0].values.alias(name))
         failures[name] = [r for r in results if r.failed.any()]
         if spec.get("sourceList"):
@@ -344,7 +343,7 @@ def _typed(resource: Resource, text: pl.DataFrame, labels: list[str], lines: np.
                 impossible = impossible & text[name].str.contains(f"^(?:{pattern})$").fill_null(False)
             if impossible.any():
                 failures[name].append(Converted(results[0].values, impossible, "a real calendar date", "date-invalid"))
-    given_back = {s["name"] for s in resource.fields[:usable] if typed_is_text(s, missing)}
+    given_back = {s["name"] for s in resource.fields[:usable] if typed_is_text(s, missing_values(resource.schema, s))}
     return Table(resource, text.drop(given_back), pl.DataFrame(typed), lines, {k: v for k, v in failures.items() if v},
                  lists, text.columns)
 

@@ -173,16 +173,18 @@ def _column(column: str, field: str) -> str:
     return f"field {field}" if column == field else f"the column {column} that field {field} gains in the release"
 
 
-def _missing_values_problems(missing):
+def _missing_values_problems(missing, field: str | None = None):
+    """What makes a schema's missingValues, or a field's own (`field`), unusable."""
+    said = "'missingValues'" if field is None else f"field {field}: 'missingValues'"
     if not isinstance(missing, list):
-        yield "schema", None, "'missingValues' must be a list of strings"
+        yield "schema", field, f"{said} must be a list of strings"
     elif any(isinstance(value, dict) for value in missing):
-        yield "not-supported", None, "not supported: 'missingValues' written as objects; expected a list of strings"
+        yield "not-supported", field, f"not supported: {said} written as objects; expected a list of strings"
     elif not all(isinstance(value, str) for value in missing):
         # A cell is text: a number here would never match one, and the column engine refuses the mix.
         odd = next(value for value in missing if not isinstance(value, str))
-        yield "schema", None, (f"'missingValues' has {json.dumps(odd)}, which is not text; "
-                               "expected a list of strings, such as [\"\", \"NA\"]")
+        yield "schema", field, (f"{said} has {json.dumps(odd)}, which is not text; "
+                                "expected a list of strings, such as [\"\", \"NA\"]")
 
 
 def _field_problems(package: Package, resource: Resource, spec: dict, known: set[str]):
@@ -197,6 +199,8 @@ def _field_problems(package: Package, resource: Resource, spec: dict, known: set
         yield "schema", name, f"field {name}: format {form!r} {problem}"
     if kind in ("integer", "number"):
         yield from _number_char_problems(name, spec)
+    if "missingValues" in spec:
+        yield from _missing_values_problems(spec["missingValues"], name)
     constraints = spec.get("constraints", {})
     if not isinstance(constraints, dict):
         yield "schema", name, f"field {name}: 'constraints' must be an object"
