@@ -71,6 +71,7 @@ def test_python_fraction_reads_the_digits_after_the_point(tmp_path):
     ({"type": "date", "format": "%Y"}, "2017", "full date"),  # would be 2017-01-01
     ({"type": "date", "format": "%Y-%m"}, "2017-05", "full date"),
     ({"type": "date", "format": "%d.%m"}, "05.03", "full date"),  # would be 0001-03-05
+    ({"type": "datetime", "format": "%+"}, "2016-12-31T23:59:60Z", "leniently"),  # would be the next minute
 ])
 def test_a_format_that_drops_or_invents_parts_is_a_schema_finding(tmp_path, spec, value, words):
     root = one_column(tmp_path, spec, [value])
@@ -88,6 +89,14 @@ def test_a_format_that_drops_or_invents_parts_is_a_schema_finding(tmp_path, spec
     # Chrono's %Y reads 1 to 4 digits: 17 would be published as the year 17.
     ({"type": "date", "format": "%d/%m/%Y"}, ["05/03/17", "05/03/0017"], "a four-digit year"),
     ({"type": "date", "format": "%F"}, ["017-03-05", "2017-03-05"], "a four-digit year"),
+    # The same inside the other composite directives.
+    ({"type": "datetime", "format": "%c"}, ["Sat Dec 31 23:59:60 2016", "Sat Dec 31 23:59:00 2016"],
+     "seconds from 00 to 59"),
+    ({"type": "datetime", "format": "%Y-%m-%d %X"}, ["2016-12-31 23:59:60", "2016-12-31 23:59:59"],
+     "seconds from 00 to 59"),
+    ({"type": "datetime", "format": "%Y-%m-%d %r"}, ["2016-12-31 11:59:60 PM", "2016-12-31 11:59:59 PM"],
+     "seconds from 00 to 59"),
+    ({"type": "date", "format": "%v"}, ["5-Mar-17", "5-Mar-0017"], "a four-digit year"),
 ])
 def test_a_value_a_custom_format_would_change_is_a_finding(tmp_path, spec, values, expected):
     root = one_column(tmp_path, spec, values)

@@ -12,7 +12,8 @@ must hold a full date as well: `%Y-%m` would publish 2017-05 as May 1st.
 Two readings chrono allows change a value as written, so the cells are
 refused (see `short_year_form` and `leap_second_form`): `%Y` reads 1 to 4
 digits (05/03/17 would be the year 17), and `%S` reads 60, a leap second,
-published as the next minute.
+published as the next minute. Composite directives (`%c`, `%X`, `%v`, ...)
+are checked as their parts; `%+` is refused, as no parts read it exactly.
 """
 
 from __future__ import annotations
@@ -45,6 +46,11 @@ def format_problem(kind: str, form: str) -> str | None:
     """Why a custom format of a date or datetime field would lose or invent
     part of a value, or None. Worded to follow "format '...' "."""
     found = set(directives(form))
+    if "+" in found:
+        # Its parts written out read less than it does (a Z for UTC, a space
+        # for the T), so a second 60 or a short year in it could not be told.
+        return ("is read leniently by the column engine, which could change a value as written; "
+                "leave the format out (ISO 8601 is the default) or write its parts out, such as %Y-%m-%dT%H:%M:%S%:z")
     if kind == "date":
         extra = sorted(found & (TIMES | ZONES))
         if extra:
@@ -58,8 +64,11 @@ def format_problem(kind: str, form: str) -> str | None:
     return None
 
 
-# Composite directives that are exactly their parts in chrono.
-SPELLED_OUT = {"F": "%Y-%m-%d", "T": "%H:%M:%S"}
+# Composite directives that are exactly their parts in chrono (each read
+# both ways alike, padding and case included), so that a year or a second
+# inside one is checked as when written out.
+SPELLED_OUT = {"F": "%Y-%m-%d", "T": "%H:%M:%S", "X": "%H:%M:%S", "r": "%I:%M:%S %p", "c": "%a %b %e %H:%M:%S %Y",
+               "v": "%e-%b-%Y", "D": "%m/%d/%y", "x": "%m/%d/%y"}
 
 
 def _replaced(form: str, directive: str, by: str) -> str | None:
