@@ -7,7 +7,9 @@ deflate stream that any unzip reads. A piece starts without the 32 KiB the
 one before it could have lent it, which costs a few bytes per piece.
 
 The pieces are cut at the same offsets whatever the number of cores, so the
-same input gives the same bytes on every machine.
+same input gives the same bytes however many cores deflate it. ISA-L picks
+its code for the processor it runs on; that processors of other kinds give
+the same bytes is not something this module can promise.
 """
 
 from __future__ import annotations
