@@ -228,3 +228,14 @@ def test_a_fields_own_missing_values_are_null_in_the_release_and_kept_in_its_csv
     (tmp_path / "readings.csv").write_text(text.replace("b,3,", "b,,"), encoding="utf-8")
     result = run("validate", cwd=tmp_path)
     assert result.returncode == 1 and "readings.csv:3:2: error: count '' is not a whole number [type]" in result.stdout
+
+
+def test_a_required_cell_holding_a_declared_missing_value_says_so(tmp_path):
+    fields = [{"name": "id", "type": "string", "missingValues": ["NA"], "constraints": {"required": True}}]
+    (tmp_path / "datapackage.json").write_text(json.dumps({"name": "ids", "resources": [
+        {"name": "ids", "path": "ids.csv", "schema": {"fields": fields}}]}), encoding="utf-8")
+    (tmp_path / "ids.csv").write_text("id\na\nNA\n", encoding="utf-8")
+    result = run("validate", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "ids.csv:3:1: error: id 'NA' is declared a missing value (missingValues); a value is required" \
+        in result.stdout

@@ -15,6 +15,8 @@ def cell(check: str, resource: Resource, field: str | None, value, earlier: int 
     constraints = spec.get("constraints", {})
     value = shown(value) or ""
     if check == "required":
+        if value:  # written, but one of the declared missing values
+            return f"{field} '{value}' is declared a missing value (missingValues); a value is required"
         return f"{field} is empty; a value is required"
     if check == "enum":
         return f"{field} '{value}' is not an allowed value; expected one of: {', '.join(map(str, constraints['enum']))}"
