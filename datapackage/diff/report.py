@@ -85,6 +85,12 @@ def _heading(r: ResourceDiff) -> str:
     return f"{r.name} ({r.path}{moved}{nth}){status}"
 
 
+def _withheld(where: str, line: int, row: ChangedRow | None = None) -> str:
+    """A withheld row as every report names it: where it is, never what it holds."""
+    fields = f"; fields {', '.join(c.field for c in row.cells)}" if row else ""
+    return f"a withheld row ({where} {line}{fields}): its values are not shown"
+
+
 def _side(origin: Origin, quote: str = "") -> str:
     if origin.kind == WORKING_TREE:
         return "the working tree"
@@ -116,12 +122,17 @@ def _text_cell(value: str, start: int = 0) -> str:
 def _text_rows(r: ResourceDiff, kind: str, rows: list[KeyedRow], where: str) -> list[str]:
     out = []
     for row in rows:
+        if row.withheld:
+            out.append(f"  {kind} {_withheld(where, row.line)}")
+            continue
         out.append(f"  {kind} {_key(r, row.key)} ({where} {row.line})")
         out += [f"    {column}: {_text_cell(value)}" for column, value in row.cells.items()]
     return out
 
 
 def _text_changed(r: ResourceDiff, row: ChangedRow) -> list[str]:
+    if row.withheld:
+        return [f"  changed {_withheld('line', row.line, row)}"]
     out = [f"  changed {_key(r, row.key)} (line {row.line})"]
     return out + [f"    {c.field}: {_text_cell(c.old, _at(c))} -> {_text_cell(c.new, _at(c))}" for c in row.cells]
 
@@ -170,21 +181,26 @@ def markdown(diff: PackageDiff) -> str:
 
 
 def _md_rows(title: str, rows: list[KeyedRow], where: str) -> list[str]:
+    hidden = [f"- {_md(_withheld(where, row.line))}" for row in rows if row.withheld]
+    rows = [row for row in rows if not row.withheld]
     if not rows:
-        return []
+        return [f"{title}:", ""] + hidden + [""] if hidden else []
     # Rows of one file have the same columns, but not the same cells past its header.
     columns = list(dict.fromkeys(column for row in rows for column in row.cells))
     body = [[str(row.line)] + [_md_cell(row.cells.get(c, "")) for c in columns] for row in rows]
-    return [f"{title}:", ""] + _table([where] + columns, body)
+    return [f"{title}:", ""] + _table([where] + columns, body) + (hidden + [""] if hidden else [])
 
 
 def _md_changed(r: ResourceDiff) -> list[str]:
-    if not r.changed:
-        return []
+    hidden = [f"- {_md(_withheld('line', row.line, row))}" for row in r.changed if row.withheld]
+    shown = [row for row in r.changed if not row.withheld]
+    if not shown:
+        return ["Cells changed:", ""] + hidden + [""] if hidden else []
     body = [[str(row.line), _md(_key(r, row.key)), _md(c.field), _md_cell(c.old, _at(c)), _md_cell(c.new, _at(c))]
-            for row in r.changed for c in row.cells]
+            for row in shown for c in row.cells]
     key = ", ".join(r.key) if r.key else "row"
-    return ["Cells changed:", ""] + _table(["line", key, "field", "old", "new"], body)
+    return ["Cells changed:", ""] + _table(["line", key, "field", "old", "new"], body) + \
+        (hidden + [""] if hidden else [])
 
 
 # JSON --------------------------------------------------------------------------
@@ -216,9 +232,23 @@ def _resource_json(r: ResourceDiff) -> dict:
         "base_path": r.base_path,
         "primary_key": r.key,
         "schema_changes": [c.to_dict() | {"message": describe(c)} for c in r.schema],
-        "added": [{"key": _key_json(r, row.key), "line": row.line, "row": row.cells} for row in r.added],
-        "removed": [{"key": _key_json(r, row.key), "line": row.line, "row": row.cells} for row in r.removed],
-        "changed": [{"key": _key_json(r, row.key), "line": row.line, "base_line": row.base_line,
-                     "cells": [{"field": c.field, "old": c.old, "new": c.new} for c in row.cells]}
-                    for row in r.changed],
+        "added": [_row_json(r, row) for row in r.added],
+        "removed": [_row_json(r, row) for row in r.removed],
+        "changed": [_changed_json(r, row) for row in r.changed],
     }
+
+
+# A withheld row has its line and, when changed, the names of its changed
+# fields; its key, row and values are null.
+
+def _row_json(r: ResourceDiff, row: KeyedRow) -> dict:
+    if row.withheld:
+        return {"withheld": True, "key": None, "line": row.line, "row": None}
+    return {"withheld": False, "key": _key_json(r, row.key), "line": row.line, "row": row.cells}
+
+
+def _changed_json(r: ResourceDiff, row: ChangedRow) -> dict:
+    cells = [{"field": c.field, "old": None, "new": None} if row.withheld else {"field": c.field, "old": c.old, "new": c.new}
+             for c in row.cells]
+    return {"withheld": row.withheld, "key": None if row.withheld else _key_json(r, row.key), "line": row.line,
+            "base_line": row.base_line, "cells": cells}

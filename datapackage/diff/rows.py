@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from datapackage.diff.schema_diff import SchemaChange, schema_changes
 from datapackage.diff.snapshot import Origin, Records, Row, Table, load_snapshot, open_origin
+from datapackage.diff.withheld import withheld_lines
 
 ADDED, REMOVED, CHANGED = "added", "removed", "changed"
 
@@ -18,11 +19,15 @@ class Key:
     occurrence: int = 1  # 2 for the second row using the same key, and so on
 
 
+NO_KEY = Key(())  # the key of a withheld row, which is not shown
+
+
 @dataclass(frozen=True)
 class KeyedRow:
     key: Key
     line: int  # in HEAD for an added row, in BASE for a removed one
     cells: dict[str, str]
+    withheld: bool = False  # then its key and cells are empty: see `conceal`
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,7 @@ class ChangedRow:
     base_line: int
     line: int
     cells: list[CellChange]
+    withheld: bool = False  # then its key and values are empty: see `conceal`
 
 
 @dataclass
@@ -65,12 +71,16 @@ def compare(base: str, head: str | None = None) -> PackageDiff:
     """Raises SnapshotError when either side cannot be read."""
     old, new = load_snapshot(open_origin(base)), load_snapshot(open_origin(head))
     names = list(new.tables) + [name for name in old.tables if name not in new.tables]
-    diffs = (diff_resource(old.tables.get(name), new.tables.get(name)) for name in names)
+    hidden = (withheld_lines(old), withheld_lines(new))
+    diffs = (diff_resource(old.tables.get(name), new.tables.get(name),
+                           tuple(side.get(name, set()) for side in hidden)) for name in names)
     return PackageDiff(old.origin, new.origin, [d for d in diffs if d is not None])
 
 
-def diff_resource(base: Table | None, head: Table | None) -> ResourceDiff | None:
-    """None when nothing differs."""
+def diff_resource(base: Table | None, head: Table | None,
+                  hidden: tuple[set[int], set[int]] = (set(), set())) -> ResourceDiff | None:
+    """None when nothing differs. `hidden`: the lines of withheld rows in
+    `base` and in `head`."""
     key = primary_key(head or base)
     schema = schema_changes(base.schema, head.schema) if base and head else []
     old_data, new_data = base.read() if base else None, head.read() if head else None
@@ -80,7 +90,7 @@ def diff_resource(base: Table | None, head: Table | None) -> ResourceDiff | None
         old = base.records(old_data) if base else None
         new = head.records(new_data) if head else None
         del old_data, new_data  # the text is in the rows now
-        added, removed, changed = row_changes(old, new, key or (new or old).header)
+        added, removed, changed = conceal(*row_changes(old, new, key or (new or old).header), *hidden)
     status = ADDED if base is None else REMOVED if head is None else CHANGED
     moved = base and head and base.path != head.path
     if status == CHANGED and not (added or removed or changed or schema or moved):
@@ -88,6 +98,18 @@ def diff_resource(base: Table | None, head: Table | None) -> ResourceDiff | None
     either = head or base
     return ResourceDiff(either.name, either.occurrence, status, either.path, base.path if base else None, key,
                         schema, added, removed, changed)
+
+
+def conceal(added: list[KeyedRow], removed: list[KeyedRow], changed: list[ChangedRow],
+            base: set[int], head: set[int]) -> tuple[list[KeyedRow], list[KeyedRow], list[ChangedRow]]:
+    """The changes with every row withheld on its side emptied of its key and
+    cells, here where they are made, so that no report can print them. A
+    changed row withheld on either side keeps only the names of its fields:
+    what it was withheld for may be in either version."""
+    return ([KeyedRow(NO_KEY, row.line, {}, True) if row.line in head else row for row in added],
+            [KeyedRow(NO_KEY, row.line, {}, True) if row.line in base else row for row in removed],
+            [ChangedRow(NO_KEY, row.base_line, row.line, [CellChange(c.field, "", "") for c in row.cells], True)
+             if row.base_line in base or row.line in head else row for row in changed])
 
 
 def primary_key(table: Table) -> list[str]:

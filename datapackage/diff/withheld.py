@@ -1,0 +1,124 @@
+"""Which rows of one version are withheld, found in the rows as text.
+
+The data diff goes to a pull request's summary, which is as public as the
+repository: a withheld row (and every row that refers to one, as publishing
+drops them: `datapackage/privacy.py`) is reported without its cells. The
+mark is compared leniently (case and spaces at the ends ignored): a row its
+author meant to withhold, with a mark that validation will refuse, is still
+kept out of the report.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from datapackage.diff.snapshot import Records, Snapshot, SnapshotError, Table
+
+TableId = tuple[str, int]  # a resource's name and occurrence, as a snapshot holds it
+
+
+def withheld_lines(snapshot: Snapshot) -> dict[TableId, set[int]]:
+    """The lines (where each row starts) of every withheld row, per resource."""
+    marks = {tid: mark for tid, table in snapshot.tables.items() if (mark := _mark(table.schema))}
+    if not marks:
+        return {}
+    # Foreign keys name a resource; a repeated name stands for its first resource.
+    by_name = {tid[0]: tid for tid in reversed(list(snapshot.tables))}
+    keys = [(tid, fields, by_name[target], theirs)
+            for tid, table in snapshot.tables.items()
+            for fields, target, theirs in _foreign_keys(table.schema, tid[0]) if target in by_name]
+    reach = _reach(set(marks), keys)
+    records = {tid: _records(snapshot.tables[tid]) for tid in reach}
+    keys = [key for key in keys if key[0] in reach and key[2] in reach]
+    return _walk(records, marks, keys)
+
+
+def _mark(schema: dict) -> tuple[str, str] | None:
+    """(field, value) of the schema's withholding mark, or None."""
+    for spec in schema.get("fields") or []:
+        if isinstance(spec, dict) and isinstance(spec.get("withholdsRow"), dict) and "name" in spec:
+            return str(spec["name"]), _loose(spec["withholdsRow"].get("value", "withheld"))
+    return None
+
+
+def _loose(value) -> str:
+    return str(value).strip().casefold()
+
+
+def _foreign_keys(schema: dict, own: str) -> list[tuple[list[str], str, list[str]]]:
+    """(fields, target resource, target fields) of each readable foreign key."""
+    found = []
+    for key in schema.get("foreignKeys") or []:
+        reference = key.get("reference") if isinstance(key, dict) else None
+        if not isinstance(reference, dict):
+            continue
+        fields, theirs = _names(key.get("fields")), _names(reference.get("fields"))
+        if fields and len(fields) == len(theirs):
+            found.append((fields, str(reference.get("resource") or own), theirs))
+    return found
+
+
+def _names(value) -> list[str]:
+    return [value] if isinstance(value, str) else [str(v) for v in value] if isinstance(value, list) else []
+
+
+def _reach(marked: set[TableId], keys: list) -> set[TableId]:
+    """The resources that can hold a withheld row: marked, or referring to one that can."""
+    reach = set(marked)
+    while grown := {tid for tid, _, target, _ in keys if target in reach} - reach:
+        reach |= grown
+    return reach
+
+
+def _records(table: Table) -> Records | None:
+    """None when the rows cannot be read; the diff says why if it needs them."""
+    try:
+        return table.records(table.read())
+    except SnapshotError:
+        return None
+
+
+def _walk(records: dict[TableId, Records | None], marks: dict, keys: list) -> dict[TableId, set[int]]:
+    """One walk from the marked rows along the foreign keys, to every row
+    that refers to a withheld row, however long the chain."""
+    hidden: dict[TableId, set[int]] = defaultdict(set)
+    queue = []
+    for tid, (field, value) in marks.items():
+        rows = records.get(tid)
+        if rows is not None and field in rows.header:
+            at = rows.header.index(field)
+            queue += [(tid, i) for i, row in enumerate(rows.rows) if at < len(row.record)
+                      and _loose(row.record[at]) == value]
+    referring = [(target, _places(records[target], theirs), _index(records[tid], fields), tid)
+                 for tid, fields, target, theirs in keys if records[tid] and records[target]]
+    seen = set(queue)
+    while queue:
+        tid, i = queue.pop()
+        hidden[tid].add(records[tid].rows[i].line)
+        for target, places, index, source in referring:
+            if target == tid and places is not None:
+                for j in index.get(_values(records[tid].rows[i].record, places), ()):
+                    if (source, j) not in seen:
+                        seen.add((source, j))
+                        queue.append((source, j))
+    return hidden
+
+
+def _places(records: Records, fields: list[str]) -> list[int] | None:
+    """Each field's column, None when one is not in the header."""
+    header = records.header
+    return [header.index(f) for f in fields] if all(f in header for f in fields) else None
+
+
+def _values(record: list[str], places: list[int]) -> tuple[str, ...]:
+    return tuple(record[p] if p < len(record) else "" for p in places)
+
+
+def _index(records: Records, fields: list[str]) -> dict[tuple[str, ...], list[int]]:
+    """Rows by the values of `fields`."""
+    places = _places(records, fields)
+    index = defaultdict(list)
+    if places is not None:
+        for i, row in enumerate(records.rows):
+            index[_values(row.record, places)].append(i)
+    return index

@@ -1,0 +1,89 @@
+"""The data diff goes to a pull request's summary: a withheld row, and a row
+that refers to one, is reported by its line alone, on either side of the
+change, in every format. A marker planted in such rows must not appear."""
+
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, copy_package, run
+from seedrepo import append_row, set_cell
+
+MARKER = "MARKER-7f3a"
+PUBLIC = "A public note that is shown."
+
+
+def victim(visibility: str, key: str = "v-900") -> list[str]:
+    return [key, "case-tartar", f"{MARKER} name", "", "serviceman", "", "", f"{MARKER} account", "",
+            "src-wikipedia-tartar-case", visibility, "living witness" if visibility != "public" else ""]
+
+
+def death(key: str = "v-900") -> list[str]:
+    # Marked public, but it refers to a withheld person: publishing drops it too.
+    return [key, "2017", "2017", f"{MARKER} place", "", "src-wikipedia-tartar-case", "public", ""]
+
+
+def versions(tmp_path: Path, edit_base, edit_head) -> Path:
+    """base/ and head/ with their edits; head also changes a public row."""
+    for side, edit in (("base", edit_base), ("head", edit_head)):
+        (tmp_path / side).mkdir()
+        copy_package(tmp_path / side, FIXTURES / "small")
+        edit(tmp_path / side)
+    set_cell(tmp_path / "head", "victims", "v-002", "notes", PUBLIC)
+    return tmp_path
+
+
+def added(package: Path) -> None:
+    append_row(package, "victims", victim("withheld"))
+    append_row(package, "deaths", death())
+
+
+def withheld_then_edited(package: Path) -> None:
+    added(package)
+    set_cell(package, "victims", "v-900", "what_happened", f"{MARKER} account, corrected")
+    set_cell(package, "deaths", "v-900", "place", f"{MARKER} place, corrected")
+
+
+def made_public(package: Path) -> None:
+    added(package)
+    set_cell(package, "victims", "v-900", "visibility", "public")
+
+
+def marked_loosely(package: Path) -> None:
+    """A mark that validation refuses, but that says what its author meant."""
+    append_row(package, "victims", victim(" Withheld"))
+
+
+CASES = {
+    "added": (lambda p: None, added),
+    "removed": (added, lambda p: None),
+    "changed": (added, withheld_then_edited),
+    "withheld on one side only": (made_public, added),
+    "marked loosely": (lambda p: None, marked_loosely),
+}
+
+
+@pytest.mark.parametrize("form", ["text", "markdown", "json"])
+@pytest.mark.parametrize("case", CASES)
+def test_withheld_rows_are_never_printed(tmp_path, case, form):
+    root = versions(tmp_path, *CASES[case])
+    result = run("diff", "base", "head", "--format", form, cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert MARKER not in result.stdout
+    assert "v-900" not in result.stdout  # not even its key
+    assert "withheld row" in result.stdout or '"withheld": true' in result.stdout
+    assert PUBLIC in result.stdout  # the public rows are still shown
+
+
+def test_a_withheld_row_is_named_by_its_line_and_changed_fields(tmp_path):
+    root = versions(tmp_path, added, withheld_then_edited)
+    result = run("diff", "base", "head", cwd=root)
+    assert "  changed a withheld row (line 5; fields what_happened): its values are not shown" in result.stdout
+    assert "  changed a withheld row (line 4; fields place): its values are not shown" in result.stdout
+    assert result.stdout.endswith("0 rows added, 0 rows removed, 3 rows changed.\n")
+
+
+def test_public_rows_are_shown_whole(tmp_path):
+    root = versions(tmp_path, lambda p: None, lambda p: append_row(p, "victims", victim("public")))
+    result = run("diff", "base", "head", cwd=root)
+    assert f"    name: \"{MARKER} name\"" in result.stdout
