@@ -324,3 +324,21 @@ def test_a_key_with_a_space_at_an_end_is_shown_quoted(tmp_path, monkeypatch):
     package(tmp_path / "b", {"data.csv": "id,v\n1 ,x\n"})
     shown = diff(tmp_path, monkeypatch)
     assert '  added "1 " (line 2)\n' in shown and "  removed 1 (was line 2)\n" in shown
+
+
+# Changes a reviewer cannot see --------------------------------------------------
+
+@pytest.mark.parametrize("old, new, shown", [
+    ("Şərif", "S\u0327ərif", "U+015E -> U+0053 U+0327"),  # NFC and NFD: the same letter on screen
+    ("Junior sergeant", "Junior\u00a0sergeant", "U+0020 -> U+00A0"),
+    ("Ağazadə", "Ağazadə ", "(nothing) -> U+0020"),  # Markdown drops a space at an end
+    ("a b", "a  b", "(nothing) -> U+0020"),  # and shows a run of spaces as one
+    ("ab", "a\u200bb", "U+200B"),
+])
+@pytest.mark.parametrize("form", ["text", "markdown"])
+def test_a_change_that_looks_like_none_says_which_characters_differ(tmp_path, monkeypatch, form, old, new, shown):
+    package(tmp_path / "a", {"data.csv": f"id,v\n1,{old}\n2,x\n"})
+    package(tmp_path / "b", {"data.csv": f"id,v\n1,{new}\n2,y\n"})
+    out = diff(tmp_path, monkeypatch, form)
+    note = [line for line in out.splitlines() if "looks the same" in line]
+    assert len(note) == 1 and shown.replace(">", "\\>" if form == "markdown" else ">") in note[0], out

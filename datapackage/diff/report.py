@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 
 from datapackage.diff.rows import ADDED, REMOVED, CellChange, ChangedRow, Key, KeyedRow, PackageDiff, ResourceDiff
 from datapackage.diff.excerpt import excerpt, first_difference
@@ -134,7 +135,48 @@ def _text_changed(r: ResourceDiff, row: ChangedRow) -> list[str]:
     if row.withheld:
         return [f"  changed {_withheld('line', row.line, row)}"]
     out = [f"  changed {_key(r, row.key)} (line {row.line})"]
-    return out + [f"    {c.field}: {_text_cell(c.old, _at(c))} -> {_text_cell(c.new, _at(c))}" for c in row.cells]
+    return out + [f"    {c.field}: {_text_cell(c.old, _at(c))} -> {_text_cell(c.new, _at(c))}{_text_note(c)}"
+                  for c in row.cells]
+
+
+def _text_note(change: CellChange) -> str:
+    note = _lookalike(change)
+    return f" [{note}]" if note else ""
+
+
+def _lookalike(change: CellChange) -> str:
+    """A note when old and new would look the same to a reviewer: another
+    Unicode form of a letter (NFC "ş" and NFD "s" + cedilla), a no-break or
+    zero-width space, spaces at an end or in a run (which Markdown collapses).
+    It names the code points that differ, so that the change is not taken
+    for no change at all. "" when the values look different."""
+    old, new = change.old, change.new
+    if _seen(old) != _seen(new):
+        return ""
+    at = first_difference(old, new)
+    same_end = first_difference(old[at:][::-1], new[at:][::-1])
+    parts = old[at:len(old) - same_end], new[at:len(new) - same_end]
+    if max(map(len, parts)) > 4:  # several differences apart: the first one alone
+        parts = _cluster(old, at), _cluster(new, at)
+    return f"looks the same; first difference at character {at + 1:,}: " + " -> ".join(map(_code_points, parts))
+
+
+def _seen(value: str) -> str:
+    """What a reader sees of a value."""
+    shown = "".join(c for c in unicodedata.normalize("NFKC", value) if unicodedata.category(c) not in ("Cf", "Cc"))
+    return " ".join(shown.split())
+
+
+def _cluster(value: str, at: int) -> str:
+    """The character at `at` with the combining marks that follow it."""
+    end = at + 1 if at < len(value) else at
+    while end < len(value) and unicodedata.combining(value[end]):
+        end += 1
+    return value[at:end]
+
+
+def _code_points(part: str) -> str:
+    return " ".join(f"U+{ord(c):04X}" for c in part) or "(nothing)"
 
 
 def _at(change: CellChange) -> int:
@@ -157,6 +199,11 @@ def _md(value) -> str:
 def _md_cell(value: str, start: int = 0) -> str:
     part = excerpt(value, start)
     return _md(part.text) + (f"<br>{_md(f'[{part.note}]')}" if part.note else "")
+
+
+def _md_note(change: CellChange) -> str:
+    note = _lookalike(change)
+    return f"<br>{_md(f'[{note}]')}" if note else ""
 
 
 def _table(header: list[str], rows: list[list[str]], numeric: int = 1) -> list[str]:
@@ -196,8 +243,8 @@ def _md_changed(r: ResourceDiff) -> list[str]:
     shown = [row for row in r.changed if not row.withheld]
     if not shown:
         return ["Cells changed:", ""] + hidden + [""] if hidden else []
-    body = [[str(row.line), _md(_key(r, row.key)), _md(c.field), _md_cell(c.old, _at(c)), _md_cell(c.new, _at(c))]
-            for row in shown for c in row.cells]
+    body = [[str(row.line), _md(_key(r, row.key)), _md(c.field), _md_cell(c.old, _at(c)),
+             _md_cell(c.new, _at(c)) + _md_note(c)] for row in shown for c in row.cells]
     key = ", ".join(r.key) if r.key else "row"
     return ["Cells changed:", ""] + _table(["line", key, "field", "old", "new"], body) + \
         (hidden + [""] if hidden else [])
