@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from datapackage.findings import ERROR, WARNING, Finding
 
@@ -62,9 +63,19 @@ def github(findings: list[Finding]) -> str:
     return "".join(line + "\n" for line in lines)
 
 
+# Backslash-escaping every character Markdown could read as syntax keeps each
+# value literal: the report goes to a pull request's summary, where a cell's
+# `<img ...>` or `[link](...)` must stay text. The data diff escapes alike.
+MARKDOWN_SYNTAX = re.compile(r"([\\`*_\[\]|~<>&])")
+
+
+def markdown_text(value: str) -> str:
+    return MARKDOWN_SYNTAX.sub(r"\\\1", value)
+
+
 def _cell(value) -> str:
     text = "" if value is None else str(value)
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+    return markdown_text(text).replace("\r", " ").replace("\n", " ")
 
 
 def markdown(findings: list[Finding]) -> str:

@@ -119,3 +119,16 @@ def test_a_long_cell_cannot_blind_the_review(repo):
     assert f"of 200,000; sha256 {hashlib.sha256(long.encode()).hexdigest()}" in summary
     assert DIFF_ROW in summary
     assert "could not be computed" not in summary
+
+
+def test_html_and_links_in_a_cell_stay_text_in_the_job_summary(repo, tmp_path_factory):
+    """The summary is rendered as Markdown with HTML: a cell that a
+    validation finding quotes, or that the diff shows, is escaped in both."""
+    set_cell(repo, "victims", "v-002", "rank", '<img src=x onerror="alert(1)">[click](https://example.org)')
+    summary = tmp_path_factory.mktemp("actions") / "summary.md"
+    check_pr(repo, "main", summary=summary)
+    written = summary.read_text(encoding="utf-8")
+    report, changes = written.split("\n## Data diff\n")
+    for part in (report, changes):
+        assert "\\<img src=x onerror=\"alert(1)\"\\>\\[click\\](https://example.org)" in part
+        assert "<img" not in part.replace("\\<img", "") and "[click]" not in part

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-import re
 import unicodedata
 
+from datapackage.report import markdown_text
 from datapackage.diff.rows import ADDED, REMOVED, CellChange, ChangedRow, Key, KeyedRow, PackageDiff, ResourceDiff
 from datapackage.diff.excerpt import excerpt, first_difference
 from datapackage.diff.schema_diff import SchemaChange
@@ -186,13 +186,9 @@ def _at(change: CellChange) -> int:
 
 # Markdown ----------------------------------------------------------------------
 
-# Backslash-escaping every character Markdown could read as syntax keeps each
-# value literal; a line break inside a cell becomes <br>.
-MARKDOWN_SYNTAX = re.compile(r"([\\`*_\[\]|~<>&])")
-
-
 def _md(value) -> str:
-    escaped = MARKDOWN_SYNTAX.sub(r"\\\1", "" if value is None else str(value))
+    """A value as literal Markdown; a line break inside a cell becomes <br>."""
+    escaped = markdown_text("" if value is None else str(value))
     return escaped.replace("\r\n", "<br>").replace("\n", "<br>").replace("\r", "<br>")
 
 
