@@ -20,9 +20,10 @@ from datapackage.diff.rows import compare
 from datapackage.diff.report import DIFF_FORMATS, render_diff
 from datapackage.findings import has_errors
 from datapackage.package import PackageError
-from datapackage.report import FORMATS, render
+from datapackage.report import FORMATS, conceal_withheld, render
 from datapackage.site.serve import NothingToServe, command as serve_command
 from datapackage.diff.snapshot import SnapshotError
+from datapackage.diff.withheld import same_path, withheld_in_package
 
 # Frictionless, Pandera, pyarrow and matplotlib take seconds to import: the
 # commands that need them import them when they run.
@@ -74,10 +75,21 @@ def validate(descriptor: Path, form: str, markdown_report: Path | None):
     except PackageError as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(2)
-    click.echo(render(findings, form), nl=False)
+    # The formats for a pull request (annotations, its summary) never quote a withheld row.
+    public = _public_findings(findings, descriptor) if form in PUBLIC or markdown_report else findings
+    click.echo(render(public if form in PUBLIC else findings, form), nl=False)
     if markdown_report:
-        write_report(markdown_report, render(findings, "markdown"))
+        write_report(markdown_report, render(public, "markdown"))
     sys.exit(1 if has_errors(findings) else 0)
+
+
+PUBLIC = ("github", "markdown")  # formats whose output a pull request shows
+
+
+def _public_findings(findings: list, descriptor: Path) -> list:
+    if not any(f.line is not None for f in findings):
+        return findings  # nothing on a row: no need to read the rows
+    return conceal_withheld(findings, withheld_in_package(descriptor), same_path)
 
 
 def write_report(path: Path, text: str) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 
+from dataclasses import replace
+
 from datapackage.findings import ERROR, WARNING, Finding
 
 FORMATS = ("text", "json", "github", "markdown")
@@ -20,6 +22,24 @@ def summary(findings: list[Finding]) -> str:
     if not findings:
         return "No errors or warnings."
     return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}."
+
+
+def conceal_withheld(findings: list[Finding], hidden: dict[str, set[int]] | None,
+                     same_path=lambda path: path) -> list[Finding]:
+    """The findings as a pull request may show them: a finding on a withheld
+    row keeps its place and check, not its value or message (which quote the
+    cell). `hidden`: the lines of withheld rows by resource path, as
+    `same_path` writes it; None when they are unknown, and then every
+    finding on a row is concealed."""
+    def concealed(f: Finding) -> bool:
+        return f.line is not None and (hidden is None or f.line in hidden.get(same_path(f.path), ()))
+
+    def conceal(f: Finding) -> Finding:
+        about = f" in {f.field}" if f.field else ""
+        return replace(f, value=None, message=f"{f.check}{about} on a withheld row, not shown here where it would "
+                                              "be public; run scripts/datapackage validate to read it")
+
+    return [conceal(f) if concealed(f) else f for f in findings]
 
 
 def _location(f: Finding) -> str:

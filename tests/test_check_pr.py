@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT, copy_package
-from seedrepo import GIT_ENV, borrowed_venv, commit, git, init, set_cell, with_scripts
+from conftest import FIXTURES, ROOT, copy_package, run
+from seedrepo import GIT_ENV, append_row, borrowed_venv, commit, git, init, set_cell, with_scripts
 
 ANNOTATION = "::error file=seeds/victims.csv,line=4,col=6,title=enum::rank 'kicik-cavus' is not an allowed value"
 DIFF_ROW = "| 4 | v-002 | rank | kicik\\_cavus | kicik-cavus |"
@@ -132,3 +132,23 @@ def test_html_and_links_in_a_cell_stay_text_in_the_job_summary(repo, tmp_path_fa
     for part in (report, changes):
         assert "\\<img src=x onerror=\"alert(1)\"\\>\\[click\\](https://example.org)" in part
         assert "<img" not in part.replace("\\<img", "") and "[click]" not in part
+
+
+def test_a_withheld_row_is_never_quoted_in_what_the_pull_request_shows(repo, tmp_path_factory):
+    """Annotations, the validation report and the data diff name a bad
+    withheld row (and a row that refers to one) by its place alone; the
+    local text report still says what is wrong with it."""
+    marker = "MARKER-5e1c"
+    append_row(repo, "victims", ["v-900", "case-tartar", f"={marker}", "", "serviceman", f"{marker}-rank", "",
+                                 "", "", "src-wikipedia-tartar-case", "withheld", "living witness"])
+    append_row(repo, "deaths", ["v-900", "2017", f"{marker}-date", "", "", "src-wikipedia-tartar-case", "public", ""])
+    summary = tmp_path_factory.mktemp("actions") / "summary.md"
+    result = check_pr(repo, "main", summary=summary)
+    annotations = [line for line in result.stdout.splitlines() if line.startswith("::")]
+    assert "::error file=seeds/victims.csv,line=5,col=6,title=enum::enum in rank on a withheld row" in \
+        "\n".join(annotations)
+    assert any(line.startswith("::error file=seeds/deaths.csv,line=4,col=3,") for line in annotations)
+    assert marker not in result.stdout and marker not in summary.read_text(encoding="utf-8")
+    assert ANNOTATION in result.stdout  # a public row's finding is whole
+    local = run("validate", cwd=repo)
+    assert f"rank '{marker}-rank' is not an allowed value" in local.stdout

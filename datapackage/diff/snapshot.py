@@ -219,8 +219,9 @@ def _commit(spec: str) -> str:
     return result.stdout.decode().strip()
 
 
-def load_snapshot(origin: Origin) -> Snapshot:
-    descriptor = _read_json(origin, DESCRIPTOR, missing="; run this from the package directory")
+def load_snapshot(origin: Origin, name: str = DESCRIPTOR) -> Snapshot:
+    """`name`: the descriptor's file name, when validation was given another one."""
+    descriptor = _read_json(origin, name, missing="; run this from the package directory")
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
         raise SnapshotError(f"{origin.name(DESCRIPTOR)}: expected a JSON object with a 'resources' list")
     # Two resources of one name are told apart by their order, as two rows of one key are.

@@ -11,8 +11,9 @@ kept out of the report.
 from __future__ import annotations
 
 from collections import defaultdict
+from pathlib import Path, PurePosixPath
 
-from datapackage.diff.snapshot import Records, Snapshot, SnapshotError, Table
+from datapackage.diff.snapshot import DIRECTORY, Origin, Records, Snapshot, SnapshotError, Table, load_snapshot
 
 TableId = tuple[str, int]  # a resource's name and occurrence, as a snapshot holds it
 
@@ -31,6 +32,26 @@ def withheld_lines(snapshot: Snapshot) -> dict[TableId, set[int]]:
     records = {tid: _records(snapshot.tables[tid]) for tid in reach}
     keys = [key for key in keys if key[0] in reach and key[2] in reach]
     return _walk(records, marks, keys)
+
+
+def withheld_in_package(descriptor: Path) -> dict[str, set[int]] | None:
+    """The lines of withheld rows by resource path, for the package of
+    `descriptor` on disk; None when the package cannot be read so."""
+    folder = descriptor.parent
+    try:
+        snapshot = load_snapshot(Origin(str(folder), DIRECTORY, directory=folder), descriptor.name)
+        hidden = withheld_lines(snapshot)
+    except SnapshotError:
+        return None
+    by_path = defaultdict(set)
+    for tid, lines in hidden.items():
+        by_path[snapshot.tables[tid].path] |= lines
+    return by_path
+
+
+def same_path(path: str) -> str:
+    """A resource path as the snapshot writes it ("./a.csv" is "a.csv")."""
+    return str(PurePosixPath(path))
 
 
 def _mark(schema: dict) -> tuple[str, str] | None:
