@@ -152,3 +152,25 @@ def test_a_withheld_row_is_never_quoted_in_what_the_pull_request_shows(repo, tmp
     assert ANNOTATION in result.stdout  # a public row's finding is whole
     local = run("validate", cwd=repo)
     assert f"rank '{marker}-rank' is not an allowed value" in local.stdout
+
+
+def test_a_large_change_keeps_the_job_summary_under_githubs_limit(repo, tmp_path_factory):
+    """GitHub drops a job summary over 1 MiB whole: the validation report and
+    the diff of a change with thousands of bad rows are each cut, by bytes
+    (names outside ASCII take two), at a line break and with a note."""
+    path = repo / "seeds" / "victims.csv"
+    with open(path, "a", encoding="utf-8", newline="") as f:
+        for n in range(3000):
+            f.write(f"v-{n + 100},case-tartar,{'Ə' * 150},,serviceman,kicik-cavus,,,,src-wikipedia-tartar-case,public,\n")
+    summary = tmp_path_factory.mktemp("actions") / "summary.md"
+    result = check_pr(repo, "main", summary=summary)
+    written = summary.read_bytes()
+    assert len(written) < 1024 * 1024
+    text = written.decode("utf-8")
+    report, changes = text.split("\n## Data diff\n")
+    assert "scripts/datapackage validate` for all of it" in report
+    assert "scripts/datapackage diff main` for all of it" in changes
+    for part in (report, changes):  # cut after a whole row of a table
+        cut = part.rstrip("\n").splitlines()
+        assert cut[-3].startswith("| ") and cut[-3].endswith(" |") and cut[-2] == ""
+    assert result.returncode == 1
