@@ -342,3 +342,23 @@ def test_a_change_that_looks_like_none_says_which_characters_differ(tmp_path, mo
     out = diff(tmp_path, monkeypatch, form)
     note = [line for line in out.splitlines() if "looks the same" in line]
     assert len(note) == 1 and shown.replace(">", "\\>" if form == "markdown" else ">") in note[0], out
+
+
+FORGED = '2\n  changed 1 (line 2)\n    v: "x" -> "approved"\x1b[2J\u202e'
+
+
+@pytest.mark.parametrize("form", ["text", "markdown"])
+def test_no_key_column_or_cell_can_forge_a_line_or_act_on_the_screen(tmp_path, monkeypatch, form):
+    """A line break, a terminal escape or a bidi override in a key, a
+    column name or a cell is written as an escape: every line of the
+    report is one the diff wrote, and nothing reorders or clears it."""
+    quoted = FORGED.replace('"', '""')
+    schema = {"fields": [{"name": "id"}, {"name": FORGED}], "primaryKey": "id"}
+    resources = [{"name": "r", "path": "data.csv", "schema": schema}]
+    package(tmp_path / "a", {"data.csv": f'id,"{quoted}"\n1,x\n'}, resources)
+    package(tmp_path / "b", {"data.csv": f'id,"{quoted}"\n1,x\n"{quoted}","{quoted}"\n'}, resources)
+    out = diff(tmp_path, monkeypatch, form)
+    assert "\x1b" not in out and "\u202e" not in out
+    lines = out.splitlines()
+    assert not [line for line in lines if line.startswith(("  changed", "    v:"))], out
+    assert len(lines) == (6 if form == "text" else 11), out

@@ -34,12 +34,37 @@ def render_diff(diff: PackageDiff, form: str) -> str:
     return {"text": text, "markdown": markdown, "json": as_json}[form](diff)
 
 
+# A character that would act on a terminal or a page instead of showing
+# (a line break, an escape sequence, a bidi override, a zero-width space) is
+# written as an escape, so that a cell can neither forge a line of the report
+# nor reorder or hide what a reviewer reads.
+ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(c: str) -> str:
+    return ESCAPES.get(c) or (c if c.isprintable() else f"\\u{ord(c):04x}")
+
+
+def _quote(value: str) -> str:
+    """A text value in double quotes, every character visible."""
+    return '"' + "".join("\\" + c if c in '"\\' else _escape(c) for c in value) + '"'
+
+
+def _plain(value: str) -> str:
+    """A name or key as it is when it shows as written, else quoted: empty,
+    with a space at an end, or with a character that does not show."""
+    return value if value and value == value.strip() and value.isprintable() else _quote(value)
+
+
 def _show(value) -> str:
+    if isinstance(value, str):
+        return _quote(value)
     return "(none)" if value is None else json.dumps(value, ensure_ascii=False)
 
 
 def describe(change: SchemaChange) -> str:
-    return CHANGES[change.change].format(field=change.field, constraint=change.constraint,
+    field = None if change.field is None else _plain(change.field)
+    return CHANGES[change.change].format(field=field, constraint=change.constraint,
                                          old=_show(change.old), new=_show(change.new))
 
 
@@ -74,21 +99,21 @@ def _key(r: ResourceDiff, key: Key) -> str:
     """How a row is named: its key, or just "row" in a resource without one."""
     if not r.key:
         return "row"
-    # Quoted where bare text would hide what it is: empty, or with spaces at an end.
-    shown = ", ".join(value if value and value == value.strip() else f'"{value}"' for value in key.values)
+    # Quoted where bare text would hide what it is.
+    shown = ", ".join(_plain(value) for value in key.values)
     return shown + (f" (row {key.occurrence} with this key)" if key.occurrence > 1 else "")
 
 
 def _heading(r: ResourceDiff) -> str:
     status = f": resource {r.status}" if r.status in (ADDED, REMOVED) else ""
-    moved = f", moved from {r.base_path}" if r.base_path and r.base_path != r.path else ""
+    moved = f", moved from {_plain(r.base_path)}" if r.base_path and r.base_path != r.path else ""
     nth = f", resource {r.occurrence} with this name" if r.occurrence > 1 else ""
-    return f"{r.name} ({r.path}{moved}{nth}){status}"
+    return f"{_plain(r.name)} ({_plain(r.path)}{moved}{nth}){status}"
 
 
 def _withheld(where: str, line: int, row: ChangedRow | None = None) -> str:
     """A withheld row as every report names it: where it is, never what it holds."""
-    fields = f"; fields {', '.join(c.field for c in row.cells)}" if row else ""
+    fields = f"; fields {', '.join(_plain(c.field) for c in row.cells)}" if row else ""
     return f"a withheld row ({where} {line}{fields}): its values are not shown"
 
 
@@ -127,7 +152,7 @@ def _text_rows(r: ResourceDiff, kind: str, rows: list[KeyedRow], where: str) -> 
             out.append(f"  {kind} {_withheld(where, row.line)}")
             continue
         out.append(f"  {kind} {_key(r, row.key)} ({where} {row.line})")
-        out += [f"    {column}: {_text_cell(value)}" for column, value in row.cells.items()]
+        out += [f"    {_plain(column)}: {_text_cell(value)}" for column, value in row.cells.items()]
     return out
 
 
@@ -135,7 +160,7 @@ def _text_changed(r: ResourceDiff, row: ChangedRow) -> list[str]:
     if row.withheld:
         return [f"  changed {_withheld('line', row.line, row)}"]
     out = [f"  changed {_key(r, row.key)} (line {row.line})"]
-    return out + [f"    {c.field}: {_text_cell(c.old, _at(c))} -> {_text_cell(c.new, _at(c))}{_text_note(c)}"
+    return out + [f"    {_plain(c.field)}: {_text_cell(c.old, _at(c))} -> {_text_cell(c.new, _at(c))}{_text_note(c)}"
                   for c in row.cells]
 
 
@@ -187,8 +212,9 @@ def _at(change: CellChange) -> int:
 # Markdown ----------------------------------------------------------------------
 
 def _md(value) -> str:
-    """A value as literal Markdown; a line break inside a cell becomes <br>."""
-    escaped = markdown_text("" if value is None else str(value))
+    """A value as literal Markdown; a line break inside a cell becomes <br>,
+    another character that does not show an escape."""
+    escaped = "".join(c if c in "\r\n" else _escape(c) for c in markdown_text("" if value is None else str(value)))
     return escaped.replace("\r\n", "<br>").replace("\n", "<br>").replace("\r", "<br>")
 
 
