@@ -2,6 +2,7 @@
 that refers to one, is reported by its line alone, on either side of the
 change, in every format. A marker planted in such rows must not appear."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -87,3 +88,20 @@ def test_public_rows_are_shown_whole(tmp_path):
     root = versions(tmp_path, lambda p: None, lambda p: append_row(p, "victims", victim("public")))
     result = run("diff", "base", "head", cwd=root)
     assert f"    name: \"{MARKER} name\"" in result.stdout
+
+
+@pytest.mark.parametrize("text", ["1", "TRUE", "yes"])
+def test_a_boolean_mark_is_read_as_its_field_reads_it(tmp_path, text):
+    """`"value": true` on a boolean field: "1" is true too, and so is a
+    text the field declares among its trueValues."""
+    mark = {"name": "hidden", "type": "boolean", "trueValues": ["true", "TRUE", "1", "yes"],
+            "withholdsRow": {"value": True}}
+    descriptor = ('{"resources": [{"name": "r", "path": "data.csv", "schema": '
+                  f'{{"fields": [{{"name": "id"}}, {{"name": "v"}}, {json.dumps(mark)}], "primaryKey": "id"}}}}]}}')
+    for side, rows in (("base", ""), ("head", f"2,{MARKER},{text}\n3,shown,false\n")):
+        (tmp_path / side).mkdir()
+        (tmp_path / side / "datapackage.json").write_text(descriptor, encoding="utf-8")
+        (tmp_path / side / "data.csv").write_text(f"id,v,hidden\n1,a,false\n{rows}", encoding="utf-8")
+    result = run("diff", "base", "head", cwd=tmp_path)
+    assert MARKER not in result.stdout and "added a withheld row (line 3)" in result.stdout
+    assert 'v: "shown"' in result.stdout

@@ -54,11 +54,19 @@ def same_path(path: str) -> str:
     return str(PurePosixPath(path))
 
 
-def _mark(schema: dict) -> tuple[str, str] | None:
-    """(field, value) of the schema's withholding mark, or None."""
+# Table Schema's default texts of a boolean field's two values.
+TRUE_VALUES, FALSE_VALUES = ["true", "True", "TRUE", "1"], ["false", "False", "FALSE", "0"]
+
+
+def _mark(schema: dict) -> tuple[str, set[str]] | None:
+    """(field, the texts that mark a row withheld) of the schema's mark, or None."""
     for spec in schema.get("fields") or []:
         if isinstance(spec, dict) and isinstance(spec.get("withholdsRow"), dict) and "name" in spec:
-            return str(spec["name"]), _loose(spec["withholdsRow"].get("value", "withheld"))
+            value = spec["withholdsRow"].get("value", "withheld")
+            if isinstance(value, bool):  # a boolean field: each text that reads as that value
+                texts = spec.get("trueValues", TRUE_VALUES) if value else spec.get("falseValues", FALSE_VALUES)
+                return str(spec["name"]), {_loose(text) for text in texts} if isinstance(texts, list) else set()
+            return str(spec["name"]), {_loose(value)}
     return None
 
 
@@ -104,12 +112,12 @@ def _walk(records: dict[TableId, Records | None], marks: dict, keys: list) -> di
     that refers to a withheld row, however long the chain."""
     hidden: dict[TableId, set[int]] = defaultdict(set)
     queue = []
-    for tid, (field, value) in marks.items():
+    for tid, (field, value) in marks.items():  # value: the texts of the mark
         rows = records.get(tid)
         if rows is not None and field in rows.header:
             at = rows.header.index(field)
             queue += [(tid, i) for i, row in enumerate(rows.rows) if at < len(row.record)
-                      and _loose(row.record[at]) == value]
+                      and _loose(row.record[at]) in value]
     referring = [(target, _places(records[target], theirs), _index(records[tid], fields), tid)
                  for tid, fields, target, theirs in keys if records[tid] and records[target]]
     seen = set(queue)
