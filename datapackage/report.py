@@ -93,9 +93,20 @@ def markdown_text(value: str) -> str:
     return MARKDOWN_SYNTAX.sub(r"\\\1", value)
 
 
+# A character that would act on a terminal or a page instead of showing
+# (a line break, an escape sequence, a bidi override, a zero-width space) is
+# written as an escape, so that a value can neither forge a line of a report
+# nor reorder or hide what a reviewer reads.
+ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def shown_char(c: str) -> str:
+    return ESCAPES.get(c) or (c if c.isprintable() else f"\\u{ord(c):04x}")
+
+
 def _cell(value) -> str:
     text = "" if value is None else str(value)
-    return markdown_text(text).replace("\r", " ").replace("\n", " ")
+    return "".join(" " if c in "\r\n" else shown_char(c) for c in markdown_text(text))
 
 
 def markdown(findings: list[Finding]) -> str:

@@ -174,3 +174,15 @@ def test_a_large_change_keeps_the_job_summary_under_githubs_limit(repo, tmp_path
         cut = part.rstrip("\n").splitlines()
         assert cut[-3].startswith("| ") and cut[-3].endswith(" |") and cut[-2] == ""
     assert result.returncode == 1
+
+
+def test_a_bidi_mark_or_an_escape_sequence_in_a_cell_is_shown_as_an_escape(repo, tmp_path_factory):
+    """Neither the report nor the diff lets a cell reorder the summary's text
+    (a right-to-left override) or send a terminal escape sequence."""
+    set_cell(repo, "victims", "v-002", "notes", "abc\u202edef\x1b[31mred")
+    summary = tmp_path_factory.mktemp("actions") / "summary.md"
+    check_pr(repo, "main", summary=summary)
+    report, changes = summary.read_text(encoding="utf-8").split("\n## Data diff\n")
+    for part in (report, changes):
+        assert "\u202e" not in part and "\x1b" not in part
+        assert "abc\\u202edef\\u001b\\[31mred" in part

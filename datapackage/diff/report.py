@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import unicodedata
 
-from datapackage.report import markdown_text
+from datapackage.report import markdown_text, shown_char
 from datapackage.diff.rows import ADDED, REMOVED, CellChange, ChangedRow, Key, KeyedRow, PackageDiff, ResourceDiff
 from datapackage.diff.excerpt import excerpt, first_difference
 from datapackage.diff.schema_diff import SchemaChange
@@ -34,20 +34,9 @@ def render_diff(diff: PackageDiff, form: str) -> str:
     return {"text": text, "markdown": markdown, "json": as_json}[form](diff)
 
 
-# A character that would act on a terminal or a page instead of showing
-# (a line break, an escape sequence, a bidi override, a zero-width space) is
-# written as an escape, so that a cell can neither forge a line of the report
-# nor reorder or hide what a reviewer reads.
-ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def _escape(c: str) -> str:
-    return ESCAPES.get(c) or (c if c.isprintable() else f"\\u{ord(c):04x}")
-
-
 def _quote(value: str) -> str:
     """A text value in double quotes, every character visible."""
-    return '"' + "".join("\\" + c if c in '"\\' else _escape(c) for c in value) + '"'
+    return '"' + "".join("\\" + c if c in '"\\' else shown_char(c) for c in value) + '"'
 
 
 def _plain(value: str) -> str:
@@ -214,7 +203,7 @@ def _at(change: CellChange) -> int:
 def _md(value) -> str:
     """A value as literal Markdown; a line break inside a cell becomes <br>,
     another character that does not show an escape."""
-    escaped = "".join(c if c in "\r\n" else _escape(c) for c in markdown_text("" if value is None else str(value)))
+    escaped = "".join(c if c in "\r\n" else shown_char(c) for c in markdown_text("" if value is None else str(value)))
     return escaped.replace("\r\n", "<br>").replace("\n", "<br>").replace("\r", "<br>")
 
 
