@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from datapackage.diff.schema_diff import SchemaChange, schema_changes
 from datapackage.diff.snapshot import Origin, Records, Row, Table, load_snapshot, open_origin
-from datapackage.diff.withheld import withheld_lines
+from datapackage.diff.withheld import Withheld
 
 ADDED, REMOVED, CHANGED = "added", "removed", "changed"
 
@@ -71,16 +71,15 @@ def compare(base: str, head: str | None = None) -> PackageDiff:
     """Raises SnapshotError when either side cannot be read."""
     old, new = load_snapshot(open_origin(base)), load_snapshot(open_origin(head))
     names = list(new.tables) + [name for name in old.tables if name not in new.tables]
-    hidden = (withheld_lines(old), withheld_lines(new))
-    diffs = (diff_resource(old.tables.get(name), new.tables.get(name),
-                           tuple(side.get(name, set()) for side in hidden)) for name in names)
+    withheld = (Withheld(old), Withheld(new))
+    diffs = (diff_resource(old.tables.get(name), new.tables.get(name), withheld) for name in names)
     return PackageDiff(old.origin, new.origin, [d for d in diffs if d is not None])
 
 
 def diff_resource(base: Table | None, head: Table | None,
-                  hidden: tuple[set[int], set[int]] = (set(), set())) -> ResourceDiff | None:
-    """None when nothing differs. `hidden`: the lines of withheld rows in
-    `base` and in `head`."""
+                  withheld: tuple[Withheld, Withheld]) -> ResourceDiff | None:
+    """None when nothing differs. `withheld`: the withheld rows of the two
+    versions, whose rows the diff shows without their cells."""
     key = primary_key(head or base)
     schema = schema_changes(base.schema, head.schema) if base and head else []
     old_data, new_data = base.read() if base else None, head.read() if head else None
@@ -90,7 +89,12 @@ def diff_resource(base: Table | None, head: Table | None,
         old = base.records(old_data) if base else None
         new = head.records(new_data) if head else None
         del old_data, new_data  # the text is in the rows now
-        added, removed, changed = conceal(*row_changes(old, new, key or (new or old).header), *hidden)
+        added, removed, changed = row_changes(old, new, key or (new or old).header)
+        if added or removed or changed:
+            hidden = [side.lines(table.identity, rows) if table else set()
+                      for side, table, rows in zip(withheld, (base, head), (old, new))]
+            added, removed, changed = conceal(added, removed, changed, *hidden)
+        del old, new
     status = ADDED if base is None else REMOVED if head is None else CHANGED
     moved = base and head and base.path != head.path
     if status == CHANGED and not (added or removed or changed or schema or moved):

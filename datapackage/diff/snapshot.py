@@ -152,6 +152,11 @@ class Table:
     unreadable: str | None = None  # why its rows cannot be read (a dialect this toolkit does not read)
     occurrence: int = 1  # 2 for the second resource of the descriptor with this name, and so on
 
+    @property
+    def identity(self) -> tuple[str, int]:
+        """As a snapshot holds it: name and occurrence."""
+        return self.name, self.occurrence
+
     def read(self) -> bytes:
         """The file's bytes, checked to be UTF-8."""
         return _utf8(self.origin, self.path, _listed(self.name, self.occurrence))

@@ -18,20 +18,38 @@ from datapackage.diff.snapshot import DIRECTORY, Origin, Records, Snapshot, Snap
 TableId = tuple[str, int]  # a resource's name and occurrence, as a snapshot holds it
 
 
+class Withheld:
+    """The withheld rows of one version, found for a resource when its rows
+    are compared: reading only the resources its foreign keys lead to (a
+    change to `sources` reads no other file), and taking the rows of the
+    resource itself as the diff has read them."""
+
+    def __init__(self, snapshot: Snapshot):
+        self.tables = snapshot.tables
+        self.marks = {tid: mark for tid, table in self.tables.items() if (mark := _mark(table.schema))}
+        # Foreign keys name a resource; a repeated name stands for its first resource.
+        by_name = {tid[0]: tid for tid in reversed(list(self.tables))}
+        self.keys = [(tid, fields, by_name[target], theirs)
+                     for tid, table in self.tables.items()
+                     for fields, target, theirs in _foreign_keys(table.schema, tid[0]) if target in by_name]
+        self.reach = _reach(set(self.marks), self.keys)
+
+    def lines(self, tid: TableId, rows: Records | None) -> set[int]:
+        """The lines (where each row starts) of the withheld rows of `tid`, whose rows are `rows`."""
+        if tid not in self.reach or rows is None:
+            return set()
+        needed = _upstream(tid, self.keys) & self.reach
+        records = {other: rows if other == tid else _records(self.tables[other]) for other in needed}
+        keys = [key for key in self.keys if key[0] in needed and key[2] in needed]
+        return _walk(records, {t: m for t, m in self.marks.items() if t in needed}, keys)[tid]
+
+
 def withheld_lines(snapshot: Snapshot) -> dict[TableId, set[int]]:
-    """The lines (where each row starts) of every withheld row, per resource."""
-    marks = {tid: mark for tid, table in snapshot.tables.items() if (mark := _mark(table.schema))}
-    if not marks:
-        return {}
-    # Foreign keys name a resource; a repeated name stands for its first resource.
-    by_name = {tid[0]: tid for tid in reversed(list(snapshot.tables))}
-    keys = [(tid, fields, by_name[target], theirs)
-            for tid, table in snapshot.tables.items()
-            for fields, target, theirs in _foreign_keys(table.schema, tid[0]) if target in by_name]
-    reach = _reach(set(marks), keys)
-    records = {tid: _records(snapshot.tables[tid]) for tid in reach}
-    keys = [key for key in keys if key[0] in reach and key[2] in reach]
-    return _walk(records, marks, keys)
+    """The lines of every withheld row, per resource."""
+    withheld = Withheld(snapshot)
+    records = {tid: _records(snapshot.tables[tid]) for tid in withheld.reach}
+    keys = [key for key in withheld.keys if key[0] in withheld.reach and key[2] in withheld.reach]
+    return _walk(records, withheld.marks, keys)
 
 
 def withheld_in_package(descriptor: Path) -> dict[str, set[int]] | None:
@@ -89,6 +107,14 @@ def _foreign_keys(schema: dict, own: str) -> list[tuple[list[str], str, list[str
 
 def _names(value) -> list[str]:
     return [value] if isinstance(value, str) else [str(v) for v in value] if isinstance(value, list) else []
+
+
+def _upstream(tid: TableId, keys: list) -> set[TableId]:
+    """`tid` and every resource its foreign keys lead to, however far."""
+    found = {tid}
+    while grown := {target for source, _, target, _ in keys if source in found} - found:
+        found |= grown
+    return found
 
 
 def _reach(marked: set[TableId], keys: list) -> set[TableId]:
