@@ -24,20 +24,27 @@ def summary(findings: list[Finding]) -> str:
     return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}."
 
 
+# How a message names another row of the same file (a duplicate, a first use).
+ANOTHER_ROW = re.compile(r"\bon line (\d+)\b")
+
+
 def conceal_withheld(findings: list[Finding], hidden: dict[str, set[int]] | None,
                      same_path=lambda path: path) -> list[Finding]:
     """The findings as a pull request may show them: a finding on a withheld
-    row keeps its place and check, not its value or message (which quote the
-    cell). `hidden`: the lines of withheld rows by resource path, as
-    `same_path` writes it; None when they are unknown, and then every
+    row, or whose message quotes one, keeps its place and check, not its
+    value or message. `hidden`: the lines of withheld rows by resource path,
+    as `same_path` writes it; None when they are unknown, and then every
     finding on a row is concealed."""
     def concealed(f: Finding) -> bool:
-        return f.line is not None and (hidden is None or f.line in hidden.get(same_path(f.path), ()))
+        if f.line is None or hidden is None:
+            return f.line is not None
+        lines = hidden.get(same_path(f.path), ())
+        return f.line in lines or any(int(n) in lines for n in ANOTHER_ROW.findall(f.message))
 
     def conceal(f: Finding) -> Finding:
         about = f" in {f.field}" if f.field else ""
-        return replace(f, value=None, message=f"{f.check}{about} on a withheld row, not shown here where it would "
-                                              "be public; run scripts/datapackage validate to read it")
+        return replace(f, value=None, message=f"{f.check}{about}, about a withheld row: not shown here where it "
+                                              "would be public; run scripts/datapackage validate to read it")
 
     return [conceal(f) if concealed(f) else f for f in findings]
 

@@ -141,15 +141,19 @@ def test_a_withheld_row_is_never_quoted_in_what_the_pull_request_shows(repo, tmp
     marker = "MARKER-5e1c"
     append_row(repo, "victims", ["v-900", "case-tartar", f"={marker}", "", "serviceman", f"{marker}-rank", "",
                                  "", "", "src-wikipedia-tartar-case", "withheld", "living witness"])
+    append_row(repo, "victims", ["v-901", "case-tartar", f"={marker.lower()}", "", "serviceman", "", "",
+                                 "", "", "src-wikipedia-tartar-case", "public", ""])
     append_row(repo, "deaths", ["v-900", "2017", f"{marker}-date", "", "", "src-wikipedia-tartar-case", "public", ""])
     summary = tmp_path_factory.mktemp("actions") / "summary.md"
     result = check_pr(repo, "main", summary=summary)
     annotations = [line for line in result.stdout.splitlines() if line.startswith("::")]
-    assert "::error file=seeds/victims.csv,line=5,col=6,title=enum::enum in rank on a withheld row" in \
+    assert "::error file=seeds/victims.csv,line=5,col=6,title=enum::enum in rank, about a withheld row" in \
         "\n".join(annotations)
     assert any(line.startswith("::error file=seeds/deaths.csv,line=4,col=3,") for line in annotations)
     assert marker not in result.stdout and marker not in summary.read_text(encoding="utf-8")
     assert ANNOTATION in result.stdout  # a public row's finding is whole
+    # A public row's finding that quotes the withheld row (a possible duplicate) is concealed too.
+    assert "title=possible-duplicate::possible-duplicate in name, about a withheld row" in result.stdout
     local = run("validate", cwd=repo)
     assert f"rank '{marker}-rank' is not an allowed value" in local.stdout
 
