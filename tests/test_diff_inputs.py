@@ -323,7 +323,8 @@ def test_a_key_with_a_space_at_an_end_is_shown_quoted(tmp_path, monkeypatch):
     package(tmp_path / "a", {"data.csv": "id,v\n1,x\n"})
     package(tmp_path / "b", {"data.csv": "id,v\n1 ,x\n"})
     shown = diff(tmp_path, monkeypatch)
-    assert '  added "1 " (line 2)\n' in shown and "  removed 1 (was line 2)\n" in shown
+    assert '  added "1 " (line 2): the row removed as 1, with its key changed\n' in shown
+    assert "  removed 1 (was line 2)\n" in shown
 
 
 # Changes a reviewer cannot see --------------------------------------------------
@@ -362,3 +363,18 @@ def test_no_key_column_or_cell_can_forge_a_line_or_act_on_the_screen(tmp_path, m
     lines = out.splitlines()
     assert not [line for line in lines if line.startswith(("  changed", "    v:"))], out
     assert len(lines) == (6 if form == "text" else 11), out
+
+
+@pytest.mark.parametrize("form, shown", [
+    ("text", "  added 20 (line 3): the row removed as 2, with its key changed\n"),
+    ("markdown", "- line 3: the row removed as 2, with its key changed\n"),
+    ("json", '"rekeyed": {\n            "values": {\n              "id": "2"'),
+])
+def test_a_row_whose_key_changed_is_said_to_be_the_removed_one(tmp_path, monkeypatch, form, shown):
+    """Ids are never renumbered: a reviewer is told, not left to match an
+    added row with a removed one by eye."""
+    package(tmp_path / "a", {"data.csv": "id,v\n1,x\n2,y\n"})
+    package(tmp_path / "b", {"data.csv": "id,v\n1,x\n20,y\n3,z\n"})
+    out = diff(tmp_path, monkeypatch, form)
+    assert shown in out
+    assert out.count("key changed") + out.count('"rekeyed"') == 1  # not the row that is new

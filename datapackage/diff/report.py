@@ -140,9 +140,13 @@ def _text_rows(r: ResourceDiff, kind: str, rows: list[KeyedRow], where: str) -> 
         if row.withheld:
             out.append(f"  {kind} {_withheld(where, row.line)}")
             continue
-        out.append(f"  {kind} {_key(r, row.key)} ({where} {row.line})")
+        out.append(f"  {kind} {_key(r, row.key)} ({where} {row.line}){_text_rekeyed(r, row)}")
         out += [f"    {_plain(column)}: {_text_cell(value)}" for column, value in row.cells.items()]
     return out
+
+
+def _text_rekeyed(r: ResourceDiff, row: KeyedRow) -> str:
+    return f": the row removed as {_key(r, row.rekeyed)}, with its key changed" if row.rekeyed else ""
 
 
 def _text_changed(r: ResourceDiff, row: ChangedRow) -> list[str]:
@@ -232,13 +236,13 @@ def markdown(diff: PackageDiff) -> str:
         out += [f"### {_md(_heading(r))}", ""]
         if r.schema:
             out += ["Schema changes:", ""] + [f"- {_md(describe(c))}" for c in r.schema] + [""]
-        out += _md_rows("Rows added", r.added, "line")
-        out += _md_rows("Rows removed", r.removed, "was line")
+        out += _md_rows(r, "Rows added", r.added, "line")
+        out += _md_rows(r, "Rows removed", r.removed, "was line")
         out += _md_changed(r)
     return "\n".join(out)
 
 
-def _md_rows(title: str, rows: list[KeyedRow], where: str) -> list[str]:
+def _md_rows(r: ResourceDiff, title: str, rows: list[KeyedRow], where: str) -> list[str]:
     hidden = [f"- {_md(_withheld(where, row.line))}" for row in rows if row.withheld]
     rows = [row for row in rows if not row.withheld]
     if not rows:
@@ -246,7 +250,9 @@ def _md_rows(title: str, rows: list[KeyedRow], where: str) -> list[str]:
     # Rows of one file have the same columns, but not the same cells past its header.
     columns = list(dict.fromkeys(column for row in rows for column in row.cells))
     body = [[str(row.line)] + [_md_cell(row.cells.get(c, "")) for c in columns] for row in rows]
-    return [f"{title}:", ""] + _table([where] + columns, body) + (hidden + [""] if hidden else [])
+    notes = [f"- {_md(f'line {row.line}: the row removed as {_key(r, row.rekeyed)}, with its key changed')}"
+             for row in rows if row.rekeyed]
+    return [f"{title}:", ""] + _table([where] + columns, body) + (notes + hidden + [""] if notes or hidden else [])
 
 
 def _md_changed(r: ResourceDiff) -> list[str]:
@@ -302,7 +308,8 @@ def _resource_json(r: ResourceDiff) -> dict:
 def _row_json(r: ResourceDiff, row: KeyedRow) -> dict:
     if row.withheld:
         return {"withheld": True, "key": None, "line": row.line, "row": None}
-    return {"withheld": False, "key": _key_json(r, row.key), "line": row.line, "row": row.cells}
+    rekeyed = {"rekeyed": _key_json(r, row.rekeyed)} if row.rekeyed else {}
+    return {"withheld": False, "key": _key_json(r, row.key), "line": row.line, "row": row.cells} | rekeyed
 
 
 def _changed_json(r: ResourceDiff, row: ChangedRow) -> dict:

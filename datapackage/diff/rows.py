@@ -4,7 +4,7 @@ identified by its resource's primary key."""
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from datapackage.diff.schema_diff import SchemaChange, schema_changes
 from datapackage.diff.snapshot import Origin, Records, Row, Table, load_snapshot, open_origin
@@ -28,6 +28,7 @@ class KeyedRow:
     line: int  # in HEAD for an added row, in BASE for a removed one
     cells: dict[str, str]
     withheld: bool = False  # then its key and cells are empty: see `conceal`
+    rekeyed: Key | None = None  # an added row: the removed row whose other cells it holds
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,7 @@ def diff_resource(base: Table | None, head: Table | None,
             hidden = [side.lines(table.identity, rows) if table else set()
                       for side, table, rows in zip(withheld, (base, head), (old, new))]
             added, removed, changed = conceal(added, removed, changed, *hidden)
+            added = rekeyed(added, removed, key)
         del old, new
     status = ADDED if base is None else REMOVED if head is None else CHANGED
     moved = base and head and base.path != head.path
@@ -114,6 +116,22 @@ def conceal(added: list[KeyedRow], removed: list[KeyedRow], changed: list[Change
             [KeyedRow(NO_KEY, row.line, {}, True) if row.line in base else row for row in removed],
             [ChangedRow(NO_KEY, row.base_line, row.line, [CellChange(c.field, "", "") for c in row.cells], True)
              if row.base_line in base or row.line in head else row for row in changed])
+
+
+def rekeyed(added: list[KeyedRow], removed: list[KeyedRow], key: list[str]) -> list[KeyedRow]:
+    """Added rows that hold the same cells as a removed row but for the key:
+    a row renumbered, which ids must never be. Said, so that a reviewer
+    does not have to match the two lists by eye."""
+    def others(row: KeyedRow) -> tuple:
+        return tuple((column, value) for column, value in row.cells.items() if column not in key)
+
+    if not key:  # without a key, a row's cells are its identity
+        return added
+    was = {}
+    for row in removed:
+        if not row.withheld:
+            was.setdefault(others(row), row.key)
+    return [replace(row, rekeyed=was.get(others(row))) if not row.withheld else row for row in added]
 
 
 def primary_key(table: Table) -> list[str]:
