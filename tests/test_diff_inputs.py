@@ -378,3 +378,15 @@ def test_a_row_whose_key_changed_is_said_to_be_the_removed_one(tmp_path, monkeyp
     out = diff(tmp_path, monkeypatch, form)
     assert shown in out
     assert out.count("key changed") + out.count('"rekeyed"') == 1  # not the row that is new
+
+
+def test_a_renamed_resource_is_compared_row_by_row(tmp_path, monkeypatch):
+    """The same file under another name: its one changed row, not every row
+    removed and added again."""
+    package(tmp_path / "a", {"data.csv": "id,v\n1,x\n2,y\n"})
+    package(tmp_path / "b", {"data.csv": "id,v\n1,x\n2,z\n"}, [{"name": "s", "path": "data.csv", "schema": SCHEMA}])
+    shown = diff(tmp_path, monkeypatch)
+    assert shown == ('Comparing a with b.\ns (data.csv, renamed from r)\n  changed 2 (line 3)\n    v: "y" -> "z"\n'
+                     "0 rows added, 0 rows removed, 1 row changed.\n")
+    monkeypatch.chdir(tmp_path)
+    assert [(r.name, r.base_name) for r in compare("a", "a").resources] == []

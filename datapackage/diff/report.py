@@ -96,6 +96,7 @@ def _key(r: ResourceDiff, key: Key) -> str:
 def _heading(r: ResourceDiff) -> str:
     status = f": resource {r.status}" if r.status in (ADDED, REMOVED) else ""
     moved = f", moved from {_plain(r.base_path)}" if r.base_path and r.base_path != r.path else ""
+    moved += f", renamed from {_plain(r.base_name)}" if r.base_name and r.base_name != r.name else ""
     nth = f", resource {r.occurrence} with this name" if r.occurrence > 1 else ""
     return f"{_plain(r.name)} ({_plain(r.path)}{moved}{nth}){status}"
 
@@ -294,6 +295,7 @@ def _resource_json(r: ResourceDiff) -> dict:
         "status": r.status,
         "path": r.path,
         "base_path": r.base_path,
+        "base_name": r.base_name,
         "primary_key": r.key,
         "schema_changes": [c.to_dict() | {"message": describe(c)} for c in r.schema],
         "added": [_row_json(r, row) for row in r.added],

@@ -54,6 +54,7 @@ class ResourceDiff:
     status: str  # ADDED, REMOVED or CHANGED
     path: str  # in HEAD; in BASE for a removed resource
     base_path: str | None  # None for an added resource
+    base_name: str | None  # likewise; another name than `name` when the resource was renamed
     key: list[str]  # the primary key; empty when the schema has none
     schema: list[SchemaChange]
     added: list[KeyedRow]
@@ -73,8 +74,23 @@ def compare(base: str, head: str | None = None) -> PackageDiff:
     old, new = load_snapshot(open_origin(base)), load_snapshot(open_origin(head))
     names = list(new.tables) + [name for name in old.tables if name not in new.tables]
     withheld = (Withheld(old), Withheld(new))
-    diffs = (diff_resource(old.tables.get(name), new.tables.get(name), withheld) for name in names)
+    pairs = renamed([(old.tables.get(name), new.tables.get(name)) for name in names])
+    diffs = (diff_resource(base, head, withheld) for base, head in pairs)
     return PackageDiff(old.origin, new.origin, [d for d in diffs if d is not None])
+
+
+def renamed(pairs: list[tuple[Table | None, Table | None]]) -> list[tuple[Table | None, Table | None]]:
+    """A resource only in HEAD and one only in BASE that have the same file
+    are one resource renamed: its rows are compared, not all shown as
+    removed and then added."""
+    gone = {base.path: i for i, (base, head) in enumerate(pairs) if head is None}
+    out, taken = [], set()
+    for base, head in pairs:
+        if base is None and gone.get(head.path, -1) >= 0 and gone[head.path] not in taken:
+            taken.add(gone[head.path])
+            base = pairs[gone[head.path]][0]
+        out.append((base, head))
+    return [pair for i, pair in enumerate(out) if i not in taken]
 
 
 def diff_resource(base: Table | None, head: Table | None,
@@ -98,12 +114,12 @@ def diff_resource(base: Table | None, head: Table | None,
             added = rekeyed(added, removed, key)
         del old, new
     status = ADDED if base is None else REMOVED if head is None else CHANGED
-    moved = base and head and base.path != head.path
+    moved = base and head and (base.path, base.name) != (head.path, head.name)
     if status == CHANGED and not (added or removed or changed or schema or moved):
         return None
     either = head or base
-    return ResourceDiff(either.name, either.occurrence, status, either.path, base.path if base else None, key,
-                        schema, added, removed, changed)
+    return ResourceDiff(either.name, either.occurrence, status, either.path, base.path if base else None,
+                        base.name if base else None, key, schema, added, removed, changed)
 
 
 def conceal(added: list[KeyedRow], removed: list[KeyedRow], changed: list[ChangedRow],
