@@ -105,3 +105,18 @@ def test_a_boolean_mark_is_read_as_its_field_reads_it(tmp_path, text):
     result = run("diff", "base", "head", cwd=tmp_path)
     assert MARKER not in result.stdout and "added a withheld row (line 3)" in result.stdout
     assert 'v: "shown"' in result.stdout
+
+
+def test_a_chain_of_self_references_to_a_withheld_row_is_withheld(tmp_path):
+    """A note on a note on a withheld note: only its own resource is read."""
+    mark = {"name": "visibility", "withholdsRow": {"value": "withheld"}}
+    schema = {"fields": [{"name": "id"}, {"name": "parent"}, {"name": "text"}, mark], "primaryKey": "id",
+              "foreignKeys": [{"fields": "parent", "reference": {"resource": "", "fields": "id"}}]}
+    descriptor = json.dumps({"resources": [{"name": "notes", "path": "notes.csv", "schema": schema}]})
+    rows = "id,parent,text,visibility\n1,,public,public\n2,,secret,withheld\n3,2,on 2,public\n4,3,{},public\n"
+    for side, text in (("base", "on 3"), ("head", f"on 3 {MARKER}")):
+        (tmp_path / side).mkdir()
+        (tmp_path / side / "datapackage.json").write_text(descriptor, encoding="utf-8")
+        (tmp_path / side / "notes.csv").write_text(rows.format(text), encoding="utf-8")
+    result = run("diff", "base", "head", cwd=tmp_path)
+    assert MARKER not in result.stdout and "changed a withheld row (line 5; fields text)" in result.stdout
