@@ -23,7 +23,6 @@ from datapackage.package import PackageError
 from datapackage.report import FORMATS, conceal_withheld, render
 from datapackage.site.serve import NothingToServe, command as serve_command
 from datapackage.diff.snapshot import SnapshotError
-from datapackage.diff.withheld import same_path, withheld_in_package
 
 # Frictionless, Pandera, pyarrow and matplotlib take seconds to import: the
 # commands that need them import them when they run.
@@ -68,15 +67,16 @@ def validate(descriptor: Path, form: str, markdown_report: Path | None):
     Example:
         datapackage validate datapackage.json --format github
     """
-    from datapackage.validate.check import validate as validate_package
+    from datapackage.validate.check import check
 
     try:
-        findings = validate_package(descriptor)
+        checked = check(descriptor, lean=True)
     except PackageError as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(2)
+    findings = checked.findings
     # The formats for a pull request (annotations, its summary) never quote a withheld row.
-    public = _public_findings(findings, descriptor) if form in PUBLIC or markdown_report else findings
+    public = _public_findings(checked) if form in PUBLIC or markdown_report else findings
     click.echo(render(public if form in PUBLIC else findings, form), nl=False)
     if markdown_report:
         write_report(markdown_report, render(public, "markdown"))
@@ -86,10 +86,12 @@ def validate(descriptor: Path, form: str, markdown_report: Path | None):
 PUBLIC = ("github", "markdown")  # formats whose output a pull request shows
 
 
-def _public_findings(findings: list, descriptor: Path) -> list:
-    if not any(f.line is not None for f in findings):
-        return findings  # nothing on a row: no need to read the rows
-    return conceal_withheld(findings, withheld_in_package(descriptor), same_path)
+def _public_findings(checked) -> list:
+    from datapackage.privacy import withheld_lines
+
+    if not any(f.line is not None for f in checked.findings):
+        return checked.findings  # nothing on a row: no need to look for withheld rows
+    return conceal_withheld(checked.findings, withheld_lines(checked.package, checked.tables))
 
 
 def write_report(path: Path, text: str) -> None:

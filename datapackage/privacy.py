@@ -33,8 +33,10 @@ def mark_field(resource: Resource) -> dict | None:
     return next((spec for spec in resource.fields if isinstance(spec.get("withholdsRow"), dict)), None)
 
 
-def marked(table: Table) -> pl.Series:
-    """Rows the curated data marks as withheld themselves."""
+def marked(table: Table, loose: bool = False) -> pl.Series:
+    """Rows the curated data marks as withheld themselves; `loose`: also
+    those whose mark differs from the value only in case or spaces at its
+    ends (a mark validation refuses, though its author meant it)."""
     spec = mark_field(table.resource)
     if spec is None or spec["name"] not in table.frame.columns:
         return pl.repeat(False, len(table), eager=True)
@@ -42,12 +44,16 @@ def marked(table: Table) -> pl.Series:
     value = typed_values(spec, [spec["withholdsRow"].get("value", "withheld")])
     if not value:  # a value the field's type cannot hold marks no row
         return pl.repeat(False, len(table), eager=True)
-    return (table.frame[spec["name"]] == value[0]).fill_null(False)
+    column = table.frame[spec["name"]]
+    if loose and column.dtype == pl.String:
+        return (column.str.strip_chars().str.to_lowercase() == value[0].strip().lower()).fill_null(False)
+    return (column == value[0]).fill_null(False)
 
 
-def withheld(package: Package, tables: dict[str, Table]) -> dict[str, pl.Series]:
-    """Every withheld row per resource: marked, or referring to a withheld row."""
-    hidden = {name: marked(table) for name, table in tables.items()}
+def withheld(package: Package, tables: dict[str, Table], loose: bool = False) -> dict[str, pl.Series]:
+    """Every withheld row per resource: marked (`loose`: see `marked`), or
+    referring to a withheld row."""
+    hidden = {name: marked(table, loose) for name, table in tables.items()}
     if not any(mask.any() for mask in hidden.values()):
         return hidden
     # One graph of every row, edges from a row to the rows that refer to it,
@@ -63,6 +69,15 @@ def withheld(package: Package, tables: dict[str, Table]) -> dict[str, pl.Series]
     if edges:
         _spread(np.concatenate([e[0] for e in edges]), np.concatenate([e[1] for e in edges]), mask)
     return {n: pl.Series(n, mask[offsets[n]:offsets[n] + len(tables[n])]) for n in names}
+
+
+def withheld_lines(package: Package, tables: dict[str, Table]) -> dict[str, set[int]]:
+    """The physical lines of the rows to keep out of what a pull request
+    shows, by resource path: withheld, marked loosely. A file that could
+    not be read has none: its findings are about bytes, never cells."""
+    hidden = withheld(package, tables, loose=True)
+    return {tables[name].resource.path: set(tables[name].lines[mask.to_numpy()].tolist())
+            for name, mask in hidden.items() if mask.any()}
 
 
 def _keys_into(tables: dict[str, Table], hidden: dict[str, pl.Series]) -> list[tuple[str, dict, str]]:

@@ -28,17 +28,12 @@ def summary(findings: list[Finding]) -> str:
 ANOTHER_ROW = re.compile(r"\bon line (\d+)\b")
 
 
-def conceal_withheld(findings: list[Finding], hidden: dict[str, set[int]] | None,
-                     same_path=lambda path: path) -> list[Finding]:
+def conceal_withheld(findings: list[Finding], hidden: dict[str, set[int]]) -> list[Finding]:
     """The findings as a pull request may show them: a finding on a withheld
     row, or whose message quotes one, keeps its place and check, not its
-    value or message. `hidden`: the lines of withheld rows by resource path,
-    as `same_path` writes it; None when they are unknown, and then every
-    finding on a row is concealed."""
+    value or message. `hidden`: the lines of withheld rows by resource path."""
     def concealed(f: Finding) -> bool:
-        if f.line is None or hidden is None:
-            return f.line is not None
-        lines = hidden.get(same_path(f.path), ())
+        lines = hidden.get(f.path, ())
         return f.line in lines or any(int(n) in lines for n in ANOTHER_ROW.findall(f.message))
 
     def conceal(f: Finding) -> Finding:

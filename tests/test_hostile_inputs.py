@@ -386,7 +386,7 @@ def test_a_bug_is_exit_3_with_the_traceback_saved(tmp_path, monkeypatch):
     def broken(*args, **kwargs):
         raise ZeroDivisionError("planted")
 
-    monkeypatch.setattr(datapackage.validate.check, "validate", broken)
+    monkeypatch.setattr(datapackage.validate.check, "check", broken)
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     import tempfile
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))

@@ -310,3 +310,20 @@ def test_rows_that_reach_no_withheld_row_stay_public(tmp_path):
     (tmp_path / "p").mkdir()
     found = withheld_ids(tmp_path / "p", "n1,p1,\nn2,,n1\nn3,,n9\n", "r1,n2\n")
     assert found == {"people": ["p2"], "notes": [], "replies": []}
+
+
+def test_annotations_conceal_a_row_marked_withheld_loosely(tmp_path):
+    """A mark with other case or spaces is refused by validation, but its
+    author meant the row withheld: what a pull request shows keeps it out,
+    and says what is wrong with the other rows."""
+    people = {"fields": [{"name": "pid", "type": "string"},
+                         {"name": "visibility", "type": "string", "constraints": {"enum": ["public", "withheld"]},
+                          "withholdsRow": {"value": "withheld", "reason": "why"}},
+                         {"name": "why", "type": "string"}, {"name": "age", "type": "integer"}], "primaryKey": ["pid"]}
+    (tmp_path / "datapackage.json").write_text(json.dumps({"name": "loose", "resources": [
+        {"name": "people", "path": "people.csv", "schema": people}]}), encoding="utf-8")
+    csv_text = f"pid,visibility,why,age\np1,public,,{MARKER}a\np2, Withheld ,no consent,{MARKER}b\n"
+    (tmp_path / "people.csv").write_text(csv_text, encoding="utf-8")
+    shown = run("validate", "--format", "github", cwd=tmp_path).stdout
+    assert f"{MARKER}a" in shown and f"{MARKER}b" not in shown and "line=3,col=4,title=type::" in shown
+    assert f"{MARKER}b" in run("validate", cwd=tmp_path).stdout  # the maintainer's own report says it all

@@ -11,9 +11,8 @@ kept out of the report.
 from __future__ import annotations
 
 from collections import defaultdict
-from pathlib import Path, PurePosixPath
 
-from datapackage.diff.snapshot import DIRECTORY, Origin, Records, Snapshot, SnapshotError, Table, load_snapshot
+from datapackage.diff.snapshot import Records, Snapshot, SnapshotError, Table
 
 TableId = tuple[str, int]  # a resource's name and occurrence, as a snapshot holds it
 
@@ -42,34 +41,6 @@ class Withheld:
         records = {other: rows if other == tid else _records(self.tables[other]) for other in needed}
         keys = [key for key in self.keys if key[0] in needed and key[2] in needed]
         return _walk(records, {t: m for t, m in self.marks.items() if t in needed}, keys)[tid]
-
-
-def withheld_lines(snapshot: Snapshot) -> dict[TableId, set[int]]:
-    """The lines of every withheld row, per resource."""
-    withheld = Withheld(snapshot)
-    records = {tid: _records(snapshot.tables[tid]) for tid in withheld.reach}
-    keys = [key for key in withheld.keys if key[0] in withheld.reach and key[2] in withheld.reach]
-    return _walk(records, withheld.marks, keys)
-
-
-def withheld_in_package(descriptor: Path) -> dict[str, set[int]] | None:
-    """The lines of withheld rows by resource path, for the package of
-    `descriptor` on disk; None when the package cannot be read so."""
-    folder = descriptor.parent
-    try:
-        snapshot = load_snapshot(Origin(str(folder), DIRECTORY, directory=folder), descriptor.name)
-        hidden = withheld_lines(snapshot)
-    except SnapshotError:
-        return None
-    by_path = defaultdict(set)
-    for tid, lines in hidden.items():
-        by_path[snapshot.tables[tid].path] |= lines
-    return by_path
-
-
-def same_path(path: str) -> str:
-    """A resource path as the snapshot writes it ("./a.csv" is "a.csv")."""
-    return str(PurePosixPath(path))
 
 
 # Table Schema's default texts of a boolean field's two values.
