@@ -209,6 +209,19 @@ def test_tables_named_like_ours_with_other_fields_publish_without_a_timeline(tmp
     assert visited > 5 and not failed and pages == [(200, "/case/c1"), (200, "/person/v1")]
 
 
+def keyed_by_first_field(package: Path, title: str, resources: dict) -> Path:
+    """A package of `resources` (name: fields, more of the schema, CSV text),
+    each keyed by its first field."""
+    package.mkdir()
+    descriptor = {"name": title, "resources": [
+        {"name": name, "path": f"{name}.csv", "schema": {"fields": fields, "primaryKey": [fields[0]["name"]], **extra}}
+        for name, (fields, extra, _) in resources.items()]}
+    (package / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    for name, (_, _, rows) in resources.items():
+        (package / f"{name}.csv").write_text(rows, encoding="utf-8")
+    return package
+
+
 def test_a_timeline_is_drawn_from_what_the_schemas_declare(tmp_path):
     """Tables of other names: the case and person pages and the dated fields
     are declared, so the chart finds its rows, people and dates."""
@@ -220,13 +233,28 @@ def test_a_timeline_is_drawn_from_what_the_schemas_declare(tmp_path):
                                "incident_id,headline\ni1,First\ni2,Second\n"),
                  "people": (text("person_id", "incident_id"), {"page": "person"}, "person_id,incident_id\np1,i2\n"),
                  "sightings": (text("sighting_id", "person_id") + [on], {}, "sighting_id,person_id,on\ns1,p1,2019-03\n")}
-    package = tmp_path / "package"
-    package.mkdir()
-    descriptor = {"name": "elsewhere", "resources": [
-        {"name": name, "path": f"{name}.csv", "schema": {"fields": fields, "primaryKey": [fields[0]["name"]], **extra}}
-        for name, (fields, extra, _) in resources.items()]}
-    (package / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
-    for name, (_, _, rows) in resources.items():
-        (package / f"{name}.csv").write_text(rows, encoding="utf-8")
+    package = keyed_by_first_field(tmp_path / "package", "elsewhere", resources)
     out = publish(package / "datapackage.json", tmp_path / "dist")
     assert (out / "timeline.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_pages_of_rows_keyed_by_numbers_answer(tmp_path):
+    """Integer keys: a person's case, the home page's cases and people and
+    the sources cited are linked by a number, not by text."""
+    def field(name, kind="integer"):
+        return {"name": name, "type": kind}
+    cited = {**field("cited", "string"), "sourceList": {"resource": "documents", "field": "doc", "separator": ";"}}
+    resources = {"documents": ([field("doc"), field("title", "string")], {}, "doc,title\n10,Ten\n11,Eleven\n"),
+                 "kases": ([field("case"), field("title", "string")], {"page": "case", "labelField": "title"},
+                           "case,title\n7,Seven\n"),
+                 "people": ([field("pid"), field("name", "string"), field("case"), cited],
+                            {"page": "person", "labelField": "name", "search": {"name": ["name"]},
+                             "foreignKeys": [{"fields": ["case"], "reference": {"resource": "kases", "fields": ["case"]}}]},
+                            "pid,name,case,cited\n1,Ali Qafarov,7,10;11\n")}
+    package = keyed_by_first_field(tmp_path / "package", "numbers", resources)
+    assert not has_errors(check(package / "datapackage.json").findings)
+    out = publish(package / "datapackage.json", tmp_path / "dist")
+    with serving(out) as url:
+        visited, failed = crawl(url)
+        pages = answers(url, ["/", "/person/1", "/case/7"])
+    assert visited > 5 and not failed and {code for code, _ in pages} == {200}, (failed, pages)

@@ -118,14 +118,15 @@ class SiteContext:
     def is_source_list(self, column: str) -> bool:
         return column in self._source_fields
 
-    def href(self, resource: str, key: str) -> str:
+    def href(self, resource: str, key: str | int) -> str:
         """A row's own page when its resource has one, else its Datasette row;
         the key tilde-encoded, as Datasette's own row addresses are (so that a
-        key with '/', '.' or '~' reaches its row; see `site_pages.page_row`)."""
+        key with '/', '.' or '~' reaches its row; see `site_pages.page_row`).
+        A key read from an integer column is written as its digits."""
         page = self.resources[resource].get("page")
         if page:
-            return f"/{page}/{tilde_encode(key)}"
-        return f"/{self.database}/{resource}/{tilde_encode(key)}"
+            return f"/{page}/{tilde_encode(str(key))}"
+        return f"/{self.database}/{resource}/{tilde_encode(str(key))}"
 
     def extra_columns(self, table: str | None, columns: list[str]) -> set[str]:
         """Columns of a table left out of its default view (the schema's
