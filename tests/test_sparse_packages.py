@@ -171,14 +171,15 @@ def rows_linked(url: str, page: str, prefix: str) -> list[str]:
 
 
 def answers(url: str, paths: list[str]) -> list[tuple[int, str]]:
-    codes = []
-    for path in paths:
-        try:
-            with urllib.request.urlopen(url + path, timeout=30) as response:
-                codes.append((response.status, path))
-        except urllib.error.HTTPError as error:
-            codes.append((error.code, path))
-    return codes
+    return [(fetch_page(url + path)[0], path) for path in paths]
+
+
+def fetch_page(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, ""
 
 
 def test_tables_named_like_ours_with_other_fields_publish_without_a_timeline(tmp_path):
@@ -258,3 +259,24 @@ def test_pages_of_rows_keyed_by_numbers_answer(tmp_path):
         visited, failed = crawl(url)
         pages = answers(url, ["/", "/person/1", "/case/7"])
     assert visited > 5 and not failed and {code for code, _ in pages} == {200}, (failed, pages)
+
+
+def test_a_row_without_a_label_is_called_by_its_key(tmp_path):
+    """A case table with no labelField, and a person whose label cell is
+    blank: their pages, and the home page's links to them, read the key."""
+    def text(*names):
+        return [{"name": n, "type": "string"} for n in names]
+    resources = {"kases": (text("case", "summary"), {"page": "case"}, "case,summary\nc1,First\n"),
+                 "people": (text("pid", "name", "alias", "case"),
+                            {"page": "person", "labelField": "name", "search": {"name": ["name", "alias"]}},
+                            "pid,name,alias,case\np1,,Ali,c1\np2,,,c1\n")}
+    package = keyed_by_first_field(tmp_path / "package", "unlabelled", resources)
+    assert not has_errors(check(package / "datapackage.json").findings)
+    out = publish(package / "datapackage.json", tmp_path / "dist")
+    with serving(out) as url:
+        pages = {path: fetch_page(url + path) for path in ("/", "/case/c1", "/person/p1", "/person/p2")}
+    assert {code for code, _ in pages.values()} == {200}, {path: code for path, (code, _) in pages.items()}
+    headings = [re.search(r"<h1>(.*)</h1>", pages[path][1]).group(1) for path in ("/case/c1", "/person/p1", "/person/p2")]
+    assert headings == ["c1", "p1", "p2"]
+    home = pages["/"][1]
+    assert all(f'<a href="/{path}">{key}</a>' in home for path, key in (("case/c1", "c1"), ("person/p1", "p1")))

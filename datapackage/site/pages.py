@@ -60,6 +60,13 @@ def section(site: SiteContext, title: str, resource: str, found: tuple[list[dict
             "total": count, "more": more if total is None or total > len(listed) else None}
 
 
+def called(spec: dict, row: dict) -> str:
+    """What a row is called on a page: its label, or its key when its
+    schema declares no labelField or its label cell is blank."""
+    label = row.get(spec["label"]) if spec.get("label") else None
+    return str(row[spec["key"]] if label in (None, "") else label)
+
+
 def card(site: SiteContext, resource: str, row: dict, skip: tuple = ()) -> dict:
     """A row as a reader sees it on a page: every field that has a value,
     rendered as on the tables, text in full; plus where the row lives."""
@@ -68,7 +75,7 @@ def card(site: SiteContext, resource: str, row: dict, skip: tuple = ()) -> dict:
               for c in spec["fields"] if c not in skip and row.get(c) not in (None, "")]
     key = str(row[spec["key"]])
     return {"fields": fields, "href": f"/{site.database}/{resource}/{tilde_encode(key)}", "key": key,
-            "title": row.get(spec["label"]) if spec.get("label") else None}
+            "title": called(spec, row)}
 
 
 async def referring(site: SiteContext, db, resource: str, key: str) -> list[dict]:
@@ -144,14 +151,16 @@ async def person_page(request, datasette):
     site, db, resource, key, person = await page_row(request, datasette, "person")
     spec = site.resources[resource]
     sections = await referring(site, db, resource, key)
-    names = [person[spec["label"]], *(n for field in spec["search"]["name"] if field != spec["label"]
-                                      for n in str(person.get(field) or "").split(";") if n.strip())]
-    plain = [without_patronymic(n) for n in names]
-    mentions = await mentioned(site, db, plain, plain[0],
+    label = str(person.get(spec["label"]) or "") if spec["label"] else ""
+    variants = [n for field in spec["search"]["name"] if field != spec["label"]
+                for n in str(person.get(field) or "").split(";") if n.strip()]
+    # A person with no name written searches by their other spellings, or not at all.
+    plain = [without_patronymic(n) for n in ([label] if label else []) + variants]
+    mentions = await mentioned(site, db, plain, plain[0] if plain else "",
                                exclude=[s["resource"] for s in sections])
     sections += mentions
     context_vars = {
-        "site": site, "row": person, "names": names[1:],
+        "site": site, "row": person, "names": variants,
         "card": card(site, resource, person, skip=(spec["label"], *spec["codes"])),
         "facts": coded_facts(site, resource, person), "sections": sections, "resource": resource,
         "parent": _parent(site, resource, person),
@@ -250,16 +259,18 @@ async def home_vars(datasette) -> dict:
     case_spec, person_spec = site.resources[case], site.resources[person]
     derived = await db.table_exists("contested_figures")
     listed, total = await shown(db, f"select * from [{case}] order by rowid", [], HOME_CASES)
+    # Each person's key and label, once when the label is the key, alone when there is none.
+    named = ", ".join(f"[{c}]" for c in dict.fromkeys(filter(None, (person_spec["key"], person_spec["label"]))))
     cases = []
     for row in listed:
         key = row[case_spec["key"]]
         contested_count = (await db.execute("select count(*) from contested_figures where case_id = ?",
                                             [key])).first()[0] if derived else 0
-        people, everyone = await shown(db, f"select [{person_spec['key']}], [{person_spec['label']}] from [{person}] "
+        people, everyone = await shown(db, f"select {named} from [{person}] "
                                            f"where [{case_spec['key']}] = ? order by rowid", [key], HOME_PEOPLE)
-        cases.append({"href": site.href(case, key), "title": row[case_spec["label"]],
+        cases.append({"href": site.href(case, key), "title": called(case_spec, row),
                       "chart": await case_timeline(site, db, key), "contested": contested_count,
-                      "people": [{"href": site.href(person, p[person_spec["key"]]), "name": p[person_spec["label"]]}
+                      "people": [{"href": site.href(person, p[person_spec["key"]]), "name": called(person_spec, p)}
                                  for p in people],
                       "more_people": _more(everyone, len(people))})
     return {"cases": cases, "site": site, "more_cases": _more(total, len(listed)),
