@@ -239,21 +239,30 @@ def test_a_timeline_is_drawn_from_what_the_schemas_declare(tmp_path):
     assert (out / "timeline.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_pages_of_rows_keyed_by_numbers_answer(tmp_path):
-    """Integer keys: a person's case, the home page's cases and people and
-    the sources cited are linked by a number, not by text."""
-    def field(name, kind="integer"):
-        return {"name": name, "type": kind}
-    cited = {**field("cited", "string"), "sourceList": {"resource": "documents", "field": "doc", "separator": ";"}}
-    resources = {"documents": ([field("doc"), field("title", "string")], {}, "doc,title\n10,Ten\n11,Eleven\n"),
+def people_in_cases(package: Path, title: str, documents: str, kind: str, keys: tuple[str, str, str]) -> Path:
+    """A package of documents, cases and the people in them, with a person's
+    case as a foreign key and their sources as a source list; keys of type
+    `kind`, a document, a case and a person keyed by `keys`."""
+    def field(name, of=kind):
+        return {"name": name, "type": of}
+    document, case, person = keys
+    cited = {**field("cited", "string"), "sourceList": {"resource": documents, "field": "doc", "separator": ";"}}
+    resources = {documents: ([field("doc"), field("title", "string")], {}, f"doc,title\n{document},First\n"),
                  "kases": ([field("case"), field("title", "string")], {"page": "case", "labelField": "title"},
-                           "case,title\n7,Seven\n"),
+                           f"case,title\n{case},One\n"),
                  "people": ([field("pid"), field("name", "string"), field("case"), cited],
                             {"page": "person", "labelField": "name", "search": {"name": ["name"]},
                              "foreignKeys": [{"fields": ["case"], "reference": {"resource": "kases", "fields": ["case"]}}]},
-                            "pid,name,case,cited\n1,Ali Qafarov,7,10;11\n")}
-    package = keyed_by_first_field(tmp_path / "package", "numbers", resources)
+                            f"pid,name,case,cited\n{person},Ali Qafarov,{case},{document}\n")}
+    keyed_by_first_field(package, title, resources)
     assert not has_errors(check(package / "datapackage.json").findings)
+    return package
+
+
+def test_pages_of_rows_keyed_by_numbers_answer(tmp_path):
+    """Integer keys: a person's case, the home page's cases and people and
+    the sources cited are linked by a number, not by text."""
+    package = people_in_cases(tmp_path / "package", "numbers", "documents", "integer", ("10", "7", "1"))
     out = publish(package / "datapackage.json", tmp_path / "dist")
     with serving(out) as url:
         visited, failed = crawl(url)
@@ -280,3 +289,17 @@ def test_a_row_without_a_label_is_called_by_its_key(tmp_path):
     assert headings == ["c1", "p1", "p2"]
     home = pages["/"][1]
     assert all(f'<a href="/{path}">{key}</a>' in home for path, key in (("case/c1", "c1"), ("person/p1", "p1")))
+
+
+def test_a_package_and_a_table_named_with_a_dot_are_linked_as_datasette_routes_them(tmp_path):
+    """Names may hold '.', which Datasette's addresses write as '~2E': every
+    link the home, person, case and search pages give must reach its page."""
+    package = people_in_cases(tmp_path / "package", "my.data", "docs.v2", "string", ("d1", "c1", "p1"))
+    out = publish(package / "datapackage.json", tmp_path / "dist")
+    with serving(out) as url:
+        starts = ["/", "/person/p1", "/case/c1", "/search?q=Qafarov"]
+        links = {link.replace("&amp;", "&") for start in starts
+                 for link in re.findall(r'href="(/[^"#]*)"', fetch_page(url + start)[1])}
+        links = {link for link in links if not link.startswith(("/-/", "/downloads/"))}
+        broken = [(code, link) for code, link in answers(url, sorted(links)) if code != 200]
+    assert len(links) > 8 and not broken, broken

@@ -15,7 +15,7 @@ from datasette.utils import tilde_encode, to_css_class
 from markupsafe import Markup, escape
 
 from datapackage.publish.search_index import SHADOWS
-from datapackage.site.metadata import PLUGIN
+from datapackage.site.metadata import PLUGIN, table_path
 
 
 @dataclass
@@ -126,7 +126,14 @@ class SiteContext:
         page = self.resources[resource].get("page")
         if page:
             return f"/{page}/{tilde_encode(str(key))}"
-        return f"/{self.database}/{resource}/{tilde_encode(str(key))}"
+        return self.row_path(resource, key)
+
+    def table_path(self, table: str) -> str:
+        return table_path(self.database, table)
+
+    def row_path(self, table: str, key: str | int) -> str:
+        """A row's Datasette address, whether or not its resource has pages."""
+        return f"{self.table_path(table)}/{tilde_encode(str(key))}"
 
     def extra_columns(self, table: str | None, columns: list[str]) -> set[str]:
         """Columns of a table left out of its default view (the schema's

@@ -10,6 +10,8 @@ import re
 import sqlite3
 from pathlib import Path
 
+from datasette.utils import tilde_encode
+
 from datapackage.publish.derived import DERIVED, derived_select, derived_statements
 from datapackage.publish.search_index import search_columns
 from datapackage.package import Package, Resource
@@ -57,12 +59,19 @@ def metadata(package: Package, database: str, downloads: list[str], schema: sqli
     }
 
 
+def table_path(database: str, table: str) -> str:
+    """A table's address in the site. The names are tilde-encoded as
+    Datasette routes them: a package or table named with '.' (which names
+    may hold) is found at '~2E', not at the '.'."""
+    return f"/{tilde_encode(database)}/{tilde_encode(table)}"
+
+
 def _source(package: Package, database: str) -> dict:
     """Datasette's "source" link: the table the rows cite, when there is one."""
     cited = next((s["sourceList"]["resource"] for r in package.resources for s in r.fields if s.get("sourceList")), None)
     if cited is None:
         return {}
-    return {"source": f"Curated from the documents listed in the {cited} table", "source_url": f"/{database}/{cited}"}
+    return {"source": f"Curated from the documents listed in the {cited} table", "source_url": table_path(database, cited)}
 
 
 def _compiles(schema: sqlite3.Connection, sql: str) -> bool:
@@ -170,9 +179,9 @@ def home_page(package: Package, database: str, downloads: list[str], listed: set
     addresses (the package's `name`, which the standard does not require);
     `listed`, the tables and canned queries the site has."""
     info = package.descriptor
-    counts = ", ".join(f'<a href="/{database}/{r.name}">{r.name}</a>' for r in package.resources)
+    counts = ", ".join(f'<a href="{table_path(database, r.name)}">{r.name}</a>' for r in package.resources)
     links = "".join(f'<li><a href="/downloads/{html.escape(p)}">{html.escape(p)}</a></li>' for p in downloads)
-    starts = [f'{the}<a href="/{database}/{name}">{words}</a>' for name, the, words in STARTS if name in listed]
+    starts = [f'{the}<a href="{table_path(database, name)}">{words}</a>' for name, the, words in STARTS if name in listed]
     start = f"Start with {', '.join(starts[:-1])} or {starts[-1]}. " if len(starts) > 1 else \
         (f"Start with {starts[0]}. " if starts else "")
     return (

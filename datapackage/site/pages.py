@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from datasette.utils import tilde_decode, tilde_encode
+from datasette.utils import tilde_decode
 from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup
 
@@ -74,7 +74,7 @@ def card(site: SiteContext, resource: str, row: dict, skip: tuple = ()) -> dict:
     fields = [(c, cell(site, row, row.get(c), c, resource, clamp=False) or row.get(c))
               for c in spec["fields"] if c not in skip and row.get(c) not in (None, "")]
     key = str(row[spec["key"]])
-    return {"fields": fields, "href": f"/{site.database}/{resource}/{tilde_encode(key)}", "key": key,
+    return {"fields": fields, "href": site.row_path(resource, key), "key": key,
             "title": called(spec, row)}
 
 
@@ -89,7 +89,7 @@ async def referring(site: SiteContext, db, resource: str, key: str) -> list[dict
         if found[0]:
             everyone = f"all {'of them' if found[1] is None else found[1]} in {name}"
             sections.append(section(site, spec["title"], name, found,
-                                    (f"/{site.database}/{name}?{urlencode({column: key})}", everyone), skip=(column,)))
+                                    (f"{site.table_path(name)}?{urlencode({column: key})}", everyone), skip=(column,)))
     return sections
 
 
@@ -182,7 +182,7 @@ async def mentioned(site: SiteContext, db, names: list[str], main: str, exclude:
                             [expression])
         if found[0]:
             sections.append(section(site, f"{spec['title']} that mention them", name, found,
-                                    (f"/{site.database}/{name}?{urlencode({'_search': main})}",
+                                    (f"{site.table_path(name)}?{urlencode({'_search': main})}",
                                      f"search {name} for {main}")))
     return sections
 
@@ -241,8 +241,8 @@ async def contested(site: SiteContext, db, case: str) -> Markup:
         if await db.table_exists("contested_figures") else []
     claims = [{"figure": site.facet_label(None, "metric", {"value": r["metric"]}), "low": r["value_min"], "high": r["value_max"],
                "who": r["organisation"] or r["speaker"] or r["statement_id"], "qualifier": r["qualifier"],
-               "href": f"/{site.database}/statements/{tilde_encode(r['statement_id'])}",
-               "all": f"/{site.database}/contested_figures?{urlencode({'case_id': case, 'metric': r['metric']})}"}
+               "href": site.row_path("statements", r["statement_id"]),
+               "all": f"{site.table_path('contested_figures')}?{urlencode({'case_id': case, 'metric': r['metric']})}"}
               for r in found]
     return ranges(claims, "Contested figures: each claim from its lowest to its highest value")
 
@@ -274,7 +274,7 @@ async def home_vars(datasette) -> dict:
                                  for p in people],
                       "more_people": _more(everyone, len(people))})
     return {"cases": cases, "site": site, "more_cases": _more(total, len(listed)),
-            "all_cases": f"/{site.database}/{case}"}
+            "all_cases": site.table_path(case)}
 
 
 def _more(total: int | None, listed: int) -> str | None:

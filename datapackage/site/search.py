@@ -27,7 +27,7 @@ async def search_page(request, datasette):
             group = await _group(site, db, name, expression)
             if group:
                 groups.append({**group, "title": spec["title"],
-                               "more": f"/{site.database}/{name}?" + urlencode({"_search": query})})
+                               "more": f"{site.table_path(name)}?" + urlencode({"_search": query})})
     return Response.html(await datasette.render_template(
         "search.html", {"q": query, "groups": groups, "site": site}, request=request))
 

@@ -50,6 +50,6 @@ async def warm(datasette, name: str) -> list[str]:
     for table, about in tables.items():
         if about.get("hidden"):
             continue
-        await datasette.client.get(f"/{name}/{table}.json?_size=1")
+        await datasette.client.get(datasette.urls.table(name, table, format="json") + "?_size=1")
         asked.append(table)
     return asked
