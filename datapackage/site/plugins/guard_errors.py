@@ -26,8 +26,10 @@ if pm.get_plugin(DEFAULT) is not None:
     pm.unregister(name=DEFAULT)
 
 # Raised while reading a visitor's parameters or running a visitor's SQL.
-VISITOR_ERRORS = (ValueError, LookupError, sqlite3.DataError, sqlite3.OperationalError, sqlite3.ProgrammingError,
-                  sqlite3.IntegrityError)
+# OverflowError: a filter's digits (`?name__gt=99999999999999999999`), which
+# Datasette passes to SQLite as an integer too large for it.
+VISITOR_ERRORS = (ValueError, LookupError, OverflowError, sqlite3.DataError, sqlite3.OperationalError,
+                  sqlite3.ProgrammingError, sqlite3.IntegrityError)
 UNUSABLE = "This request has a parameter the site cannot use; check the address."
 FAULT = "Something went wrong on our side; the error has been logged."
 
