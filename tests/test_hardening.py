@@ -92,6 +92,7 @@ MALFORMED = [
     "/{db}/victims?_next=1&_sort_desc=rowid", "/{db}/victims?_search=%22", "/{db}/victims?_searchmode=raw&_search=a%20OR",
     "/{db}/victims?_where=nope", "/{db}/victims?_col=nope", "/{db}/victims?_nocol=nope", "/{db}/victims.json?_shape=nope",
     "/{db}/victims?_through=garbage", '/{db}/victims?_through={"table":"nope","column":"x","value":"1"}',
+    "/{db}/victims?_through=1", "/{db}/victims.json?_through=[1]", '/{db}/victims?_through={"table":1,"column":"x","value":"1"}',
     "/{db}/victims?_timelimit=abc", "/{db}/victims?name__in=[", "/{db}/victims?name__nope=1",
     "/{db}/victims?name__gt=99999999999999999999", "/{db}/victims.json?_where=1&name__lte=99999999999999999999",
     "/{db}/victims?_filter_column_1=name&_filter_op_1=nope&_filter_value_1=x", "/{db}/victims/nope",

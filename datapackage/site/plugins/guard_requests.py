@@ -2,12 +2,17 @@
 
 Only GET and HEAD: nothing on this site is written, and Datasette's write and
 debug endpoints otherwise answer some POSTs with a 500. Addresses longer than
-MAX_TARGET are refused before any parsing. The debug pages that show the
+MAX_TARGET are refused before any parsing, and so is a `?_through=` filter
+that Datasette would read as an object naming a table and column without
+checking that it is one (`?_through=1` answered 500). The debug pages that show the
 server's threads, tasks and file paths are gone; `/-/databases` and
 `/-/versions` answer without paths or build details.
 """
 
 from __future__ import annotations
+
+import json
+from urllib.parse import parse_qsl
 
 from datasette import Response, hookimpl
 
@@ -21,6 +26,21 @@ async def _refuse(send, status: int, text: str, headers: list) -> None:
     await send({"type": "http.response.body", "body": text.encode("utf-8")})
 
 
+def _through_unusable(query: bytes) -> bool:
+    """Whether a `_through` is JSON but not an object whose table and column
+    are text (what is not JSON at all, Datasette refuses itself)."""
+    for key, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
+        if key != "_through":
+            continue
+        try:
+            through = json.loads(value)
+        except ValueError:
+            continue
+        if not isinstance(through, dict) or not all(isinstance(through.get(k, ""), str) for k in ("table", "column")):
+            return True
+    return False
+
+
 @hookimpl
 def asgi_wrapper(datasette):
     def wrap(app):
@@ -32,6 +52,8 @@ def asgi_wrapper(datasette):
                                      [(b"allow", b"GET, HEAD")])
             if len(scope.get("raw_path") or b"") + len(scope.get("query_string", b"")) > MAX_TARGET:
                 return await _refuse(send, 414, "This address is too long.", [])
+            if b"_through" in scope.get("query_string", b"") and _through_unusable(scope["query_string"]):
+                return await _refuse(send, 400, "This _through filter must name a table and a column.", [])
             await app(scope, receive, send)
         return read_only
     return wrap
