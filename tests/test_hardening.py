@@ -94,7 +94,7 @@ MALFORMED = [
     "/{db}/victims?_through=garbage", '/{db}/victims?_through={"table":"nope","column":"x","value":"1"}',
     "/{db}/victims?_through=1", "/{db}/victims.json?_through=[1]", '/{db}/victims?_through={"table":1,"column":"x","value":"1"}',
     "/{db}/victims?_timelimit=abc", "/{db}/victims?name__in=[", "/{db}/victims?name__nope=1",
-    "/{db}/victims?name__gt=99999999999999999999", "/{db}/victims.json?_where=1&name__lte=99999999999999999999",
+    "/{db}/victims?name__gt=99999999999999999999", "/{db}/victims.csv?_timelimit=-1", "/{db}.csv?sql=select%201&_timelimit=-1", "/{db}/victims.json?_where=1&name__lte=99999999999999999999",
     "/{db}/victims?_filter_column_1=name&_filter_op_1=nope&_filter_value_1=x", "/{db}/victims/nope",
     "/{db}/victims/%00", "/{db}/nope", "/nope/victims", "/{db}?sql=nope", "/{db}.json?sql=select%20*%20from%20nope",
     "/{db}?sql=pragma%20table_info(victims)", "/{db}?sql=attach%20'x'%20as%20y", "/{db}?sql=select%201&_timelimit=abc",

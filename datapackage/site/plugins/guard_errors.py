@@ -14,6 +14,7 @@ import sys
 import traceback
 
 from datasette import Response, hookimpl
+from datasette.database import QueryInterrupted
 from datasette.plugins import pm
 from datasette.utils.asgi import Base400
 from datasette.views.base import DatasetteError
@@ -32,6 +33,7 @@ VISITOR_ERRORS = (ValueError, LookupError, OverflowError, sqlite3.DataError, sql
                   sqlite3.ProgrammingError, sqlite3.IntegrityError)
 UNUSABLE = "This request has a parameter the site cannot use; check the address."
 FAULT = "Something went wrong on our side; the error has been logged."
+TOO_LONG = "The query took longer than the site's time limit; ask for fewer rows or add a filter."
 
 
 def _explain(exception) -> tuple[int, str | Markup, str | None, dict]:
@@ -44,6 +46,10 @@ def _explain(exception) -> tuple[int, str | Markup, str | None, dict]:
         message = Markup(exception.message) if exception.message_is_html else exception.message
         status = exception.status if exception.status < 500 else 400
         return status, message, exception.title, dict(exception.error_dict)
+    if isinstance(exception, QueryInterrupted):
+        # Datasette answers a page's query past the time limit 400 itself,
+        # but lets it through from a CSV export, which would be a 500.
+        return 400, TOO_LONG, "SQL Interrupted", {}
     if isinstance(exception, sqlite3.Error) and isinstance(exception, VISITOR_ERRORS):
         return 400, f"SQL error: {exception}", "Invalid SQL", {}
     if isinstance(exception, VISITOR_ERRORS):
