@@ -303,3 +303,19 @@ def test_a_package_and_a_table_named_with_a_dot_are_linked_as_datasette_routes_t
         links = {link for link in links if not link.startswith(("/-/", "/downloads/"))}
         broken = [(code, link) for code, link in answers(url, sorted(links)) if code != 200]
     assert len(links) > 8 and not broken, broken
+
+
+def test_search_finds_rows_by_fields_that_are_not_text(tmp_path):
+    """Searched fields of other types (a number as the label and a name, a
+    date and a boolean as text): each hit is listed with its text."""
+    fields = [{"name": "nid", "type": "string"}, {"name": "count", "type": "integer"},
+              {"name": "seen", "type": "date"}, {"name": "confirmed", "type": "boolean"}]
+    search = {"labelField": "count", "search": {"name": ["count"], "text": ["seen", "confirmed"]}}
+    package = keyed_by_first_field(tmp_path / "package", "typed", {
+        "notes": (fields, search, "nid,count,seen,confirmed\nn1,12345,2020-01-02,true\nn2,,,\n")})
+    assert not has_errors(check(package / "datapackage.json").findings)
+    out = publish(package / "datapackage.json", tmp_path / "dist")
+    with serving(out) as url:
+        pages = [fetch_page(f"{url}/search?q={word}") for word in ("12345", "2020")]
+    assert [code for code, _ in pages] == [200, 200]
+    assert all('href="/typed/notes/n1"' in page for _, page in pages)

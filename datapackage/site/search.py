@@ -55,6 +55,7 @@ async def _group(site: SiteContext, db, name: str, expression: str) -> dict | No
 def hit(site: SiteContext, resource: str, row: dict) -> dict:
     spec = site.resources[resource]
     key = str(row[spec["key"]] if spec["key"] else row["rowid"])  # a table without a key: its rows' rowids
-    text = max((row[f] for f in spec["search"]["text"] if row.get(f)), key=len, default="")  # the fullest text
+    # The fullest text; a searched field may be a number, a date or a boolean.
+    text = max((str(row[f]) for f in spec["search"]["text"] if row.get(f)), key=len, default="")
     return {"href": site.href(resource, key), "title": row.get(spec["label"] or "") or key,
             "text": text if len(text) < 240 else text[:239] + "…"}
