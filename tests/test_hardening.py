@@ -147,7 +147,8 @@ def test_inline_scripts_carry_the_nonce_of_their_own_response(server, db):
     # The browser test shows that these scripts run and that no other does.
     victim = json.loads(fetch(server.url, f"/{db}/victims.json?_shape=array&_size=1")[2])[0]["victim_id"]
     nonces = []
-    for path in ("/", f"/{db}", f"/{db}/victims", f"/{db}/victims/{victim}", sql(db, "select 1", ""), "/nope"):
+    paths = ("/", f"/{db}", f"/{db}/victims", f"/{db}/victims/{victim}", sql(db, "select 1", ""), "/nope")
+    for path in [path for path in paths for _ in range(2)]:  # a second time: the page kept, answered again
         _, headers, body = fetch(server.url, path)
         script_src = next(d for d in headers["content-security-policy"].split("; ") if d.startswith("script-src "))
         nonce = re.fullmatch(r"script-src 'self' 'nonce-([\w-]{20,})'", script_src).group(1)  # no 'unsafe-inline'

@@ -22,6 +22,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl
 
 from datapackage.site import search_plan
+from datapackage.site.nonce import renewed
 from datapackage.publish.release_folder import database_name, hash_name
 from datapackage.site.tallies import WARMING, Tallies
 
@@ -302,8 +303,9 @@ class PageCache:
                 return await app(scope, receive, send)
             found = self.kept(key)
             if found is not None:
-                await send(found[0])
-                return await send({"type": "http.response.body", "body": found[1]})
+                start, body = renewed(*found)
+                await send(start)
+                return await send({"type": "http.response.body", "body": body})
             start, chunks, size = {}, [], 0
 
             async def recording(message):
