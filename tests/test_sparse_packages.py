@@ -319,3 +319,19 @@ def test_search_finds_rows_by_fields_that_are_not_text(tmp_path):
         pages = [fetch_page(f"{url}/search?q={word}") for word in ("12345", "2020")]
     assert [code for code, _ in pages] == [200, 200]
     assert all('href="/typed/notes/n1"' in page for _, page in pages)
+
+
+def test_sources_are_found_by_the_field_their_source_list_names(tmp_path):
+    """A source list may name a field of the cited table other than its key:
+    each source is read and linked by that field, to its own row."""
+    fields = [{"name": n, "type": "string"} for n in ("id", "code", "title")]
+    cited = {"name": "cited", "type": "string", "sourceList": {"resource": "documents", "field": "code", "separator": ";"}}
+    package = keyed_by_first_field(tmp_path / "package", "coded", {
+        "documents": (fields, {"citeFields": ["title"]}, "id,code,title\n1,ABC,First\n2,DEF,Second\n"),
+        "people": ([{"name": "pid", "type": "string"}, cited], {"page": "person"}, "pid,cited\np1,DEF\n")})
+    assert not has_errors(check(package / "datapackage.json").findings)
+    out = publish(package / "datapackage.json", tmp_path / "dist")
+    with serving(out) as url:
+        code, page = fetch_page(url + "/person/p1")
+    assert code == 200
+    assert '<a class="source" href="/coded/documents/2"' in page and ">Second</a>" in page

@@ -37,13 +37,12 @@ def cell(site: SiteContext, row, value, column: str, table: str | None, clamp: b
 def source_links(site: SiteContext, value: str) -> Markup:
     """Each cited source as a link to its row, reading 'publisher, date'."""
     links = []
-    resource = site.cited["resource"]
     for source_id in site.source_ids(value):
         source = site.source(source_id)
         if source is None:
             links.append(escape(source_id))
             continue
-        links.append(Markup(f'<a class="source" href="{escape(site.href(resource, source_id))}" '
+        links.append(Markup(f'<a class="source" href="{escape(site.source_href(source))}" '
                             f'title="{escape(source.get("title") or source_id)}">{escape(site.source_text(source))}</a>'))
     return Markup(f'<span class="sources">{Markup("; ").join(links)}</span>')
 

@@ -63,11 +63,18 @@ class SiteContext:
         return self.lookups.label(resource, spec["key"], spec["label"], str(key))
 
     def source(self, source_id: str) -> dict | None:
-        """A cited source's row, or None when no source has that id."""
+        """A cited source's row, or None when no source has that id. The id
+        is a value of the field the source list names, which need not be the
+        table's key (a release from before it was recorded: the key)."""
         resource = self.cited.get("resource")
         if not resource or self.lookups is None:
             return None
-        return self.lookups.row(resource, self.resources[resource]["key"], source_id)
+        return self.lookups.row(resource, self.cited.get("field") or self.resources[resource]["key"], source_id)
+
+    def source_href(self, source: dict) -> str:
+        """Where a cited source's row is: by its key, whatever field cites it."""
+        resource = self.cited["resource"]
+        return self.href(resource, source[self.resources[resource]["key"]])
 
     def resource_of_key(self, column: str, table: str | None) -> str | None:
         """The resource whose row a column's value names. In a resource's

@@ -103,7 +103,8 @@ def plugin_config(package: Package, database: str) -> dict:
     titles = {r.get("name"): r.get("title") for r in package.descriptor.get("resources", []) if isinstance(r, dict)}
     resources = {r.name: {"title": titles.get(r.name) or r.name, **_resource_config(r)} for r in package.resources}
     return {"database": database, "resources": resources,
-            "sources": {"resource": cited.get("resource"), "separator": cited.get("separator", ";")}}
+            "sources": {"resource": cited.get("resource"), "field": cited.get("field"),
+                        "separator": cited.get("separator", ";")}}
 
 
 def _resource_config(resource: Resource) -> dict:

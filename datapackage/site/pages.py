@@ -102,8 +102,7 @@ def cited(site: SiteContext, *groups: list[dict]) -> list[dict]:
                 for source_id in site.source_ids(str(row.get(field) or "")):
                     if source_id not in seen and (source := site.source(source_id)) is not None:
                         seen[source_id] = source
-    resource = site.cited["resource"]
-    return [{"href": site.href(resource, k), "text": site.source_text(s), **s} for k, s in seen.items()]
+    return [{"href": site.source_href(s), "text": site.source_text(s), **s} for s in seen.values()]
 
 
 def coded_facts(site: SiteContext, resource: str, row: dict) -> list[dict]:
