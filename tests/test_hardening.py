@@ -132,6 +132,12 @@ def test_no_path_or_environment_in_any_answer(server, db, published):
         assert status < 500 and [s for s in secrets if s in body.decode("utf-8", "replace")] == [], path
 
 
+def test_the_database_page_answers_an_empty_query_or_a_where_filter(server, db):
+    # Datasette lists the attached databases there, in the lane of visitors' SQL.
+    for path in (f"/{db}?sql=", f"/{db}.json?_where=1"):
+        assert fetch(server.url, path)[0] == 200, path
+
+
 def test_memory_and_cpu_bombs_stop_at_once(server, db):
     for query in ABUSIVE_SQL + MORE_BOMBS:
         start = time.monotonic()

@@ -50,7 +50,7 @@ def _explain(exception) -> tuple[int, str | Markup, str | None, dict]:
         # Datasette answers a page's query past the time limit 400 itself,
         # but lets it through from a CSV export, which would be a 500.
         return 400, TOO_LONG, "SQL Interrupted", {}
-    if isinstance(exception, sqlite3.Error) and (isinstance(exception, VISITOR_ERRORS) or _refused(exception)):
+    if isinstance(exception, sqlite3.Error) and isinstance(exception, VISITOR_ERRORS):
         return 400, f"SQL error: {exception}", "Invalid SQL", {}
     if isinstance(exception, VISITOR_ERRORS):
         return 400, UNUSABLE, "Bad request", {}
@@ -58,11 +58,6 @@ def _explain(exception) -> tuple[int, str | Markup, str | None, dict]:
         return 503, "The server is short of memory; please try again in a moment.", None, {}
     traceback.print_exception(exception, file=sys.stderr)
     return 500, FAULT, None, {}
-
-
-def _refused(exception: sqlite3.Error) -> bool:
-    """A visitor's statement that the SQL guard's authorizer refused (`not authorized`)."""
-    return getattr(exception, "sqlite_errorcode", None) == sqlite3.SQLITE_AUTH
 
 
 @hookimpl(trylast=True)

@@ -5,8 +5,8 @@ table) runs its queries in a lane of its own: SLOTS threads at a lower CPU
 priority, with SQLite limits that keep any one value small, so that the
 functions whose cost grows with the square of their input (instr, replace,
 LIKE, GLOB) stay cheap and `randomblob`/`printf` memory bombs fail at once.
-`pragma_database_list`, which Datasette allows, is refused there: it gives
-the database file's path on the server.
+The `file` column of `pragma_database_list`, which Datasette allows, reads as
+NULL there: it gives the database file's path on the server.
 Datasette's time limit still stops each query. At most SLOTS such requests run
 and QUEUE wait, each no longer than WAIT seconds; the others are answered 429
 at once. Tables, rows, facets, search and canned queries use the other threads.
@@ -86,11 +86,14 @@ def prepare_connection(conn, database, datasette):
         conn.set_authorizer(_no_file_paths)
 
 
-def _no_file_paths(action, name, *_) -> int:
-    """SQLite's answer to each thing a visitor's statement would do: the list
-    of databases names their files, so it is refused; the rest is allowed."""
-    if action == sqlite3.SQLITE_PRAGMA and (name or "").lower() == "database_list":
-        return sqlite3.SQLITE_DENY
+def _no_file_paths(action, table, column, *_) -> int:
+    """SQLite's answer to each thing a visitor's statement would do: reading
+    the file of the list of databases is left out (NULL), everything else
+    allowed. Only that column: Datasette itself asks `PRAGMA database_list`
+    for the attached databases, on the database page the lane also serves."""
+    if action == sqlite3.SQLITE_READ and (table or "").lower() == "pragma_database_list" \
+            and (column or "").lower() == "file":
+        return sqlite3.SQLITE_IGNORE
     return sqlite3.SQLITE_OK
 
 
