@@ -203,3 +203,17 @@ def test_a_search_with_too_many_matches_to_tally_says_how_to_see_its_facets(smal
     searched = asyncio.run(page(f"_search={word}"))
     assert "Too many matches to count them by" in searched and "add a word or a filter" in searched
     assert "Too many matches" not in asyncio.run(page("_sort=name"))  # no search: every facet counted
+
+
+def test_the_search_functions_take_any_value_a_visitors_sql_gives_them():
+    """A number is searched as written; a blob or NULL matches nothing. None
+    raises, so Datasette has no traceback to log."""
+    conn = sqlite3.connect(":memory:")
+    add_search_functions(conn)
+    sqlite3.enable_callback_tracebacks(True)
+    try:
+        row = conn.execute("select escape_fts(1917), search_match(x'ff'), person_match(2.5), escape_fts(null),"
+                           " escape_fts('1917')").fetchone()
+    finally:
+        sqlite3.enable_callback_tracebacks(False)
+    assert row[0] == row[4] and all(isinstance(value, str) for value in row)

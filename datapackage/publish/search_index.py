@@ -147,9 +147,21 @@ def add_search_functions(conn: sqlite3.Connection) -> None:
     `escape_fts` (Datasette's name, so that a table's ?_search= also matches
     other spellings) and `search_match` give `match_expression`,
     `person_match` gives `person_expression`."""
-    conn.create_function("escape_fts", 1, lambda q: match_expression(q or ""), deterministic=True)
-    conn.create_function("search_match", 1, lambda q: match_expression(q or ""), deterministic=True)
-    conn.create_function("person_match", 1, lambda q: person_expression(q or ""), deterministic=True)
+    conn.create_function("escape_fts", 1, _on_any_value(match_expression), deterministic=True)
+    conn.create_function("search_match", 1, _on_any_value(match_expression), deterministic=True)
+    conn.create_function("person_match", 1, _on_any_value(person_expression), deterministic=True)
+
+
+def _on_any_value(expression):
+    """The function as a visitor's SQL may call it, with any value: a number
+    is searched as written, a blob or NULL matches nothing. An error would
+    answer the same 400, but Datasette logs the traceback of every failing
+    function."""
+    def function(query):
+        if isinstance(query, (int, float)):
+            query = str(query)
+        return expression(query if isinstance(query, str) else "")
+    return function
 
 
 def _exact(query: str) -> str:
