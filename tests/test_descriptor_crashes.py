@@ -208,3 +208,24 @@ def test_a_named_pipe_where_a_file_should_be_is_said_at_once(tmp_path, pipe):
         result = subprocess.run([sys.executable, "-m", "datapackage", *args], cwd=root, capture_output=True,
                                 text=True, timeout=60)
         assert result.returncode == code and "not a regular file" in result.stdout + result.stderr, result
+
+
+def test_a_link_that_is_not_a_web_or_mail_address_is_a_finding(tmp_path):
+    """The site makes the licence, homepage and sources links: a javascript:
+    one would be a link that runs. Web and mail addresses and paths in the
+    package publish."""
+    resource = people()
+    resource["sources"] = [{"title": "a file", "path": "JavaScript:alert(1)"}]
+    root = write_package(tmp_path, [resource], {"people.csv": ROWS})
+    rewrite(root, homepage="https://example.org/", licenses=[
+        {"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"},
+        {"name": "local", "path": "LICENSE.md"}, {"name": "odd", "path": " data:text/html,<b>x</b>"}],
+        contributors=[{"title": "Someone", "path": "mailto:someone@example.org"}])
+    code, findings = findings_of(root)
+    assert code == 1 and [(f["check"], f["message"].split(" is a ")[0]) for f in findings] == [
+        ("descriptor", "licenses[2].path"), ("descriptor", "resource 'people': sources[0].path")]
+    rewrite(root, licenses=[{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}])
+    resource_of = descriptor_of(root)["resources"]
+    resource_of[0]["sources"] = [{"title": "a file", "path": "notes/source.pdf"}]
+    rewrite(root, resources=resource_of)
+    assert findings_of(root) == (0, [])

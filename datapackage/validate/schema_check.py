@@ -37,7 +37,7 @@ NUMERIC_BOUNDS = {"integer", "number", "year"}
 
 
 def schema_findings(package: Package) -> list[Finding]:
-    findings = _profile_findings(package) + release_name_findings(package)
+    findings = _profile_findings(package) + release_name_findings(package) + _link_findings(package)
     for resource in package.resources:
         problems = list(_resource_problems(package, resource))
         where = resource.schema_path or "datapackage.json"
@@ -45,6 +45,33 @@ def schema_findings(package: Package) -> list[Finding]:
         findings += own
         if own or not resource.schema:
             resource.checkable = False
+    return findings
+
+
+# Schemes a published link may have: the site and the data dictionary make
+# each of these links a link (a `javascript:` one would be a link that runs,
+# however the site's policy stops it), and a path without one is a file of
+# the package.
+LINK_SCHEMES = ("http", "https", "mailto")
+SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):")
+
+
+def _link_findings(package: Package) -> list[Finding]:
+    """A homepage or the path of a licence, source or contributor, of the
+    package or of a resource, whose scheme is not a web or mail address."""
+    owners = [("", package.descriptor)] + [(f"resource '{r.name}': ", r.descriptor) for r in package.resources]
+    findings = []
+    for prefix, owner in owners:
+        links = [("homepage", owner.get("homepage"))] + [
+            (f"{kind}[{number}].path", item.get("path"))
+            for kind in ("licenses", "sources", "contributors") if isinstance(owner.get(kind), list)
+            for number, item in enumerate(owner[kind]) if isinstance(item, dict)]
+        for where, link in links:
+            scheme = SCHEME.match(link) if isinstance(link, str) else None
+            if scheme and scheme.group(1).lower() not in LINK_SCHEMES:
+                findings.append(Finding("datapackage.json", None, None, None, link, "descriptor", ERROR,
+                                        f"{prefix}{where} is a {scheme.group(1)}: address; expected an http(s) or "
+                                        "mailto address, or the path of a file in the package"))
     return findings
 
 
