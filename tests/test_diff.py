@@ -122,6 +122,14 @@ def test_between_two_commits(repo):
     assert result.returncode == 0
 
 
+def test_a_revision_named_with_backticks_is_one_code_span_in_markdown(repo):
+    """A branch may hold backticks and HTML; the summary's heading keeps the
+    name whole and inert instead of closing its code span early."""
+    git(repo, "branch", "x`<b>y``z", "HEAD~1")
+    heading = run("diff", "x`<b>y``z", "HEAD", "--format", "markdown", cwd=repo).stdout.splitlines()
+    assert any("Comparing ```x`<b>y``z``` with `HEAD`:" in line for line in heading)
+
+
 def test_head_defaults_to_the_working_tree(repo):
     remove_row(repo, "deaths", "v-001")
     result = run("diff", "HEAD", "--format", "json", cwd=repo)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 
 from datapackage.report import markdown_text, shown_char
@@ -107,12 +108,21 @@ def _withheld(where: str, line: int, row: ChangedRow | None = None) -> str:
     return f"a withheld row ({where} {line}{fields}): its values are not shown"
 
 
-def _side(origin: Origin, quote: str = "") -> str:
+def _side(origin: Origin, markdown: bool = False) -> str:
     if origin.kind == WORKING_TREE:
         return "the working tree"
     # A full commit id (what CI passes) is shortened the way git shows it.
     label = origin.commit[:12] if origin.label == origin.commit else origin.label
-    return f"{quote}{label}{quote}"
+    shown = "".join(shown_char(c) for c in label)
+    return _code(shown) if markdown else shown
+
+
+def _code(text: str) -> str:
+    """Text as one Markdown code span whatever backticks it holds (a branch
+    may be named so): fenced by a run of backticks longer than any in it."""
+    longest = max((len(run) for run in re.findall("`+", text)), default=0)
+    pad = " " if text[:1] == "`" or text[-1:] == "`" else ""
+    return f"{'`' * (longest + 1)}{pad}{text}{pad}{'`' * (longest + 1)}"
 
 
 # Text ------------------------------------------------------------------------
@@ -232,7 +242,7 @@ def _table(header: list[str], rows: list[list[str]], numeric: int = 1) -> list[s
 
 def markdown(diff: PackageDiff) -> str:
     out = ["## Data diff", "",
-           f"Comparing {_side(diff.base, '`')} with {_side(diff.head, '`')}: {summary(diff)}", ""]
+           f"Comparing {_side(diff.base, True)} with {_side(diff.head, True)}: {summary(diff)}", ""]
     for r in diff.resources:
         out += [f"### {_md(_heading(r))}", ""]
         if r.schema:
