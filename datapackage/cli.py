@@ -192,7 +192,10 @@ def docs(descriptor: Path, out: Path | None):
 @click.argument("head", required=False)
 @click.option("--format", "form", type=click.Choice(DIFF_FORMATS), default="text", show_default=True,
               help="How to print the differences.")
-def diff(base: str, head: str | None, form: str):
+@click.option("--show-withheld", is_flag=True,
+              help="Show withheld rows whole, for your own terminal; never for a pull request, "
+                   "whose reports show a withheld row by its line alone.")
+def diff(base: str, head: str | None, form: str, show_withheld: bool):
     """Show what changes from BASE to HEAD, row by row, by primary key.
 
     BASE and HEAD are package directories or revisions of the git repository
@@ -204,7 +207,7 @@ def diff(base: str, head: str | None, form: str):
         datapackage diff main --format markdown
     """
     try:
-        changes = compare(base, head)
+        changes = compare(base, head, reveal=show_withheld)
     except SnapshotError as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(2)

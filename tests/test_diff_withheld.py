@@ -120,3 +120,13 @@ def test_a_chain_of_self_references_to_a_withheld_row_is_withheld(tmp_path):
         (tmp_path / side / "notes.csv").write_text(rows.format(text), encoding="utf-8")
     result = run("diff", "base", "head", cwd=tmp_path)
     assert MARKER not in result.stdout and "changed a withheld row (line 5; fields text)" in result.stdout
+
+
+def test_a_maintainer_may_ask_for_withheld_rows_whole(tmp_path):
+    """--show-withheld is for one's own terminal: the rows are shown whole,
+    and a renumbered withheld row is said to be the row it was."""
+    root = versions(tmp_path, added, withheld_then_edited)
+    result = run("diff", "base", "head", "--show-withheld", cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert "  changed v-900 (line 5)" in result.stdout and f"{MARKER} account, corrected" in result.stdout
+    assert "withheld row" not in result.stdout

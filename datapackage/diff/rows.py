@@ -69,11 +69,12 @@ class PackageDiff:
     resources: list[ResourceDiff]  # only those that differ, in descriptor order
 
 
-def compare(base: str, head: str | None = None) -> PackageDiff:
-    """Raises SnapshotError when either side cannot be read."""
+def compare(base: str, head: str | None = None, reveal: bool = False) -> PackageDiff:
+    """Raises SnapshotError when either side cannot be read. `reveal`: show
+    withheld rows whole, for a maintainer's own terminal."""
     old, new = load_snapshot(open_origin(base)), load_snapshot(open_origin(head))
     names = list(new.tables) + [name for name in old.tables if name not in new.tables]
-    withheld = (Withheld(old), Withheld(new))
+    withheld = None if reveal else (Withheld(old), Withheld(new))
     pairs = renamed([(old.tables.get(name), new.tables.get(name)) for name in names])
     diffs = (diff_resource(base, head, withheld) for base, head in pairs)
     return PackageDiff(old.origin, new.origin, [d for d in diffs if d is not None])
@@ -94,9 +95,9 @@ def renamed(pairs: list[tuple[Table | None, Table | None]]) -> list[tuple[Table 
 
 
 def diff_resource(base: Table | None, head: Table | None,
-                  withheld: tuple[Withheld, Withheld]) -> ResourceDiff | None:
+                  withheld: tuple[Withheld, Withheld] | None) -> ResourceDiff | None:
     """None when nothing differs. `withheld`: the withheld rows of the two
-    versions, whose rows the diff shows without their cells."""
+    versions, whose rows the diff shows without their cells (None: shown)."""
     key = primary_key(head or base)
     schema = schema_changes(base.schema, head.schema) if base and head else []
     old_data, new_data = base.read() if base else None, head.read() if head else None
@@ -107,10 +108,11 @@ def diff_resource(base: Table | None, head: Table | None,
         new = head.records(new_data) if head else None
         del old_data, new_data  # the text is in the rows now
         added, removed, changed = row_changes(old, new, key or (new or old).header)
-        if added or removed or changed:
+        if (added or removed or changed) and withheld:
             hidden = [side.lines(table.identity, rows) if table else set()
                       for side, table, rows in zip(withheld, (base, head), (old, new))]
             added, removed, changed = conceal(added, removed, changed, *hidden)
+        if added and removed:
             added = rekeyed(added, removed, key)
         del old, new
     status = ADDED if base is None else REMOVED if head is None else CHANGED
