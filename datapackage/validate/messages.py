@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 from datapackage.findings import shown
 from datapackage.package import Resource
+from datapackage.validate.nearest import Nearest, did_you_mean, folded, iso_date
 from datapackage.validate.pandera_schemas import DEFAULT_MAX_LENGTH
 
 PARTIAL_DATE_FORM = "a date written YYYY, YYYY-MM or YYYY-MM-DD"
 
 
 def cell(check: str, resource: Resource, field: str | None, value, earlier: int | None = None,
-         expected: str | None = None) -> str:
+         expected: str | None = None, suggestion: str | None = None) -> str:
     spec = (resource.field(field) or {}) if field else {}
     constraints = spec.get("constraints", {})
     value = shown(value) or ""
@@ -19,10 +22,13 @@ def cell(check: str, resource: Resource, field: str | None, value, earlier: int 
             return f"{field} '{value}' is declared a missing value (missingValues); a value is required"
         return f"{field} is empty; a value is required"
     if check == "enum":
-        return f"{field} '{value}' is not an allowed value; expected one of: {', '.join(map(str, constraints['enum']))}"
+        allowed = [str(v) for v in constraints["enum"]]
+        return (f"{field} '{value}' is not an allowed value{did_you_mean(Nearest(lambda: allowed).of(value))}; "
+                f"expected one of: {', '.join(allowed)}")
     if check == "pattern":
         form = PARTIAL_DATE_FORM if spec.get("partialDate") else f"text matching {constraints['pattern']}"
-        return f"{field} '{value}' is not in the expected form; expected {form}"
+        repaired = iso_date(value) if spec.get("partialDate") else _repaired(value, constraints["pattern"])
+        return f"{field} '{value}' is not in the expected form{did_you_mean(repaired)}; expected {form}"
     if check in ("type", "integer-range", "number-range", "datetime-range"):
         return f"{field} '{value}' is not {expected}"
     if check in ("minimum", "maximum"):
@@ -38,7 +44,8 @@ def cell(check: str, resource: Resource, field: str | None, value, earlier: int 
     if check == "foreign-key":
         key = next(k for k in resource.foreign_keys if field in k["fields"])
         reference = key["reference"]
-        return f"{field} '{value}' does not exist; expected an existing {reference['resource']}.{reference['fields'][0]}"
+        return (f"{field} '{value}' does not exist{did_you_mean(suggestion)}; "
+                f"expected an existing {reference['resource']}.{reference['fields'][0]}")
     if check == "formula":
         first = repr(value[:1])[1:-1]
         return (f"{field} '{value}' starts with '{first}', which a spreadsheet runs as a formula; reword it, "
@@ -51,3 +58,15 @@ def cell(check: str, resource: Resource, field: str | None, value, earlier: int 
     if check == "date-invalid":
         return f"{field} '{value}' is not a real calendar date"
     return f"{field} '{value}' fails the {check} check"
+
+
+def _repaired(value: str, pattern: str) -> str | None:
+    """The value in the expected form when only its case, a space at an end
+    or a separator ('_' for '-') kept it out: `V-003 ` for `v-003`."""
+    for candidate in (value.strip(), value.strip().lower(), folded(value)):
+        try:
+            if candidate != value and re.fullmatch(pattern, candidate):
+                return candidate
+        except re.error:  # a pattern Python does not read: nothing to suggest
+            return None
+    return None

@@ -18,12 +18,14 @@ written only for the rows that fail.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 from typing import Callable
 
 import polars as pl
 
 from datapackage.validate import messages
+from datapackage.validate.nearest import Nearest, did_you_mean
 from datapackage.read.convert import zone_free, zoned
 from datapackage.findings import ERROR, WARNING
 from datapackage.folding import fold
@@ -182,10 +184,23 @@ def _foreign_key_rule(table: Table, target: Table, key: dict) -> Rule:
         unmatched = mine.drop_nulls(local).join(theirs, on=local, how="anti")["__row"]
         return pl.Series(~pl.int_range(len(frame), eager=True).is_in(unmatched.implode(), nulls_equal=False))
 
+    # Only a single-field key is suggested: a composite one's slip could be in any of its cells.
+    known = Nearest(lambda: _well_formed(target, remote[0]))
+
     def says(row):
-        return messages.cell("foreign-key", table.resource, local[0], table.cell(local[0], row))
+        value = table.cell(local[0], row)
+        suggestion = known.of(value) if len(local) == 1 else None
+        return messages.cell("foreign-key", table.resource, local[0], value, suggestion=suggestion)
 
     return Rule("foreign-key", local[0], ERROR, passes, says)
+
+
+def _well_formed(table: Table, name: str) -> pl.Series:
+    """A key column's values that are in their field's form: a key written
+    `V-001` is a finding of its own, and not a value to suggest elsewhere."""
+    values = table.frame[name].cast(pl.String).drop_nulls().unique(maintain_order=True)
+    pattern = ((table.resource.field(name) or {}).get("constraints") or {}).get("pattern")
+    return values.filter(values.str.contains(f"^(?:{pattern})$")) if pattern else values
 
 
 def dated(spec: dict) -> bool:
@@ -296,8 +311,17 @@ def _source_rules(table: Table, name: str, reference: dict, tables: dict[str, Ta
     unknown = dict(zip(unknown["__row"].to_list(), unknown["cited"].to_list()))
     path = package.resource(reference["resource"]).path
 
+    known = Nearest(lambda: ids.unique(maintain_order=True))
+
+    def meant(entry: str) -> str | None:
+        # Ids joined by ',' or a space, as one writes a list elsewhere, are the list with its separator.
+        parts = [p for p in re.split(r"[,\s]+", entry) if p]
+        if len(parts) > 1 and ids.is_in(parts).sum() == len(set(parts)):
+            return separator.join(parts)
+        return known.of(entry)
+
     def says(row):
-        cited = ", ".join(repr(m) for m in unknown[row])
+        cited = ", ".join(repr(m) + did_you_mean(meant(m)) for m in unknown[row])
         return (f"{name} cites {cited}, not found in {path}; "
                 f"expected existing {reference['field']} values separated by '{separator}'")
 
