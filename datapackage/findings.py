@@ -58,6 +58,18 @@ def deduplicate(findings: list[Finding]) -> list[Finding]:
     return kept
 
 
+# A cell not in its field's form is one mistake: that it is then too long, or
+# not a key of the table it refers to, follows from it and is not said again.
+FORM_CHECKS = {"type", "pattern", "enum"}
+FOLLOWING_CHECKS = {"maxLength", "minLength", "foreign-key"}
+
+
+def one_per_cell(findings: list[Finding]) -> list[Finding]:
+    """Drop a finding that follows from a cell's form when the form is found wrong."""
+    wrong_form = {(f.path, f.line, f.column) for f in findings if f.check in FORM_CHECKS and f.line is not None}
+    return [f for f in findings if not (f.check in FOLLOWING_CHECKS and (f.path, f.line, f.column) in wrong_form)]
+
+
 def ordered(findings: list[Finding], paths: list[str]) -> list[Finding]:
     """Package order of files, then line, then column."""
     rank = {path: i for i, path in enumerate(paths)}

@@ -165,10 +165,23 @@ def unclosed_quote(p):
     return [("seeds/sources.csv", line, 9, "notes", "unclosed-quote")]
 
 
+def date_with_time(p):
+    """A date a spreadsheet reformatted: too long and not in its form, one mistake."""
+    line = append(p, "statements", statement(p, made_on="2019-02-03 00:00:00"))
+    return [("seeds/statements.csv", line, 3, "made_on", "pattern")]
+
+
+def key_with_capital(p):
+    """A key not in its form that therefore refers to nothing: one mistake."""
+    line = append(p, "deaths", [first(p, "victims", "victim_id").upper(), "", "", "", "",
+                                first(p, "sources", "source_id"), "public", ""])
+    return [("seeds/deaths.csv", line, 1, "victim_id", "pattern")]
+
+
 CASES = [misspelt_rank, death_before_arrest, missing_source, unknown_source, empty_source_entry, duplicate_id,
          dangling_foreign_key, impossible_date, malformed_date, future_date, min_above_max, not_a_number,
          ragged_row, extra_cell, extra_column, not_utf8, missing_file, multiline_cell_before_error,
-         crlf_line_endings, unclosed_quote]
+         crlf_line_endings, unclosed_quote, date_with_time, key_with_capital]
 
 
 @pytest.mark.parametrize("mutate", CASES, ids=[c.__name__ for c in CASES])
@@ -243,8 +256,10 @@ def test_every_text_field_of_our_schemas_declares_its_longest_value():
 
 def test_a_cell_one_character_over_its_declared_length_is_an_error_at_its_place(small_package):
     """Every declared limit holds: the first row of each table gets one
-    character too many in every text field."""
-    limits = {}
+    character too many in every text field. In a field with a form (a
+    pattern or allowed values) the x's are first of all not in that form,
+    and that is the one finding."""
+    limits, forms = {}, {}
     for resource, spec in text_fields(small_package / "schemas"):
         path = small_package / "seeds" / f"{resource}.csv"
         with open(path, encoding="utf-8", newline="") as f:
@@ -254,10 +269,13 @@ def test_a_cell_one_character_over_its_declared_length_is_an_error_at_its_place(
         table[1][column] = "x" * (limit + 1)
         with open(path, "w", encoding="utf-8", newline="") as f:
             csv.writer(f, lineterminator="\n").writerows(table)
-        limits[(f"seeds/{resource}.csv", 2, column + 1, spec["name"])] = limit
+        form = next((c for c in ("pattern", "enum") if c in spec["constraints"]), None)
+        (forms if form else limits)[(f"seeds/{resource}.csv", 2, column + 1, spec["name"])] = form or limit
     code, findings = validate(small_package)
     over = {(f["path"], f["line"], f["column"], f["field"]): f["message"] for f in findings if f["check"] == "maxLength"}
     assert set(over) == set(limits)
+    assert {(f["path"], f["line"], f["column"], f["field"]): f["check"] for f in findings
+            if f["check"] in ("pattern", "enum")} == forms
     for place, limit in limits.items():
         assert over[place].endswith(f"is longer than the maximum of {limit} characters"), over[place]
     assert code == 1

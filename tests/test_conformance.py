@@ -158,7 +158,14 @@ def blank_key_once(found: set[tuple]) -> set[tuple]:
     return {f for f in found if not (f[3] == "unique" and (f[:3] in blank or f[:2] in rows))}
 
 
-RULES = {"rest-of-ragged-row": rest_of_ragged_rows, "blank-key-once": blank_key_once}
+def form_first(found: set[tuple]) -> set[tuple]:
+    """A cell not in its form (type, pattern, enum) is one finding: not also
+    too long or too short, nor a foreign key that matches nothing."""
+    wrong_form = {f[:3] for f in found if f[3] in ("type", "pattern", "enum")}
+    return {f for f in found if not (f[3] in ("maxLength", "minLength", "foreign-key") and f[:3] in wrong_form)}
+
+
+RULES = {"rest-of-ragged-row": rest_of_ragged_rows, "blank-key-once": blank_key_once, "form-first": form_first}
 
 
 def _matches(row: dict, finding: tuple) -> bool:

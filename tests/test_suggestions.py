@@ -36,8 +36,9 @@ def messages(package, check):
      "src-wikipedia-tartar-case;src-1lurer-bbc-2021"),
     ("victims", "source_ids", "src-wikipedia-tartar-case, src-1lurer-bbc-2021", "unknown-source",
      "src-wikipedia-tartar-case;src-1lurer-bbc-2021"),
-    ("deaths", "victim_id", "V-002", "foreign-key", "v-002"),
-    ("deaths", "victim_id", "v-002\u00a0", "foreign-key", "v-002"),
+    ("trials", "case_id", "case-tartr", "foreign-key", "case-tartar"),
+    ("deaths", "victim_id", "V-002", "pattern", "v-002"),
+    ("deaths", "victim_id", "v-002\u00a0", "pattern", "v-002"),
     ("victims", "victim_id", "V-001 ", "pattern", "v-001"),
 ])
 def test_a_slip_names_the_value_meant(small_package, name, field, value, check, meant):

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from datapackage.findings import Finding, deduplicate, ordered
+from datapackage.findings import Finding, deduplicate, one_per_cell, ordered
 from datapackage.package import Package, load_package
 from datapackage.read.table import Table
 
@@ -82,7 +82,7 @@ def check(descriptor: Path, today: datetime.date | None = None, lean: bool = Fal
     findings += [f for f in content if (f.path, f.line) not in blank]
     paths = [r.path for r in package.resources]
     stored = {name: store.table(table) for name, table in tables.items()} if store is not None else {}
-    return Checked(package, tables, ordered(deduplicate(findings), paths), stored)
+    return Checked(package, tables, ordered(one_per_cell(deduplicate(findings)), paths), stored)
 
 
 def _kept_columns(package: Package, rules: dict[str, set[str]]) -> dict[str, set[str]]:
