@@ -165,6 +165,17 @@ def unclosed_quote(p):
     return [("seeds/sources.csv", line, 9, "notes", "unclosed-quote")]
 
 
+def unquoted_comma(p):
+    """A comma typed in a summary without quotes: one row with a cell too
+    many, and the person's death, which refers to that row, still finds it."""
+    path = p / "seeds" / "victims.csv"
+    line = path.read_bytes().count(b"\n") + 1
+    row = victim(p, what="Held in custody")
+    path.write_bytes(path.read_bytes() + (",".join(row).replace("Held in custody", "Held, then tortured") + "\n").encode())
+    append(p, "deaths", ["v-900", "", "", "", "", first(p, "sources", "source_id"), "public", ""])
+    return [("seeds/victims.csv", line, len(row) + 1, None, "extra-cell")]
+
+
 def date_with_time(p):
     """A date a spreadsheet reformatted: too long and not in its form, one mistake."""
     line = append(p, "statements", statement(p, made_on="2019-02-03 00:00:00"))
@@ -181,7 +192,7 @@ def key_with_capital(p):
 CASES = [misspelt_rank, death_before_arrest, missing_source, unknown_source, empty_source_entry, duplicate_id,
          dangling_foreign_key, impossible_date, malformed_date, future_date, min_above_max, not_a_number,
          ragged_row, extra_cell, extra_column, not_utf8, missing_file, multiline_cell_before_error,
-         crlf_line_endings, unclosed_quote, date_with_time, key_with_capital]
+         crlf_line_endings, unclosed_quote, date_with_time, key_with_capital, unquoted_comma]
 
 
 @pytest.mark.parametrize("mutate", CASES, ids=[c.__name__ for c in CASES])
@@ -279,3 +290,11 @@ def test_a_cell_one_character_over_its_declared_length_is_an_error_at_its_place(
     for place, limit in limits.items():
         assert over[place].endswith(f"is longer than the maximum of {limit} characters"), over[place]
     assert code == 1
+
+
+def test_a_cell_too_many_says_a_comma_must_be_quoted(package):
+    unquoted_comma(package)
+    _, findings = validate(package)
+    (finding,) = [f for f in findings if f["check"] == "extra-cell"]
+    assert finding["message"].endswith('a cell that holds a comma must be in double quotes ("Held, then released"), '
+                                       "or it is read as two cells")

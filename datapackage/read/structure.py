@@ -16,6 +16,9 @@ from datapackage.findings import ERROR, Finding, shown
 from datapackage.package import Resource
 
 OTHER_DELIMITERS = (";", "\t", "|")
+# A cell too many is most often a comma typed in a text cell of a row written by hand.
+QUOTE_A_COMMA = ("; a cell that holds a comma must be in double quotes (\"Held, then released\"), "
+                 "or it is read as two cells")
 ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
 
@@ -97,10 +100,26 @@ def row_findings(resource: Resource, data: bytes, records: Records, columns: int
             findings.append(Finding(resource.path, line, count + 1, field, None, "missing-cell", ERROR, message))
         else:
             findings.append(Finding(resource.path, line, columns + 1, None, shown(cells[columns]), "extra-cell", ERROR,
-                                    message))
+                                    message + QUOTE_A_COMMA))
     if open_quote_at_end(data, records, dialect):
         findings.append(_unclosed_quote(resource, records))
     return findings
+
+
+def ragged_keys(resource: Resource, data: bytes, records: Records, columns: int, dialect: Dialect) -> list[dict]:
+    """The key cells of each ragged row, by position as far as the row has
+    cells. The row itself is one finding and is not checked, but its key is
+    there: a row elsewhere that refers to it is not told it does not exist
+    (one comma left unquoted in a summary would be a finding in every table)."""
+    names = resource.field_names
+    keys = [i for i, name in enumerate(names) if name in resource.primary_key
+            or (resource.field(name) or {}).get("constraints", {}).get("unique")]
+    ragged = np.flatnonzero(~records.blank & (records.cells != columns))
+    found = []
+    for record in ragged[ragged > 0]:
+        cells = _cells(data, records, int(record), dialect)
+        found.append({names[i]: cells[i] for i in keys if i < len(cells)})
+    return found
 
 
 def _unclosed_quote(resource: Resource, records: Records) -> Finding:

@@ -23,7 +23,8 @@ from datapackage.dates import partial_date_bounds
 from datapackage.read.encoding import utf8_problem
 from datapackage.findings import ERROR, Finding
 from datapackage.package import Package, Resource
-from datapackage.read.structure import blank_row_findings, header_findings, row_findings, undeclared_delimiter
+from datapackage.read.structure import (blank_row_findings, header_findings, ragged_keys, row_findings,
+                                       undeclared_delimiter)
 
 BOUNDS = ("_from", "_to")
 # Parquet adds FIELD_order beside each ordered list of allowed values (see `parquet`).
@@ -54,6 +55,8 @@ class Table:
     # The cell findings made while the table was read in pieces (see
     # read_table); None when it was read whole and its cells are yet to check.
     checked: list[Finding] | None = None
+    # The key cells of rows with too few or too many cells (see ragged_keys).
+    ragged: list[dict[str, str]] = field(default_factory=list)
     # The datetime fields published as local times, when decided for the
     # whole table beforehand (a piece of it cannot tell; see as_published).
     naive: frozenset[str] | None = None
@@ -229,9 +232,10 @@ def read_table(package: Package, resource: Resource, piece: Piece | None = None
     stop = _header_stop(resource, labels)
     if stop:
         return None, stop
-    findings = header_findings(resource, labels)
+    findings, ragged = header_findings(resource, labels), []
     if plain is None:
         findings += row_findings(resource, data, record_map, len(labels), dialect)
+        ragged = ragged_keys(resource, data, record_map, len(labels), dialect)
         cells = read_cells(data, record_map, len(labels), dialect)
         rows = record_map.data_records(len(labels))
         if len(rows) != cells.num_rows:
@@ -241,6 +245,7 @@ def read_table(package: Package, resource: Resource, piece: Piece | None = None
     names, columns = cells.column_names, cells.columns
     del data, plain, cells  # from here on each Arrow column is held by `columns` alone
     table, blank = _typed_rows(resource, names, columns, labels, lines)
+    table.ragged = ragged
     return table, findings + blank
 
 

@@ -181,6 +181,10 @@ def _foreign_key_rule(table: Table, target: Table, key: dict) -> Rule:
         mine = frame.select(pl.col(local).cast(pl.String)).with_row_index("__row")
         # As they are: repeated keys change nothing in an anti join, and making them distinct costs a pass.
         theirs = target.frame.select(pl.col(r).cast(pl.String).alias(l) for l, r in zip(local, remote))
+        ragged = [row for row in target.ragged if all(r in row for r in remote)]
+        if ragged:  # rows with a wrong number of cells are findings of their own; their keys exist
+            theirs = pl.concat([theirs, pl.DataFrame({l: [row[r] for row in ragged] for l, r in zip(local, remote)},
+                                                     schema={l: pl.String for l in local})])
         unmatched = mine.drop_nulls(local).join(theirs, on=local, how="anti")["__row"]
         return pl.Series(~pl.int_range(len(frame), eager=True).is_in(unmatched.implode(), nulls_equal=False))
 
