@@ -176,6 +176,17 @@ def unquoted_comma(p):
     return [("seeds/victims.csv", line, len(row) + 1, None, "extra-cell")]
 
 
+def moved_column(p):
+    """A column moved in a spreadsheet: one finding, not one in every row
+    whose cells would be read as the fields of their new places."""
+    path = p / "seeds" / "victims.csv"
+    with open(path, encoding="utf-8", newline="") as f:
+        table = list(csv.reader(f))
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows(row[:4] + row[5:8] + [row[4]] + row[8:] for row in table)
+    return [("seeds/victims.csv", 1, 5, "role", "header")]
+
+
 def date_with_time(p):
     """A date a spreadsheet reformatted: too long and not in its form, one mistake."""
     line = append(p, "statements", statement(p, made_on="2019-02-03 00:00:00"))
@@ -192,7 +203,8 @@ def key_with_capital(p):
 CASES = [misspelt_rank, death_before_arrest, missing_source, unknown_source, empty_source_entry, duplicate_id,
          dangling_foreign_key, impossible_date, malformed_date, future_date, min_above_max, not_a_number,
          ragged_row, extra_cell, extra_column, not_utf8, missing_file, multiline_cell_before_error,
-         crlf_line_endings, unclosed_quote, date_with_time, key_with_capital, unquoted_comma]
+         crlf_line_endings, unclosed_quote, date_with_time, key_with_capital, unquoted_comma,
+         moved_column]
 
 
 @pytest.mark.parametrize("mutate", CASES, ids=[c.__name__ for c in CASES])

@@ -48,6 +48,22 @@ def header_findings(resource: Resource, header: list[str]) -> list[Finding]:
     return findings
 
 
+def moved_columns(resource: Resource, header: list[str]) -> list[Finding]:
+    """A header of the schema's names in another order: a column moved in a
+    spreadsheet. Its cells would be checked as the fields of their position,
+    a finding in nearly every row, so the one finding is the order, at the
+    first column out of place."""
+    names = resource.field_names
+    if not names or header == names or sorted(header) != sorted(names) or len(set(names)) != len(names):
+        return []
+    position = next(i for i, (label, name) in enumerate(zip(header, names), start=1) if label != name)
+    label, name = header[position - 1], names[position - 1]
+    return [Finding(resource.path, 1, position, name, label, "header", ERROR,
+                    f"the columns are in another order than the schema's (column {position} is '{label}' where "
+                    f"'{name}' is expected); put them back in this order: {', '.join(names)}. "
+                    "The rows are checked once they are")]
+
+
 def sqlite_case(name: str) -> str:
     """A name as SQLite compares names: ASCII letters without case, every
     other character as it is (Kelvin's K and k, or Ä and ä, are two names)."""

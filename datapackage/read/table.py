@@ -23,8 +23,8 @@ from datapackage.dates import partial_date_bounds
 from datapackage.read.encoding import utf8_problem
 from datapackage.findings import ERROR, Finding
 from datapackage.package import Package, Resource
-from datapackage.read.structure import (blank_row_findings, header_findings, ragged_keys, row_findings,
-                                       undeclared_delimiter)
+from datapackage.read.structure import (blank_row_findings, header_findings, moved_columns, ragged_keys,
+                                       row_findings, undeclared_delimiter)
 
 BOUNDS = ("_from", "_to")
 # Parquet adds FIELD_order beside each ordered list of allowed values (see `parquet`).
@@ -258,6 +258,9 @@ def _header_stop(resource: Resource, labels: list[str]) -> list[Finding]:
     delimiter = undeclared_delimiter(resource, labels)
     if delimiter:
         return [delimiter]
+    moved = moved_columns(resource, labels)
+    if moved:
+        return moved
     if not resource.schema:
         _infer_text_schema(resource, labels)
     return []
