@@ -80,3 +80,19 @@ def test_a_date_whose_day_month_or_year_is_uncertain_is_not_guessed(small_packag
     set_cell(small_package, "deaths", 1, "date_of_death", written)
     (message,) = messages(small_package, "pattern")
     assert "did you mean" not in message
+
+
+@pytest.mark.parametrize("written, meant", [
+    ("1,234", "1234"), ("1 234", "1234"), ("1\u00a0234", "1234"), ("120.0", "120"), (" 120", "120"),
+])
+def test_a_whole_number_a_spreadsheet_formatted_is_named_in_digits(small_package, written, meant):
+    set_cell(small_package, "trials", 1, "sentence_max_months", written)
+    (message,) = messages(small_package, "type")
+    assert message == f"sentence_max_months '{written}' is not a whole number (did you mean '{meant}'?)"
+
+
+@pytest.mark.parametrize("written", ["1.234", "1,5", "12.5", "twelve"])
+def test_a_number_that_may_be_a_fraction_is_not_guessed(small_package, written):
+    set_cell(small_package, "trials", 1, "sentence_max_months", written)
+    (message,) = messages(small_package, "type")
+    assert "did you mean" not in message

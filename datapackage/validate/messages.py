@@ -6,7 +6,7 @@ import re
 
 from datapackage.findings import shown
 from datapackage.package import Resource
-from datapackage.validate.nearest import Nearest, did_you_mean, folded, iso_date
+from datapackage.validate.nearest import Nearest, did_you_mean, folded, iso_date, plain_integer
 from datapackage.validate.pandera_schemas import DEFAULT_MAX_LENGTH
 
 PARTIAL_DATE_FORM = "a date written YYYY, YYYY-MM or YYYY-MM-DD"
@@ -29,6 +29,8 @@ def cell(check: str, resource: Resource, field: str | None, value, earlier: int 
         form = PARTIAL_DATE_FORM if spec.get("partialDate") else f"text matching {constraints['pattern']}"
         repaired = iso_date(value) if spec.get("partialDate") else _repaired(value, constraints["pattern"])
         return f"{field} '{value}' is not in the expected form{did_you_mean(repaired)}; expected {form}"
+    if check == "type" and spec.get("type") == "integer":
+        return f"{field} '{value}' is not {expected}{did_you_mean(plain_integer(value))}"
     if check in ("type", "integer-range", "number-range", "datetime-range"):
         return f"{field} '{value}' is not {expected}"
     if check in ("minimum", "maximum"):

@@ -107,3 +107,20 @@ def _iso(year: int, month: int, day: int | None) -> str | None:
     except ValueError:
         return None
     return f"{year:04d}-{month:02d}" + (f"-{day:02d}" if day else "")
+
+
+GROUPED = re.compile(r"[+-]?\d{1,3}(?:([,' \u00a0\u202f])\d{3})(?:\1\d{3})*")
+POINT_ZERO = re.compile(r"([+-]?\d+)[.,]0+")
+
+
+def plain_integer(value: str) -> str | None:
+    """A whole number as a spreadsheet shows it (`1,234`, `1 234`, `12.0`)
+    in digits only. `1.234` is left alone: a thousand and more in a European
+    spreadsheet, but a fraction in an English one."""
+    text = value.strip()
+    if GROUPED.fullmatch(text):
+        return re.sub(r"[,' \u00a0\u202f]", "", text)
+    point = POINT_ZERO.fullmatch(text)
+    if point:
+        return point[1]
+    return text if text != value and re.fullmatch(r"[+-]?\d+", text) else None
