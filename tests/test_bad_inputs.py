@@ -310,3 +310,20 @@ def test_a_cell_too_many_says_a_comma_must_be_quoted(package):
     (finding,) = [f for f in findings if f["check"] == "extra-cell"]
     assert finding["message"].endswith('a cell that holds a comma must be in double quotes ("Held, then released"), '
                                        "or it is read as two cells")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le"])
+def test_a_file_saved_as_utf16_is_named_so(small_package, encoding):
+    path = small_package / "seeds" / "victims.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").encode(encoding))
+    code, findings = validate(small_package)
+    assert code == 1 and errors(findings) == [("seeds/victims.csv", 1, 1, None, "encoding")]
+    assert findings[0]["message"] == ('the file is saved as UTF-16 (a spreadsheet\'s "Unicode text"), not UTF-8; '
+                                      'save it as "CSV UTF-8 (comma delimited)"')
+
+
+def test_a_byte_of_another_encoding_is_named_as_the_letter_it_likely_is(package):
+    not_utf8(package)
+    _, findings = validate(package)
+    assert findings[0]["message"] == ("byte 0xfc ('ü' in Windows-1252?) is not UTF-8: the file was saved in another "
+                                      'encoding; save it as UTF-8 ("CSV UTF-8" in a spreadsheet)')

@@ -7,11 +7,27 @@ from dataclasses import dataclass
 import numpy as np
 
 
+SAVED_AS_UTF16 = ("the file is saved as UTF-16 (a spreadsheet's \"Unicode text\"), not UTF-8; "
+                  "save it as \"CSV UTF-8 (comma delimited)\"")
+
+
 @dataclass
 class Utf8Problem:
     line: int
     column: int
     byte: int
+    utf16: bool = False  # the file starts with UTF-16's byte order mark
+
+    def message(self) -> str:
+        """What a contributor whose spreadsheet saved the file so reads, and does."""
+        if self.utf16:
+            return SAVED_AS_UTF16
+        try:
+            meant = f" ('{bytes([self.byte]).decode('cp1252')}' in Windows-1252?)"
+        except UnicodeDecodeError:  # one of the five bytes Windows-1252 leaves undefined
+            meant = ""
+        return (f"byte 0x{self.byte:02x}{meant} is not UTF-8: the file was saved in another encoding; "
+                "save it as UTF-8 (\"CSV UTF-8\" in a spreadsheet)")
 
 
 def is_utf8(data: bytes) -> bool:
@@ -64,4 +80,5 @@ def utf8_problem(data: bytes) -> Utf8Problem | None:
         line_start = before.rfind(b"\n") + 1
         in_line = before[line_start:]
         column = in_line.count(b",") + 1 if in_line.count(b'"') % 2 == 0 else 1
-        return Utf8Problem(before.count(b"\n") + 1, column, data[error.start])
+        return Utf8Problem(before.count(b"\n") + 1, column, data[error.start],
+                           data.startswith((b"\xff\xfe", b"\xfe\xff")))

@@ -20,7 +20,7 @@ from datapackage.read.convert import Converted, convert, missing_values, typed_i
 from datapackage.read.csvfile import (NotPlain, file_pieces, header, plain_labels, plain_pieces, read_cells, read_plain,
                                  records, scan)
 from datapackage.dates import partial_date_bounds
-from datapackage.read.encoding import utf8_problem
+from datapackage.read.encoding import SAVED_AS_UTF16, utf8_problem
 from datapackage.findings import ERROR, Finding
 from datapackage.package import Package, Resource
 from datapackage.read.structure import (blank_row_findings, header_findings, moved_columns, ragged_keys,
@@ -211,10 +211,12 @@ def read_table(package: Package, resource: Resource, piece: Piece | None = None
     if data is not None:  # only a file that is not clean is read whole, to say where
         bad = utf8_problem(data)
         if bad:
-            return problem(f"byte 0x{bad.byte:02x} is not UTF-8; save the file as UTF-8", "encoding",
+            return problem(bad.message(), "encoding",
                            bad.line, bad.column, f"0x{bad.byte:02x}")
         if b"\x00" in data:
             line = data[: data.index(b"\x00")].count(b"\n") + 1
+            if data.count(b"\x00") * 3 > len(data):  # one in every two bytes: UTF-16 without its byte order mark
+                return problem(SAVED_AS_UTF16, "encoding", 1, 1)
             return problem("the file contains a NUL byte; expected text", "encoding", line)
     dialect = resource.dialect
     if piece is not None and data is None and _size(package, resource) > PIECE_BYTES:
