@@ -187,6 +187,16 @@ def moved_column(p):
     return [("seeds/victims.csv", 1, 5, "role", "header")]
 
 
+def line_break_unquoted(p):
+    """A line break typed in a cell that is not in quotes: one row cut in
+    two, one finding at the cell that holds the break."""
+    path = p / "seeds" / "victims.csv"
+    line = path.read_bytes().count(b"\n") + 1
+    row = victim(p, what="Held in custody")
+    path.write_bytes(path.read_bytes() + (",".join(row).replace("Held in custody", "Held\nin custody") + "\n").encode())
+    return [("seeds/victims.csv", line, 8, "what_happened", "missing-cell")]
+
+
 def date_with_time(p):
     """A date a spreadsheet reformatted: too long and not in its form, one mistake."""
     line = append(p, "statements", statement(p, made_on="2019-02-03 00:00:00"))
@@ -204,7 +214,7 @@ CASES = [misspelt_rank, death_before_arrest, missing_source, unknown_source, emp
          dangling_foreign_key, impossible_date, malformed_date, future_date, min_above_max, not_a_number,
          ragged_row, extra_cell, extra_column, not_utf8, missing_file, multiline_cell_before_error,
          crlf_line_endings, unclosed_quote, date_with_time, key_with_capital, unquoted_comma,
-         moved_column]
+         moved_column, line_break_unquoted]
 
 
 @pytest.mark.parametrize("mutate", CASES, ids=[c.__name__ for c in CASES])
@@ -327,3 +337,13 @@ def test_a_byte_of_another_encoding_is_named_as_the_letter_it_likely_is(package)
     _, findings = validate(package)
     assert findings[0]["message"] == ("byte 0xfc ('ü' in Windows-1252?) is not UTF-8: the file was saved in another "
                                       'encoding; save it as UTF-8 ("CSV UTF-8" in a spreadsheet)')
+
+
+def test_a_line_break_in_an_unquoted_cell_says_so(package):
+    line_break_unquoted(package)
+    _, findings = validate(package)
+    (finding,) = [f for f in findings if f["severity"] == "error"]
+    assert finding["message"] == ("the row ends in cell 8 (what_happened) and the next line holds the rest of it: a "
+                                  "line break in this cell cuts the row in two; remove the line break, or put the "
+                                  "whole cell in double quotes")
+    assert finding["value"] == "Held"

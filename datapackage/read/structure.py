@@ -107,11 +107,22 @@ def row_findings(resource: Resource, data: bytes, records: Records, columns: int
         findings.append(Finding(resource.path, int(records.start_line[record]), None, None, None, "blank-row", ERROR,
                                 "the row is empty; remove the blank line"))
     ragged = np.flatnonzero(~records.blank & (records.cells != columns))
+    split = set()
     for record in ragged[ragged > 0]:
+        if record in split:
+            continue  # the second half of a row cut by a line break, said with its first half
         cells = _cells(data, records, int(record), dialect)
         line, count = int(records.start_line[record]), len(cells)
         message = f"the row has {count} cells but the header has {columns} columns; expected one cell per column"
-        if count < columns:
+        if _cut_by_line_break(records, int(record), columns):
+            split.add(record + 1)
+            field = names[count - 1] if count <= len(names) else None
+            findings.append(Finding(resource.path, line, count, field, shown(cells[-1]), "missing-cell", ERROR,
+                                    f"the row ends in cell {count}{f' ({field})' if field else ''} and the next line "
+                                    "holds the rest of it: a line "
+                                    "break in this cell cuts the row in two; remove the line break, or put the "
+                                    "whole cell in double quotes"))
+        elif count < columns:
             field = names[count] if count < len(names) else None
             findings.append(Finding(resource.path, line, count + 1, field, None, "missing-cell", ERROR, message))
         else:
@@ -120,6 +131,16 @@ def row_findings(resource: Resource, data: bytes, records: Records, columns: int
     if open_quote_at_end(data, records, dialect):
         findings.append(_unclosed_quote(resource, records))
     return findings
+
+
+def _cut_by_line_break(records: Records, record: int, columns: int) -> bool:
+    """A row too short followed by one whose cells make up the rest of it,
+    the cell cut in two counted in both: a line break typed in a cell that
+    is not in quotes."""
+    following = record + 1
+    if record + 1 >= len(records.cells) or records.blank[following]:
+        return False
+    return bool(records.cells[record] < columns and records.cells[record] + records.cells[following] - 1 == columns)
 
 
 def ragged_keys(resource: Resource, data: bytes, records: Records, columns: int, dialect: Dialect) -> list[dict]:
