@@ -319,7 +319,8 @@ def test_a_cell_too_many_says_a_comma_must_be_quoted(package):
     _, findings = validate(package)
     (finding,) = [f for f in findings if f["check"] == "extra-cell"]
     assert finding["message"].endswith('a cell that holds a comma must be in double quotes ("Held, then released"), '
-                                       "or it is read as two cells")
+                                       "or it is read as two cells; or, if the line ends with a comma too many, "
+                                       "remove it")
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le"])
@@ -347,3 +348,15 @@ def test_a_line_break_in_an_unquoted_cell_says_so(package):
                                   "line break in this cell cuts the row in two; remove the line break, or put the "
                                   "whole cell in double quotes")
     assert finding["value"] == "Held"
+
+
+@pytest.mark.parametrize("surplus, ending", [
+    ("", "; or, if the line ends with a comma too many, remove it"),
+    ("surplus", 'must be in double quotes ("Held, then released"), or it is read as two cells'),
+])
+def test_a_cell_too_many_says_how_a_comma_made_it(package, surplus, ending):
+    """An empty cell too many may be a comma left at the end of the line."""
+    line = append(package, "victims", victim(package) + [surplus])
+    _, findings = validate(package)
+    (finding,) = [f for f in findings if f["check"] == "extra-cell"]
+    assert finding["line"] == line and finding["message"].endswith(ending)

@@ -19,6 +19,7 @@ OTHER_DELIMITERS = (";", "\t", "|")
 # A cell too many is most often a comma typed in a text cell of a row written by hand.
 QUOTE_A_COMMA = ("; a cell that holds a comma must be in double quotes (\"Held, then released\"), "
                  "or it is read as two cells")
+TRAILING_COMMA = "; or, if the line ends with a comma too many, remove it"
 ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
 
@@ -126,8 +127,11 @@ def row_findings(resource: Resource, data: bytes, records: Records, columns: int
             field = names[count] if count < len(names) else None
             findings.append(Finding(resource.path, line, count + 1, field, None, "missing-cell", ERROR, message))
         else:
+            # Empty cells past the last column may be a comma left at the end of the line, or a comma in a
+            # cell shifting an empty last cell out (a row's last cell, withheld_reason say, is often empty).
+            hint = QUOTE_A_COMMA + (TRAILING_COMMA if not any(cells[columns:]) else "")
             findings.append(Finding(resource.path, line, columns + 1, None, shown(cells[columns]), "extra-cell", ERROR,
-                                    message + QUOTE_A_COMMA))
+                                    message + hint))
     if open_quote_at_end(data, records, dialect):
         findings.append(_unclosed_quote(resource, records))
     return findings
