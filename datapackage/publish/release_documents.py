@@ -91,8 +91,13 @@ def _kind(kind: pa.DataType) -> str:
         return "category, ordered" if kind.ordered else "category"
     if pa.types.is_integer(kind):
         return "integer"
+    if pa.types.is_floating(kind):
+        return "number"
+    if pa.types.is_boolean(kind):
+        return "boolean"
     if pa.types.is_timestamp(kind):
-        return "timestamp"
+        # An instant (a datetime written with its zone) or a local time as written.
+        return "timestamp, UTC" if kind.tz else "timestamp"
     if pa.types.is_list(kind):
         return "list of text"
     return "text"

@@ -1,0 +1,29 @@
+"""What the release says about its data is true of the data: the data
+dictionary's Parquet columns and field rules, on small packages written by
+the test."""
+
+import pyarrow.parquet as pq
+
+from test_hostile_inputs import findings_of, people, published, write_package
+
+
+def dictionary_rows(root, heading):
+    """The table rows of the data dictionary under `heading`, first line of each."""
+    text = (root / "dist" / "data-dictionary.md").read_text(encoding="utf-8")
+    section = text[text.index(heading):]
+    return [line for line in section.split("\n## ")[0].splitlines() if line.startswith("| `")]
+
+
+def test_each_parquet_column_is_described_with_its_own_type(tmp_path):
+    fields = [{"name": "id", "type": "string"}, {"name": "share", "type": "number"},
+              {"name": "alive", "type": "boolean"}, {"name": "at", "type": "datetime"},
+              {"name": "local", "type": "datetime"}, {"name": "on", "type": "date"}]
+    root = write_package(tmp_path, [people(fields)], {"people.csv": [
+        ["id", "share", "alive", "at", "local", "on"], ["1", "0.5", "true", "2017-05-13T10:00:00Z",
+                                                        "2017-05-13T10:00:00", "2017-05-13"]]})
+    assert findings_of(root) == (0, [])
+    published(root)
+    assert pq.read_schema(root / "dist" / "parquet" / "people.parquet").field("share").type == "double"
+    assert dictionary_rows(root, "## people\n\nFile: `parquet/") == [
+        "| `id` | text |  |", "| `share` | number |  |", "| `alive` | boolean |  |",
+        "| `at` | timestamp, UTC |  |", "| `local` | timestamp |  |", "| `on` | timestamp |  |"]
