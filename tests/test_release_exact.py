@@ -27,3 +27,20 @@ def test_each_parquet_column_is_described_with_its_own_type(tmp_path):
     assert dictionary_rows(root, "## people\n\nFile: `parquet/") == [
         "| `id` | text |  |", "| `share` | number |  |", "| `alive` | boolean |  |",
         "| `at` | timestamp, UTC |  |", "| `local` | timestamp |  |", "| `on` | timestamp |  |"]
+
+
+def test_a_pipe_a_backtick_or_a_line_break_stays_inside_its_dictionary_cell(tmp_path):
+    kind = {"name": "kind", "type": "string", "description": "What | kind,\nin two lines",
+            "constraints": {"enum": ["a|b", "c`d"]},
+            "categories": [{"value": "a|b", "label": "A or | B"}, {"value": "c`d", "label": "C\nD"}]}
+    fields = [{"name": "id", "type": "string"}, kind]
+    root = write_package(tmp_path, [people(fields)], {"people.csv": [["id", "kind"], ["1", "a|b"], ["2", "c`d"]]})
+    assert findings_of(root) == (0, [])
+    published(root)
+    rows = dictionary_rows(root, "## people")
+    assert rows[1] == ("| `kind` | string | at most 20,000 characters; one of the values below | "
+                       "What \\| kind,<br>in two lines |")
+    assert rows[2:4] == ["| `a\\|b` | A or \\| B |", "| ``c`d`` | C<br>D |"]
+    # Each row has its four (or two) cells, so it renders as one row of the table.
+    assert [row.replace("\\|", "").count("|") for row in rows[:4]] == [5, 5, 3, 3]
+    assert "| `kind` | category | What \\| kind,<br>in two lines |" in dictionary_rows(root, "File: `parquet/")

@@ -5,6 +5,7 @@ missing values are written. Rendered as Markdown (docs/) and HTML (the site)."""
 from __future__ import annotations
 
 import html
+import re
 
 from datapackage.package import Package, Resource
 from datapackage.validate.pandera_schemas import DEFAULT_MAX_LENGTH
@@ -107,6 +108,20 @@ def _values(spec: dict) -> list[tuple[str, str]]:
     return out
 
 
+def table_cell(text: str) -> str:
+    """Text as one cell of a Markdown table row: a `|` would end the cell
+    there, and a line break the row."""
+    return re.sub(r"\r\n|[\r\n\u2028\u2029]", "<br>", text.replace("|", "\\|"))
+
+
+def code_cell(text: str) -> str:
+    """Text as code in one cell of a Markdown table, whatever backticks it
+    holds: the code span is fenced by more backticks than any run inside."""
+    fence = "`" * (max(map(len, re.findall("`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return table_cell(f"{fence}{pad}{text}{pad}{fence}")
+
+
 def markdown(package: Package) -> str:
     lines = ["# Data dictionary", "", "Generated from `schemas/` by `datapackage docs`; do not edit by hand.", "",
              _missing(package), "", DATES, "", _lengths(package), ""]
@@ -115,12 +130,13 @@ def markdown(package: Package) -> str:
                   f"File: `{resource.path}`. Primary key: `{', '.join(resource.schema.get('primaryKey', []))}`.", "",
                   "| field | type | rules | description |", "| --- | --- | --- | --- |"]
         for spec in resource.fields:
-            rules = "; ".join(_rules(resource, spec)).replace("|", "\\|")
-            lines.append(f"| `{spec['name']}` | {_type(spec)} | {rules} | {spec.get('description', '')} |")
+            rules = table_cell("; ".join(_rules(resource, spec)))
+            lines.append(f"| {code_cell(spec['name'])} | {_type(spec)} | {rules} | "
+                         f"{table_cell(spec.get('description', ''))} |")
         for spec in resource.fields:
             if spec.get("categories"):
                 lines += ["", f"Values of `{spec['name']}`:", "", "| value | meaning |", "| --- | --- |"]
-                lines += [f"| `{value}` | {meaning} |" for value, meaning in _values(spec)]
+                lines += [f"| {code_cell(value)} | {table_cell(meaning)} |" for value, meaning in _values(spec)]
         lines.append("")
     return "\n".join(lines)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from datapackage.publish.dictionary import markdown
+from datapackage.publish.dictionary import code_cell, markdown, table_cell
 from datapackage.package import Package, leaves
 from datapackage.publish.parquet import READING_NOTE
 
@@ -80,8 +80,8 @@ def parquet_columns(package: Package, out: Path) -> str:
         lines += [f"## {resource.name}", "", f"File: `{path}`.", "",
                   "| column | type | description |", "| --- | --- | --- |"]
         for field in pq.read_schema(out / path):
-            about = (field.metadata or {}).get(b"description", b"").decode("utf-8").replace("|", "\\|")
-            lines.append(f"| `{field.name}` | {_kind(field.type)} | {about} |")
+            about = (field.metadata or {}).get(b"description", b"").decode("utf-8")
+            lines.append(f"| {code_cell(field.name)} | {_kind(field.type)} | {table_cell(about)} |")
         lines.append("")
     return "\n".join(lines)
 
