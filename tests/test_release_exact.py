@@ -44,3 +44,22 @@ def test_a_pipe_a_backtick_or_a_line_break_stays_inside_its_dictionary_cell(tmp_
     # Each row has its four (or two) cells, so it renders as one row of the table.
     assert [row.replace("\\|", "").count("|") for row in rows[:4]] == [5, 5, 3, 3]
     assert "| `kind` | category | What \\| kind,<br>in two lines |" in dictionary_rows(root, "File: `parquet/")
+
+
+def test_the_dictionary_says_how_cells_are_written_where_a_field_declares_it(tmp_path):
+    # The CSV keeps each cell as written: its reader needs these to read "Y" or "1 000,5".
+    fields = [{"name": "id", "type": "string"},
+              {"name": "alive", "type": "boolean", "trueValues": ["Y"], "falseValues": ["N", "no"]},
+              {"name": "paid", "type": "number", "decimalChar": ",", "groupChar": " ", "bareNumber": False},
+              {"name": "on", "type": "date", "format": "%d/%m/%Y"},
+              {"name": "count", "type": "integer"}]
+    root = write_package(tmp_path, [people(fields)], {"people.csv": [
+        ["id", "alive", "paid", "on", "count"], ["1", "Y", "1 000,5 €", "13/05/2017", "3"]]})
+    assert findings_of(root) == (0, [])
+    published(root)
+    assert dictionary_rows(root, "## people")[1:] == [
+        "| `alive` | boolean | true written Y; false written N, no |  |",
+        "| `paid` | number | decimal mark ','; digits grouped by ' '; may have text before or after the number "
+        "(such as % or €) |  |",
+        "| `on` | date | written in the form %d/%m/%Y |  |",
+        "| `count` | integer |  |  |"]

@@ -1,5 +1,6 @@
 """The data dictionary, generated from the schemas: every resource and
-field with its type, constraints, allowed values and their meanings, and how
+field with its type, how its cells are written, constraints, allowed values and
+their meanings, and how
 missing values are written. Rendered as Markdown (docs/) and HTML (the site)."""
 
 from __future__ import annotations
@@ -58,9 +59,25 @@ def _lengths(package: Package) -> str:
     return f"{LENGTHS} A field that declares no maxLength accepts up to {DEFAULT_MAX_LENGTH:,} characters."
 
 
+def _written(spec: dict) -> list[str]:
+    """How a field declares its cells are written, where not as Table Schema
+    writes them by default: the CSV keeps each cell as written."""
+    out = [f"{word} written {', '.join(map(str, spec[key]))}" for key, word in (("trueValues", "true"),
+           ("falseValues", "false")) if isinstance(spec.get(key), list)]
+    if spec.get("decimalChar", ".") != ".":
+        out.append(f"decimal mark '{spec['decimalChar']}'")
+    if spec.get("groupChar"):
+        out.append(f"digits grouped by '{spec['groupChar']}'")
+    if spec.get("bareNumber", True) is False:
+        out.append("may have text before or after the number (such as % or €)")
+    if spec.get("type") in ("date", "datetime") and spec.get("format", "default") != "default":
+        out.append(f"written in the form {spec['format']}")
+    return out
+
+
 def _rules(resource: Resource, spec: dict) -> list[str]:
     c = spec.get("constraints", {})
-    rules = []
+    rules = _written(spec)
     if c.get("required") or spec["name"] in resource.schema.get("primaryKey", []):
         rules.append("required")
     if c.get("unique") or resource.schema.get("primaryKey") == [spec["name"]]:
