@@ -1,7 +1,6 @@
 """The data dictionary, generated from the schemas: every resource and
-field with its type, how its cells are written, constraints, allowed values and
-their meanings, and how
-missing values are written. Rendered as Markdown (docs/) and HTML (the site)."""
+field with its type, how its cells are written, constraints, allowed values
+and their meanings, and how missing values are written. Rendered as Markdown (docs/) and HTML (the site)."""
 
 from __future__ import annotations
 
