@@ -63,3 +63,15 @@ def test_the_dictionary_says_how_cells_are_written_where_a_field_declares_it(tmp
         "(such as % or €) |  |",
         "| `on` | date | written in the form %d/%m/%Y |  |",
         "| `count` | integer |  |  |"]
+
+
+def test_the_released_dictionary_names_the_release_s_files_and_a_missing_key_as_missing(tmp_path):
+    (tmp_path / "seeds").mkdir()
+    keyless = {"name": "notes", "path": "seeds/notes.csv", "schema": {"fields": [{"name": "text", "type": "string"}]}}
+    root = write_package(tmp_path, [people(path="seeds/people.csv"), keyless],
+                         {"seeds/people.csv": [["id", "name"], ["1", "A"]], "seeds/notes.csv": [["text"], ["x"]]})
+    assert findings_of(root) == (0, [])
+    published(root)
+    text = (root / "dist" / "data-dictionary.md").read_text(encoding="utf-8")
+    assert "File: `csv/people.csv`. Primary key: `id`." in text
+    assert "File: `csv/notes.csv`. No primary key." in text and "seeds/" not in text

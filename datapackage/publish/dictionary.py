@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import PurePosixPath
 
 from datapackage.package import Package, Resource
 from datapackage.validate.pandera_schemas import DEFAULT_MAX_LENGTH
@@ -138,12 +139,22 @@ def code_cell(text: str) -> str:
     return table_cell(f"{fence}{pad}{text}{pad}{fence}")
 
 
-def markdown(package: Package) -> str:
+def _file(resource: Resource, folder: str | None) -> str:
+    """Where the resource's CSV is (in `folder` of a release) and its key."""
+    path = f"{folder}/{PurePosixPath(resource.path).name}" if folder else resource.path
+    keys = resource.primary_key
+    key = f"Primary key: {code_cell(', '.join(keys))}." if keys else "No primary key."
+    return f"File: `{path}`. {key}"
+
+
+def markdown(package: Package, folder: str | None = None) -> str:
+    """The dictionary of the package; `folder` is where a release holds the
+    CSVs (the package's own paths are named otherwise)."""
     lines = ["# Data dictionary", "", "Generated from `schemas/` by `datapackage docs`; do not edit by hand.", "",
              _missing(package), "", DATES, "", _lengths(package), ""]
     for resource in package.resources:
         lines += [f"## {resource.name}", "", resource.schema.get("description", ""), "",
-                  f"File: `{resource.path}`. Primary key: `{', '.join(resource.schema.get('primaryKey', []))}`.", "",
+                  _file(resource, folder), "",
                   "| field | type | rules | description |", "| --- | --- | --- | --- |"]
         for spec in resource.fields:
             rules = table_cell("; ".join(_rules(resource, spec)))

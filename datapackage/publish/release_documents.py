@@ -35,7 +35,7 @@ def write_documents(package: Package, out: Path) -> list[str]:
         if source.is_file() and not leaves(package.root, source.name):
             shutil.copyfile(source, out / source.name)
             written.append(source.name)
-    text = markdown(package) + "\n" + parquet_columns(package, out)
+    text = markdown(package, "csv") + "\n" + parquet_columns(package, out)
     (out / DICTIONARY).write_text(text, encoding="utf-8")
     return written + [DICTIONARY]
 
