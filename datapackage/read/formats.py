@@ -9,11 +9,16 @@ as chrono's `%.f`; chrono's bare `%f` counts nanoseconds (`.1234` would be
 1234 ns), so a fraction without its point is refused too. A date format
 must hold a full date as well: `%Y-%m` would publish 2017-05 as May 1st.
 
+A format is also written with the directives Python's strptime reads, as
+Frictionless reads it with that: chrono's own (`%F`, `%T`, `%e`, `%s`,
+`%.f`, `%:z`, padding flags) would be read here and published, and then no
+cell could be read with the release's descriptor.
+
 Two readings chrono allows change a value as written, so the cells are
 refused (see `short_year_form` and `leap_second_form`): `%Y` reads 1 to 4
 digits (05/03/17 would be the year 17), and `%S` reads 60, a leap second,
-published as the next minute. Composite directives (`%c`, `%X`, `%v`, ...)
-are checked as their parts; `%+` is refused, as no parts read it exactly.
+published as the next minute. The composite directives Python reads too
+(`%c`, `%X`) are checked as their parts; `%+` is refused, as no parts read it exactly.
 """
 
 from __future__ import annotations
@@ -26,6 +31,10 @@ FULL_DATES = {"F", "D", "x", "c", "+", "s", "v"}
 YEARS, MONTHS, DAYS = {"Y", "y", "G", "g"}, {"m", "b", "B", "h"}, {"d", "e"}
 TIMES = {"H", "k", "I", "l", "M", "S", "p", "P", "R", "T", "X", "r", "c", "+", "s"}
 ZONES = {"z", ":z", "::z", ":::z", "#z", "Z"}
+# The directives Python's strptime reads (Python 3.11), with which Frictionless,
+# the reference reader of Table Schema, reads a format: a format with any
+# other would be read here and by nobody who reads the release's descriptor.
+PYTHON_READS = set("aAbBcdfGHIjmMpSuUVwWxXyYzZ%")
 
 
 def chrono_form(form: str) -> str:
@@ -51,6 +60,11 @@ def format_problem(kind: str, form: str) -> str | None:
         # for the T), so a second 60 or a short year in it could not be told.
         return ("is read leniently by the column engine, which could change a value as written; "
                 "leave the format out (ISO 8601 is the default) or write its parts out, such as %Y-%m-%dT%H:%M:%S%:z")
+    unread = python_unread(form)
+    if unread:
+        return (f"uses {', '.join(unread)}, which Frictionless does not read (it reads formats with Python's "
+                "strptime), so no cell could be read with the release's descriptor; write the format with "
+                "Python's directives, such as %Y-%m-%d for %F, %H:%M:%S for %T, .%f for %.f")
     if kind == "date":
         extra = sorted(found & (TIMES | ZONES))
         if extra:
@@ -64,11 +78,18 @@ def format_problem(kind: str, form: str) -> str | None:
     return None
 
 
+def python_unread(form: str) -> list[str]:
+    """The directives of a format, as written, that Python's strptime does
+    not read (chrono's own, such as %F, %T, %e, %s, %.f, %:z, or a padding flag)."""
+    unread = sorted({m.group(0) for m in DIRECTIVE.finditer(form) if m.group(0)[1:] not in PYTHON_READS})
+    return unread + (["a % with no directive"] if DIRECTIVE.sub("", form).endswith("%") else [])
+
+
 # Composite directives that are exactly their parts in chrono (each read
 # both ways alike, padding and case included), so that a year or a second
 # inside one is checked as when written out.
-SPELLED_OUT = {"F": "%Y-%m-%d", "T": "%H:%M:%S", "X": "%H:%M:%S", "r": "%I:%M:%S %p", "c": "%a %b %e %H:%M:%S %Y",
-               "v": "%e-%b-%Y", "D": "%m/%d/%y", "x": "%m/%d/%y"}
+# (Chrono's others, such as %F and %T, are refused: see `python_unread`.)
+SPELLED_OUT = {"X": "%H:%M:%S", "c": "%a %b %e %H:%M:%S %Y"}
 
 
 def _replaced(form: str, directive: str, by: str) -> str | None:
