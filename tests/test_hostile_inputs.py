@@ -586,3 +586,13 @@ def test_docs_of_a_package_folder_go_beside_its_descriptor(tmp_path):
     result = run("docs", "package", cwd=tmp_path)
     assert result.returncode == 0 and (package / "docs" / "data-dictionary.md").is_file()
     assert not (tmp_path / "docs").exists()
+
+
+def test_an_integer_is_read_without_group_characters_as_frictionless_reads_it(tmp_path):
+    # Table Schema gives groupChar to numbers only: the release's descriptor
+    # would declare 1,000 an integer that Frictionless reads as none.
+    fields = [{"name": "id", "type": "string"}, {"name": "count", "type": "integer", "groupChar": ","}]
+    root = write_package(tmp_path, [people(fields)], {"people.csv": [["id", "count"], ["1", "1,000"], ["2", "12"]]})
+    code, findings = findings_of(root)
+    assert code == 1 and checks(findings) == [("people.csv", 2, 2, "type")]
+    assert "groupChar" in findings[0]["message"]

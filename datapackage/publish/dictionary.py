@@ -64,9 +64,9 @@ def _written(spec: dict) -> list[str]:
     writes them by default: the CSV keeps each cell as written."""
     out = [f"{word} written {', '.join(map(str, spec[key]))}" for key, word in (("trueValues", "true"),
            ("falseValues", "false")) if isinstance(spec.get(key), list)]
-    if spec.get("decimalChar", ".") != ".":
+    if spec.get("type") == "number" and spec.get("decimalChar", ".") != ".":
         out.append(f"decimal mark '{spec['decimalChar']}'")
-    if spec.get("groupChar"):
+    if spec.get("type") == "number" and spec.get("groupChar"):  # an integer's is not read (Table Schema)
         out.append(f"digits grouped by '{spec['groupChar']}'")
     if spec.get("bareNumber", True) is False:
         out.append("may have text before or after the number (such as % or €)")

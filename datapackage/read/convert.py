@@ -94,10 +94,9 @@ def _result(values: pl.Series, present: pl.Series, kind: str, **words) -> Conver
     return Converted(values, failed, EXPECTED[kind].format(**words))
 
 
-def _bare(spec: dict, text: pl.Series) -> pl.Series:
-    """Text without group characters and, when bareNumber is false, without
+def _bare(spec: dict, text: pl.Series, group: str | None = None) -> pl.Series:
+    """Text without `group` characters and, when bareNumber is false, without
     leading and trailing non-numeric characters (such as % or a currency)."""
-    group = spec.get("groupChar")
     if group:
         text = text.str.replace_all(group, "", literal=True)
     if spec.get("bareNumber", True) is False:
@@ -106,10 +105,15 @@ def _bare(spec: dict, text: pl.Series) -> pl.Series:
 
 
 def _integers(spec: dict, present: pl.Series) -> list[Converted]:
+    # Table Schema's integer has no groupChar: Frictionless reads 1,000 as no
+    # integer whatever the field declares, so a cell written so is not one
+    # here either (the release's descriptor could not be read otherwise).
     text = _bare(spec, present)
     well_formed = text.str.contains(INTEGER).fill_null(False)
     values = text.set(~well_formed, None).cast(pl.Int64, strict=False)
     typed = _result(values, present, "integer")
+    if spec.get("groupChar"):
+        typed.reason += " written without groupChar, which Table Schema reads for numbers only"
     outside = values.is_not_null() & (values.abs() > SAFE_INTEGER)
     overflow = well_formed & values.is_null()
     range_failed = (outside | overflow).alias("failed")
@@ -122,7 +126,7 @@ def _integers(spec: dict, present: pl.Series) -> list[Converted]:
 
 
 def _numbers(spec: dict, present: pl.Series) -> list[Converted]:
-    text = _bare(spec, present)
+    text = _bare(spec, present, spec.get("groupChar"))
     decimal = spec.get("decimalChar", ".")
     if decimal != ".":
         text = text.str.replace_all(".", "\x00", literal=True).str.replace_all(decimal, ".", literal=True)
