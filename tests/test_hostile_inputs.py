@@ -596,3 +596,19 @@ def test_an_integer_is_read_without_group_characters_as_frictionless_reads_it(tm
     code, findings = findings_of(root)
     assert code == 1 and checks(findings) == [("people.csv", 2, 2, "type")]
     assert "groupChar" in findings[0]["message"]
+
+
+@pytest.mark.parametrize("chars, value", [
+    ({}, ".5%"),  # Frictionless strips the point: 5
+    ({}, "+.5"),
+    ({"decimalChar": ","}, ",5 %"),  # read as 5 by both, though 0,5 was written
+])
+def test_a_number_led_by_its_decimal_mark_among_other_text_is_a_finding(tmp_path, chars, value):
+    # With bareNumber false the text before a number is taken off up to a
+    # digit or a minus: the decimal mark too, as Frictionless does it.
+    fields = [{"name": "id", "type": "string"}, {"name": "share", "type": "number", "bareNumber": False, **chars}]
+    negative = f"-{chars.get('decimalChar', '.')}5%"  # the minus is kept, and the mark after it
+    root = write_package(tmp_path, [people(fields)], {"people.csv": [["id", "share"], ["1", value], ["2", negative]]})
+    code, findings = findings_of(root)
+    assert code == 1 and checks(findings) == [("people.csv", 2, 2, "type")]
+    assert "decimal mark" in findings[0]["message"]

@@ -17,6 +17,7 @@ its sign (SQLite keeps no sign on a whole number).
 
 from __future__ import annotations
 
+import re
 import sys
 
 from dataclasses import dataclass
@@ -131,8 +132,12 @@ def _numbers(spec: dict, present: pl.Series) -> list[Converted]:
     if decimal != ".":
         text = text.str.replace_all(".", "\x00", literal=True).str.replace_all(decimal, ".", literal=True)
     well_formed = text.str.contains(NUMBER).fill_null(False)
+    if spec.get("bareNumber", True) is False:
+        well_formed = well_formed & ~_led_by_mark(present, decimal)
     spelled = text.str.replace(r"^\+?(INF|inf|Infinity)$", "inf").str.replace(r"^-(INF|inf|Infinity)$", "-inf")
     typed = _result(spelled.set(~well_formed, None).cast(pl.Float64, strict=False), present, "number")
+    if spec.get("bareNumber", True) is False:
+        typed.reason += f" with a digit before its decimal mark (Frictionless reads '{decimal}5%' as 5; write 0{decimal}5%)"
     # The digits from the first non-zero one to the last, whatever the point and exponent.
     digits = text.str.replace(r"[eE].*$", "").str.replace_all(r"[^0-9]", "").str.strip_chars("0").str.len_chars()
     values = typed.values
@@ -149,6 +154,13 @@ def _numbers(spec: dict, present: pl.Series) -> list[Converted]:
                              f"a number of at most {SAFE_DIGITS} significant digits between {SMALLEST_NORMAL:.1e} "
                              f"and {LARGEST:.1e} in size, or 0, or INF, -INF (not NaN), which every published "
                              "format holds exactly", "number-range")]
+
+
+def _led_by_mark(present: pl.Series, decimal: str) -> pl.Series:
+    """Cells whose number starts with its decimal mark (`.5%`, `+.5`):
+    text around a number is taken off up to a digit or a minus, as
+    Frictionless does it, so the mark would go with it (5, not 0.5)."""
+    return present.str.contains(f"^[^-0-9{re.escape(decimal)}]*{re.escape(decimal)}").fill_null(False)
 
 
 def _booleans(spec: dict, present: pl.Series) -> Converted:
