@@ -71,6 +71,8 @@ def test_python_fraction_reads_the_digits_after_the_point(tmp_path):
     ({"type": "date", "format": "%Y"}, "2017", "full date"),  # would be 2017-01-01
     ({"type": "date", "format": "%Y-%m"}, "2017-05", "full date"),
     ({"type": "date", "format": "%d.%m"}, "05.03", "full date"),  # would be 0001-03-05
+    ({"type": "date", "format": "%d.%m.%y"}, "13.05.69", "two digits"),  # 1969 to Frictionless, 2069 here
+    ({"type": "datetime", "format": "%x %H:%M"}, "05/13/45 10:00", "two digits"),  # 2045 to both
     ({"type": "datetime", "format": "%+"}, "2016-12-31T23:59:60Z", "leniently"),  # would be the next minute
     # Directives of the column engine that Python's strptime, and so Frictionless, does not read:
     # every cell of the release would be unreadable with its descriptor.

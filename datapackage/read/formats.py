@@ -7,7 +7,9 @@ a full date would publish a date nobody wrote (year 1, January 1st): both
 are refused. Python's `.%f` (the digits after the seconds' point) is read
 as chrono's `%.f`; chrono's bare `%f` counts nanoseconds (`.1234` would be
 1234 ns), so a fraction without its point is refused too. A date format
-must hold a full date as well: `%Y-%m` would publish 2017-05 as May 1st.
+must hold a full date as well: `%Y-%m` would publish 2017-05 as May 1st,
+and a four-digit year: `%y` would invent the century (45 is 2045), and
+Python and chrono do not even invent the same one (69 is 1969 or 2069).
 
 A format is also written with the directives Python's strptime reads, as
 Frictionless reads it with that: chrono's own (`%F`, `%T`, `%e`, `%s`,
@@ -31,6 +33,7 @@ FULL_DATES = {"F", "D", "x", "c", "+", "s", "v"}
 YEARS, MONTHS, DAYS = {"Y", "y", "G", "g"}, {"m", "b", "B", "h"}, {"d", "e"}
 TIMES = {"H", "k", "I", "l", "M", "S", "p", "P", "R", "T", "X", "r", "c", "+", "s"}
 ZONES = {"z", ":z", "::z", ":::z", "#z", "Z"}
+SHORT_YEARS = {"y", "x"}  # %x is %m/%d/%y
 # The directives Python's strptime reads (Python 3.11), with which Frictionless,
 # the reference reader of Table Schema, reads a format: a format with any
 # other would be read here and by nobody who reads the release's descriptor.
@@ -65,6 +68,11 @@ def format_problem(kind: str, form: str) -> str | None:
         return (f"uses {', '.join(unread)}, which Frictionless does not read (it reads formats with Python's "
                 "strptime), so no cell could be read with the release's descriptor; write the format with "
                 "Python's directives, such as %Y-%m-%d for %F, %H:%M:%S for %T, .%f for %.f")
+    short = sorted(found & SHORT_YEARS)
+    if short:
+        return (f"writes the year in two digits (%{', %'.join(short)}), so its century would be invented, "
+                "and not alike: Frictionless (Python) reads 69 as 1969, the column engine as 2069; "
+                "write the year in four digits (%Y)")
     if kind == "date":
         extra = sorted(found & (TIMES | ZONES))
         if extra:
