@@ -75,3 +75,19 @@ def test_the_released_dictionary_names_the_release_s_files_and_a_missing_key_as_
     text = (root / "dist" / "data-dictionary.md").read_text(encoding="utf-8")
     assert "File: `csv/people.csv`. Primary key: `id`." in text
     assert "File: `csv/notes.csv`. No primary key." in text and "seeds/" not in text
+
+
+def test_a_date_with_allowed_values_is_a_timestamp_in_parquet_like_any_date(tmp_path):
+    import pandas as pd
+
+    fields = [{"name": "id", "type": "string"}, {"name": "on", "type": "date", "categoriesOrdered": True,
+                                                   "constraints": {"enum": ["2018-01-01", "2017-05-13"]}}]
+    root = write_package(tmp_path, [people(fields)], {"people.csv": [["id", "on"], ["1", "2017-05-13"], ["2", ""]]})
+    assert findings_of(root) == (0, [])
+    parquet, _ = published(root)
+    path = root / "dist" / "parquet" / "people.parquet"
+    assert str(pq.read_schema(path).field("on").type) == "timestamp[us]"
+    assert str(pd.read_parquet(path)["on"].dtype) == "datetime64[us]"
+    assert [(row["on"] and row["on"].date().isoformat(), row["on_order"]) for row in parquet["people"]] == [
+        ("2017-05-13", 2), (None, None)]
+    assert "| `on` | timestamp |  |" in dictionary_rows(root, "File: `parquet/")

@@ -3,8 +3,9 @@
 `for_consumers` projects the typed table of `datapackage.publish.arrow` onto what is
 written: columns are only added or retyped, never removed or renamed.
 
-- Date bounds (`<field>_from`, `<field>_to`) become timestamps, because pandas
-  reads Arrow dates as Python objects on which `.dt` fails.
+- Dates (date fields, with allowed values or not, and the bounds `<field>_from`,
+  `<field>_to`) become timestamps, because pandas reads Arrow dates as Python
+  objects on which `.dt` fails.
 - Every enum whose schema says `categoriesOrdered` gains `<field>_order`, its
   1-based position in the schema's list: polars sorts categoricals by text and
   DuckDB reads dictionaries as VARCHAR, so the order would otherwise be lost.
@@ -60,10 +61,13 @@ def for_consumers(resource: Resource, table: pa.Table) -> pa.Table:
 
 
 def _projected(spec: dict | None, field: pa.Field, array: pa.ChunkedArray):
-    if pa.types.is_date32(field.type):
-        yield field.with_type(BOUND_TYPE), array.cast(BOUND_TYPE)
-        return
-    yield field, array
+    kind = field.type.value_type if pa.types.is_dictionary(field.type) else field.type
+    if pa.types.is_date32(kind):
+        # Dates with allowed values too: Parquet keeps no dictionary of dates.
+        dates = pa.chunked_array([c.dictionary_decode() if kind != field.type else c for c in array.chunks], kind)
+        yield field.with_type(BOUND_TYPE), dates.cast(BOUND_TYPE)
+    else:
+        yield field, array
     if spec and spec.get("categoriesOrdered") and "enum" in spec.get("constraints", {}):
         yield _order_column(spec, array)
 
