@@ -91,3 +91,18 @@ def test_a_date_with_allowed_values_is_a_timestamp_in_parquet_like_any_date(tmp_
     assert [(row["on"] and row["on"].date().isoformat(), row["on_order"]) for row in parquet["people"]] == [
         ("2017-05-13", 2), (None, None)]
     assert "| `on` | timestamp |  |" in dictionary_rows(root, "File: `parquet/")
+
+
+def test_an_integer_with_allowed_values_is_a_nullable_integer_in_pandas(tmp_path):
+    import pandas as pd
+
+    rank = {"name": "grade", "type": "integer", "categoriesOrdered": True, "constraints": {"enum": [3, 1, 2]},
+            "categories": [{"value": 3, "label": "low"}, {"value": 1, "label": "mid"}, {"value": 2, "label": "high"}]}
+    fields = [{"name": "id", "type": "string"}, rank]
+    root = write_package(tmp_path, [people(fields)], {"people.csv": [["id", "grade"], ["1", "2"], ["2", ""]]})
+    assert findings_of(root) == (0, [])
+    frame = (published(root), pd.read_parquet(root / "dist" / "parquet" / "people.parquet"))[1]
+    assert str(frame["grade"].dtype) == "Int64"  # not float64 (2.0 and NaN)
+    assert frame["grade"].tolist()[0] == 2 and frame["grade"].isna().tolist() == [False, True]
+    assert frame["grade_order"].tolist()[0] == 3
+    assert "| `grade` | integer |  |" in dictionary_rows(root, "File: `parquet/")

@@ -1,7 +1,7 @@
 """The typed Arrow table of a resource, as Parquet holds it.
 
-Straight from the typed columns: integers are nullable int64; fields with an
-enum are dictionary-encoded over the whole vocabulary in schema order
+Straight from the typed columns: integers are nullable int64; text fields
+with an enum are dictionary-encoded over the whole vocabulary in schema order
 (ordered when the schema says `categoriesOrdered`); a `sourceList` field is
 list<string>; a partial date keeps its text and gains `<field>_from` and
 `<field>_to` date32 bounds. Each field's description travels in the field
@@ -41,7 +41,10 @@ def _columns(table: Table, spec: dict):
     values = table.as_published(spec)
     if name in table.lists:
         array = table.lists[name].to_arrow().cast(pa.list_(pa.string()))
-    elif "enum" in spec.get("constraints", {}):
+    elif "enum" in spec.get("constraints", {}) and values.dtype == pl.String:
+        # Text only: Parquet gives back a dictionary of text, but numbers and
+        # dates as plain columns, which pandas then reads by the dictionary's
+        # pandas type (an integer with a blank as float64).
         array = _dictionary(spec, values)
     else:
         array = plain(values)

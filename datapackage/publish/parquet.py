@@ -61,11 +61,8 @@ def for_consumers(resource: Resource, table: pa.Table) -> pa.Table:
 
 
 def _projected(spec: dict | None, field: pa.Field, array: pa.ChunkedArray):
-    kind = field.type.value_type if pa.types.is_dictionary(field.type) else field.type
-    if pa.types.is_date32(kind):
-        # Dates with allowed values too: Parquet keeps no dictionary of dates.
-        dates = pa.chunked_array([c.dictionary_decode() if kind != field.type else c for c in array.chunks], kind)
-        yield field.with_type(BOUND_TYPE), dates.cast(BOUND_TYPE)
+    if pa.types.is_date32(field.type):
+        yield field.with_type(BOUND_TYPE), array.cast(BOUND_TYPE)
     else:
         yield field, array
     if spec and spec.get("categoriesOrdered") and "enum" in spec.get("constraints", {}):
