@@ -612,3 +612,13 @@ def test_a_number_led_by_its_decimal_mark_among_other_text_is_a_finding(tmp_path
     code, findings = findings_of(root)
     assert code == 1 and checks(findings) == [("people.csv", 2, 2, "type")]
     assert "decimal mark" in findings[0]["message"]
+
+
+def test_two_files_whose_names_differ_in_case_only_are_a_finding(tmp_path):
+    """csv/People.csv and csv/people.csv are one file once the release is unzipped
+    where case is not told apart (macOS, Windows): one table's rows were lost."""
+    root = write_package(tmp_path, [{**people(), "path": "People.csv"}, {**people(), "name": "more", "path": "people.csv"}],
+                         {"People.csv": [["id", "name"], ["p1", "Ali"]], "people.csv": [["id", "name"], ["p2", "Veli"]]})
+    code, findings = findings_of(root)
+    assert code == 1 and [f["check"] for f in findings] == ["descriptor"]
+    assert "csv/People.csv" in findings[0]["message"] and "csv/people.csv" in findings[0]["message"]

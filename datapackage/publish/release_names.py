@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from pathlib import Path
 
 from datapackage.publish.derived import reserved_names
@@ -51,13 +52,19 @@ def _names(package: Package) -> list[Finding]:
                                        "itself (its citations, vocabularies, derived tables and search indexes); "
                                        "rename the resource")
                  for r in package.resources if r.name in reserved or OWN_TABLES.fullmatch(r.name)]
-    published_as: dict[str, str] = {}
+    published_as: dict[str, tuple[str, str]] = {}
     for resource in package.resources:
         file = Path(resource.path).name
-        if file in published_as:
-            findings.append(_name_finding(resource.path, f"resources {published_as[file]!r} and {resource.name!r} "
-                                                         f"would both be published as csv/{file}; rename one file"))
-        published_as.setdefault(file, resource.name)
+        # One file too where the release is unzipped on a system that tells
+        # neither case nor Unicode forms apart (macOS, Windows).
+        key = unicodedata.normalize("NFC", file).casefold()
+        if key in published_as:
+            other, other_file = published_as[key]
+            said = (f"csv/{file}" if file == other_file
+                    else f"csv/{other_file} and csv/{file}, one file where case is not told apart")
+            findings.append(_name_finding(resource.path, f"resources {other!r} and {resource.name!r} "
+                                                         f"would both be published as {said}; rename one file"))
+        published_as.setdefault(key, (resource.name, file))
     return findings
 
 
