@@ -106,3 +106,18 @@ def test_an_integer_with_allowed_values_is_a_nullable_integer_in_pandas(tmp_path
     assert frame["grade"].tolist()[0] == 2 and frame["grade"].isna().tolist() == [False, True]
     assert frame["grade_order"].tolist()[0] == 3
     assert "| `grade` | integer |  |" in dictionary_rows(root, "File: `parquet/")
+
+
+def test_each_field_of_a_composite_foreign_key_names_the_field_it_refers_to(tmp_path):
+    pairs = {"name": "pairs", "path": "pairs.csv", "schema": {
+        "fields": [{"name": "a", "type": "string"}, {"name": "b", "type": "string"}], "primaryKey": ["a", "b"]}}
+    refs = {"name": "refs", "path": "refs.csv", "schema": {
+        "fields": [{"name": "x", "type": "string"}, {"name": "y", "type": "string"}],
+        "foreignKeys": [{"fields": ["x", "y"], "reference": {"resource": "pairs", "fields": ["a", "b"]}}]}}
+    root = write_package(tmp_path, [pairs, refs], {"pairs.csv": [["a", "b"], ["1", "2"]],
+                                                   "refs.csv": [["x", "y"], ["1", "2"]]})
+    assert findings_of(root) == (0, [])
+    published(root)
+    assert [row.split(" | ")[2] for row in dictionary_rows(root, "## refs")] == [
+        "at most 20,000 characters; refers to pairs.a, with y to pairs.b",
+        "at most 20,000 characters; refers to pairs.b, with x to pairs.a"]

@@ -94,9 +94,7 @@ def _rules(resource: Resource, spec: dict) -> list[str]:
         rules.append(f"at most {c.get('maxLength', DEFAULT_MAX_LENGTH):,} characters")
     if "enum" in c:
         rules.append("one of the values below" + (", ordered lowest to highest" if spec.get("categoriesOrdered") else ""))
-    for key in resource.foreign_keys:
-        if spec["name"] in key["fields"]:
-            rules.append(f"refers to {key['reference']['resource']}.{key['reference']['fields'][0]}")
+    rules += [_refers(spec["name"], key) for key in resource.foreign_keys if spec["name"] in key["fields"]]
     if spec.get("sourceList"):
         ref = spec["sourceList"]
         rules.append(f"each entry refers to {ref['resource']}.{ref['field']}, separated by '{ref.get('separator', ';')}'")
@@ -109,6 +107,14 @@ def _rules(resource: Resource, spec: dict) -> list[str]:
     if spec.get("personName"):
         rules.append("names equal after folding spellings are flagged as possible duplicates")
     return rules
+
+
+def _refers(name: str, key: dict) -> str:
+    """What a field of a foreign key refers to: its own field of the other
+    table, and with which of its fields where the key has more than one."""
+    table, targets = key["reference"]["resource"], dict(zip(key["fields"], key["reference"]["fields"]))
+    others = ", ".join(f"{field} to {table}.{target}" for field, target in targets.items() if field != name)
+    return f"refers to {table}.{targets[name]}" + (f", with {others}" if others else "")
 
 
 def _values(spec: dict) -> list[tuple[str, str]]:
