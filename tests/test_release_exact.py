@@ -121,3 +121,18 @@ def test_each_field_of_a_composite_foreign_key_names_the_field_it_refers_to(tmp_
     assert [row.split(" | ")[2] for row in dictionary_rows(root, "## refs")] == [
         "at most 20,000 characters; refers to pairs.a, with y to pairs.b",
         "at most 20,000 characters; refers to pairs.b, with x to pairs.a"]
+
+
+def test_the_creation_date_is_read_with_the_git_the_user_s_path_finds(tmp_path, monkeypatch):
+    # A git installed outside /bin and /usr/bin (Homebrew, Nix, conda) was not
+    # found, and the release's date silently became the latest date in the data.
+    from datapackage.package import load_package
+    from datapackage.publish.release import created
+
+    tools = tmp_path / "tools"
+    tools.mkdir()
+    (tools / "git").write_text("#!/bin/sh\necho 2021-06-01T10:00:00Z\n", encoding="utf-8")
+    (tools / "git").chmod(0o755)
+    root = write_package(tmp_path, [people()], {"people.csv": [["id", "name"], ["1", "A"]]})
+    monkeypatch.setenv("PATH", f"{tools}:/bin:/usr/bin")
+    assert created(load_package(root / "datapackage.json")[0], {}) == "2021-06-01T10:00:00Z"

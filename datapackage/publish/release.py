@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import zipfile
@@ -30,9 +31,13 @@ ABOUT = ("title", "description", "homepage", "sources", "licenses")
 
 
 def created(package: Package, tables: dict[str, StoredTable]) -> str:
+    # Only the PATH that finds the user's git: no HOME (their settings, such as
+    # log.showSignature, would change what it prints) and no GIT_ variables
+    # (a hook's could name another repository).
+    env = {"TZ": "UTC", "PATH": os.environ.get("PATH", os.defpath)}
     try:
         stamp = subprocess.run(["git", "log", "-1", "--format=%cd", "--date=format-local:%Y-%m-%dT%H:%M:%SZ"],
-                               cwd=package.root, capture_output=True, text=True, env={"TZ": "UTC"}).stdout.strip()
+                               cwd=package.root, capture_output=True, text=True, env=env).stdout.strip()
     except OSError:
         stamp = ""
     if stamp:
