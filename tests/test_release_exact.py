@@ -136,3 +136,18 @@ def test_the_creation_date_is_read_with_the_git_the_user_s_path_finds(tmp_path, 
     root = write_package(tmp_path, [people()], {"people.csv": [["id", "name"], ["1", "A"]]})
     monkeypatch.setenv("PATH", f"{tools}:/bin:/usr/bin")
     assert created(load_package(root / "datapackage.json")[0], {}) == "2021-06-01T10:00:00Z"
+
+
+def test_a_boolean_allowed_value_is_written_as_the_schema_and_the_csv_write_it(tmp_path):
+    import sqlite3
+
+    alive = {"name": "alive", "type": "boolean", "constraints": {"enum": [True, False]},
+             "categories": [{"value": True, "label": "alive"}, {"value": False, "label": "dead"}]}
+    root = write_package(tmp_path, [people([{"name": "id", "type": "string"}, alive])],
+                         {"people.csv": [["id", "alive"], ["1", "true"]]})
+    assert findings_of(root) == (0, [])
+    published(root)
+    assert dictionary_rows(root, "Values of `alive`")[:2] == ["| `true` | alive |", "| `false` | dead |"]
+    db = sqlite3.connect(root / "dist" / "test-package.db")
+    assert db.execute("select value from vocabularies where field = 'alive' order by position").fetchall() == [
+        ("true",), ("false",)]

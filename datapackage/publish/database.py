@@ -25,6 +25,7 @@ from datapackage.publish.search_index import (add_search_functions, copy_search_
                                       search_parts)
 from datapackage.read.stored import StoredTable
 from datapackage.publish.derived import DERIVED, derived_statements
+from datapackage.publish.dictionary import value_text
 from datapackage.site.metadata import facet_columns, sort_column
 from datapackage.read.table import BOUNDS, Table
 
@@ -250,7 +251,7 @@ def _vocabularies(db: sqlite_utils.Database, package: Package) -> None:
     for resource in package.resources:
         for spec in resource.fields:
             for position, category in enumerate(spec.get("categories", []), start=1):
-                rows.append({"resource": resource.name, "field": spec["name"], "value": str(category["value"]),
+                rows.append({"resource": resource.name, "field": spec["name"], "value": value_text(category["value"]),
                              "position": position, **{k: v for k, v in category.items() if k != "value"}})
     columns = {"resource": str, "field": str, "value": str, "position": int, "label": str}
     for row in rows:

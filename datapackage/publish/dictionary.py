@@ -5,6 +5,7 @@ and their meanings, and how missing values are written. Rendered as Markdown (do
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import PurePosixPath
 
@@ -117,6 +118,11 @@ def _refers(name: str, key: dict) -> str:
     return f"refers to {table}.{targets[name]}" + (f", with {others}" if others else "")
 
 
+def value_text(value) -> str:
+    """An allowed value as the schema and the CSV write it (true, not True)."""
+    return json.dumps(value) if isinstance(value, bool) else str(value)
+
+
 def _values(spec: dict) -> list[tuple[str, str]]:
     """Each category as (value, meaning), both text. `docs` reads schemas
     that were never validated: a category written as a bare value, or with
@@ -126,7 +132,7 @@ def _values(spec: dict) -> list[tuple[str, str]]:
         category = category if isinstance(category, dict) else {"value": category}
         label = category.get("label")
         extra = ", ".join(f"{k}: {v}" for k, v in category.items() if k not in ("value", "label") and v)
-        out.append((str(category.get("value", "")), (label if isinstance(label, str) else "")
+        out.append((value_text(category.get("value", "")), (label if isinstance(label, str) else "")
                     + (f" ({extra})" if extra else "")))
     return out
 
