@@ -15,6 +15,7 @@ import argparse
 import asyncio
 import json
 import os
+import sqlite3
 import sys
 import threading
 from collections import OrderedDict
@@ -168,6 +169,13 @@ def release_database(ds, release: Release):
                         **kwargs, "custom_time_limit": min(kwargs.get("custom_time_limit") or search_plan.PROBING_MS,
                                                            search_plan.PROBING_MS)})
                 except QueryInterrupted:
+                    continue
+                except sqlite3.OperationalError as error:
+                    # Stopped by its time limit while SQLite was opening the
+                    # search index (the first query of a connection), which
+                    # SQLite words as a failed constructor, not an interrupt.
+                    if "vtable constructor failed" not in str(error):
+                        raise
                     continue
             key = self.tallies.key(sql, params)
             kept = self.tallies.get(key)
