@@ -121,6 +121,18 @@ def test_a_quote_inside_a_plain_cell_does_not_cut_a_record_in_two(package, monke
     assert_same(piecewise, whole)
 
 
+def test_a_record_longer_than_a_piece_is_read_whole_into_one_piece(package, monkeypatch):
+    """A piece with no record end in it is read again, twice as large; and
+    the cells of the pieces before keep their text when the next piece is
+    read into the same memory."""
+    long_text = "Told at length. " * 2000  # 32,000 bytes: four pieces of 8 KB
+    append(package, "victims", victim(package, victim_id="v-901"),
+           victim(package, victim_id="v-902")[:-1] + [long_text], victim(package, victim_id="v-903"))
+    piecewise, whole, pieces = both_ways(package / "datapackage.json", monkeypatch)
+    assert pieces["victims.csv"] > 2 and piecewise.tables["victims"].checked is not None
+    assert_same(piecewise, whole)
+
+
 def test_datetimes_with_and_without_a_zone_are_found_across_pieces(tmp_path, monkeypatch):
     """The first datetimes name their zone, those many pieces later do not."""
     import json

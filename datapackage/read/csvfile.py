@@ -289,18 +289,23 @@ def plain_pieces(path: Path, dialect: Dialect, facts: Scan, columns: int) -> Ite
     of line breaks) or a quote left open at its end, so NotPlain may be
     raised after every piece was given."""
     quote, line, start, size = dialect.quote.encode(), 2, facts.body, PLAIN_PIECE
+    # One buffer read into again and again: Arrow copies the cells out of
+    # it, and a fresh 64 MB of memory per piece costs the kernel as much
+    # time zeroing it as reading the file.
+    buffer = bytearray()
     with open(path, "rb") as file:
         while True:
+            if len(buffer) < size:
+                buffer = bytearray(size)
             file.seek(start)
-            data = file.read(size)
-            last = len(data) < size
-            cut = len(data) if last else _record_end(data, quote)
+            got = file.readinto(memoryview(buffer)[:size])
+            last = got < size
+            cut = got if last else _record_end(buffer, quote, got)
             if cut:
-                cells, lines, line = _plain_piece(pa.py_buffer(data)[:cut], columns, dialect, line, facts.clean)
+                cells, lines, line = _plain_piece(pa.py_buffer(buffer)[:cut], columns, dialect, line, facts.clean)
                 # What counts is the last piece's (see read_plain).
                 spans = _last_cell_spans_lines(cells) or (
-                    last and not facts.ends_with_break and quote in data[_line_start(data):])
-                del data  # before the next piece is read
+                    last and not facts.ends_with_break and quote in buffer[_line_start(buffer, got):got])
                 yield cells, lines
                 del cells, lines
                 start, size = start + cut, PLAIN_PIECE
@@ -314,11 +319,11 @@ def plain_pieces(path: Path, dialect: Dialect, facts: Scan, columns: int) -> Ite
         raise NotPlain
 
 
-def _record_end(data: bytes, quote: bytes) -> int:
-    """Where the last record that ends with a line feed in `data` ends (0
-    when none does): after the last LF with an even count of quotes before
-    it. Walking back, each byte's quotes are counted once."""
-    total, end, after = data.count(quote), len(data), 0
+def _record_end(data: bytes | bytearray, quote: bytes, end: int) -> int:
+    """Where the last record that ends with a line feed in `data[:end]` ends
+    (0 when none does): after the last LF with an even count of quotes
+    before it. Walking back, each byte's quotes are counted once."""
+    total, after = data.count(quote, 0, end), 0
     while (at := data.rfind(b"\n", 0, end)) >= 0:
         after += data.count(quote, at, end)
         if (total - after) % 2 == 0:
@@ -373,9 +378,9 @@ def _last_line(source: bytes | Path) -> bytes:
             size = min(end, size * 4)
 
 
-def _line_start(data: bytes) -> int:
-    """Where the last line of `data` starts."""
-    return max(data.rfind(b"\n"), data.rfind(b"\r")) + 1
+def _line_start(data: bytes | bytearray, end: int | None = None) -> int:
+    """Where the last line of `data[:end]` starts."""
+    return max(data.rfind(b"\n", 0, end), data.rfind(b"\r", 0, end)) + 1
 
 
 def open_quote_at_end(data: bytes, record_map: Records, dialect: Dialect) -> bool:
