@@ -121,3 +121,23 @@ def test_links_from_other_tables_find_the_rows_of_a_key_with_odd_characters(tmp_
                  for link, count in listed]
     assert status == 200 and len(listed) >= 2, listed  # the person's death and trial links at least
     assert all(rows == count for rows, count in found), found
+
+
+def test_a_key_naming_rows_by_a_field_other_than_their_key_links_to_those_rows(tmp_path):
+    """deaths.victim_id refers to victims.victim_id; with victims keyed by
+    name instead, the id is no row's address, so its link lists the rows
+    holding it."""
+    package = copy_package(tmp_path, FIXTURES / "small")
+    schema = package / "schemas" / "victims.json"
+    schema.write_text(schema.read_text(encoding="utf-8").replace('"primaryKey": ["victim_id"]', '"primaryKey": ["name"]'),
+                      encoding="utf-8")
+    assert not has_errors(check(package / "datapackage.json").findings)
+    out = publish(package / "datapackage.json", package / "dist")
+    with serving(out) as url:
+        [died] = rows_of(url, "tartar-case", "deaths")[:1]
+        status, page = fetch(f"{url}/tartar-case/deaths/{tilde_encode(died)}")
+        [link] = [link for link in links(page) if link.startswith("/tartar-case/victims")]
+        found = json.loads(fetch(url + as_browser(link).replace("?", ".json?", 1))[1])
+    assert status == 200 and "victim_id__exact" in link
+    at = found["columns"].index("victim_id")
+    assert [row[at] for row in found["rows"]] == [died]

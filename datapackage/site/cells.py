@@ -4,6 +4,8 @@ the name or title they stand for, long text clamped."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from markupsafe import Markup, escape
 
 from datapackage.site.context import SiteContext
@@ -26,6 +28,9 @@ def cell(site: SiteContext, row, value, column: str, table: str | None, clamp: b
     pointed = site.resource_of_key(column, table)
     if pointed:
         return site.kept(("key", pointed, value), lambda: reference(site, pointed, str(value)))
+    named = site.rows_named_by(column, table)
+    if named:
+        return rows_link(site, *named, str(value))
     spec = site.resources.get(table or "")
     if spec and spec.get("page") and column == spec.get("label"):
         return Markup(f'<a href="{escape(site.href(table, str(row[spec["key"]])))}">{escape(value)}</a>')
@@ -45,6 +50,14 @@ def source_links(site: SiteContext, value: str) -> Markup:
         links.append(Markup(f'<a class="source" href="{escape(site.source_href(source))}" '
                             f'title="{escape(source.get("title") or source_id)}">{escape(site.source_text(source))}</a>'))
     return Markup(f'<span class="sources">{Markup("; ").join(links)}</span>')
+
+
+def rows_link(site: SiteContext, resource: str, field: str, value: str) -> Markup:
+    """A value that names rows of `resource` by one of its fields other than
+    the key: a link to that table's rows holding it (Datasette's own link
+    would take the value for the key, and find no row)."""
+    query = urlencode({f"{field}__exact": value})
+    return Markup(f'<a href="{escape(site.table_path(resource))}?{escape(query)}">{escape(value)}</a>')
 
 
 def coded(category: dict) -> Markup:

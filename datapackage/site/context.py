@@ -97,6 +97,17 @@ class SiteContext:
         target = self.resources.get(reference["resource"])
         return reference["resource"] if target and reference.get("fields") == [target["key"]] else None
 
+    def rows_named_by(self, column: str, table: str | None) -> tuple[str, str] | None:
+        """(resource, field) when a table's declared foreign key refers to a
+        field other than the key of the resource it names: the value then
+        finds rows of that resource by that field, not one row's address."""
+        spec = self.resources.get(table or "")
+        reference = (spec or {}).get("references", {}).get(column)
+        if not reference or reference["resource"] not in self.resources or len(reference.get("fields", [])) != 1:
+            return None
+        field = reference["fields"][0]
+        return None if field == self.resources[reference["resource"]]["key"] else (reference["resource"], field)
+
     def categories(self, table: str | None, column: str) -> list[dict] | None:
         """The vocabulary of a coded column: the table's own field first,
         else the first resource with a coded field of that name (derived tables)."""
