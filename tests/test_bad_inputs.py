@@ -176,15 +176,34 @@ def unquoted_comma(p):
     return [("seeds/victims.csv", line, len(row) + 1, None, "extra-cell")]
 
 
-def moved_column(p):
-    """A column moved in a spreadsheet: one finding, not one in every row
-    whose cells would be read as the fields of their new places."""
+def rewrite_columns(p, change) -> None:
+    """victims.csv with `change(row)` made to its header and every row."""
     path = p / "seeds" / "victims.csv"
     with open(path, encoding="utf-8", newline="") as f:
         table = list(csv.reader(f))
     with open(path, "w", encoding="utf-8", newline="") as f:
-        csv.writer(f, lineterminator="\n").writerows(row[:4] + row[5:8] + [row[4]] + row[8:] for row in table)
+        csv.writer(f, lineterminator="\n").writerows(change(row) for row in table)
+
+
+def moved_column(p):
+    """A column moved in a spreadsheet: one finding, not one in every row
+    whose cells would be read as the fields of their new places."""
+    rewrite_columns(p, lambda row: row[:4] + row[5:8] + [row[4]] + row[8:])
     return [("seeds/victims.csv", 1, 5, "role", "header")]
+
+
+def moved_and_renamed_column(p):
+    """A column moved to the end and renamed there: one finding, which names
+    both the column not in the schema and the one missing."""
+    rewrite_columns(p, lambda row: row[:2] + row[3:] + [row[2] if row[0] != "victim_id" else "full_name"])
+    return [("seeds/victims.csv", 1, 3, "name", "header")]
+
+
+def deleted_column(p):
+    """A column deleted from the middle: the columns after it would be read
+    as the fields before them."""
+    rewrite_columns(p, lambda row: row[:3] + row[4:])
+    return [("seeds/victims.csv", 1, 4, "name_variants", "header")]
 
 
 def line_break_unquoted(p):
@@ -214,7 +233,7 @@ CASES = [misspelt_rank, death_before_arrest, missing_source, unknown_source, emp
          dangling_foreign_key, impossible_date, malformed_date, future_date, min_above_max, not_a_number,
          ragged_row, extra_cell, extra_column, not_utf8, missing_file, multiline_cell_before_error,
          crlf_line_endings, unclosed_quote, date_with_time, key_with_capital, unquoted_comma,
-         moved_column, line_break_unquoted]
+         moved_column, moved_and_renamed_column, deleted_column, line_break_unquoted]
 
 
 @pytest.mark.parametrize("mutate", CASES, ids=[c.__name__ for c in CASES])
@@ -223,6 +242,15 @@ def test_bad_input_gives_exactly_one_error(package, mutate):
     code, findings = validate(package)
     assert errors(findings) == expected
     assert code == 1
+
+
+def test_a_column_moved_and_renamed_is_named_as_both(package):
+    schema = json.loads((package / "schemas" / "victims.json").read_text(encoding="utf-8"))
+    moved_and_renamed_column(package)
+    _, findings = validate(package)
+    [message] = [f["message"] for f in findings if f["check"] == "header"]
+    assert "'full_name' is not in the schema" in message and "'name' is missing, perhaps renamed" in message
+    assert ", ".join(f["name"] for f in schema["fields"]) in message  # the order to restore
 
 
 def test_crlf_endings_alone_are_not_an_error(package):

@@ -50,19 +50,44 @@ def header_findings(resource: Resource, header: list[str]) -> list[Finding]:
 
 
 def moved_columns(resource: Resource, header: list[str]) -> list[Finding]:
-    """A header of the schema's names in another order: a column moved in a
-    spreadsheet. Its cells would be checked as the fields of their position,
-    a finding in nearly every row, so the one finding is the order, at the
-    first column out of place."""
+    """A header whose columns the schema names, some of them out of their
+    place: a column moved, inserted or deleted in a spreadsheet, perhaps
+    renamed too. Its cells would be checked as the fields of their position,
+    a finding in nearly every row, so the one finding is the header, at the
+    first column out of place. A column renamed in its place, or added or
+    left out at the end, moves no other: those are found column by column
+    and the rows are checked."""
     names = resource.field_names
-    if not names or header == names or sorted(header) != sorted(names) or len(set(names)) != len(names):
+    if not names or header == names or len(set(names)) != len(names) or len(set(header)) != len(header) \
+            or not all(label.strip() for label in header):
         return []
+    if all(position == names.index(label) for position, label in enumerate(header) if label in names):
+        return []
+    # A known column out of its place: the header and the names part before either ends.
     position = next(i for i, (label, name) in enumerate(zip(header, names), start=1) if label != name)
     label, name = header[position - 1], names[position - 1]
     return [Finding(resource.path, 1, position, name, label, "header", ERROR,
-                    f"the columns are in another order than the schema's (column {position} is '{label}' where "
-                    f"'{name}' is expected); put them back in this order: {', '.join(names)}. "
+                    f"{_header_changes(header, names, position)}: {', '.join(names)}. "
                     "The rows are checked once they are")]
+
+
+def _header_changes(header: list[str], names: list[str], position: int) -> str:
+    """What sets a header apart from the schema's names, in a few words."""
+    unknown = [label for label in header if label not in names]
+    missing = [name for name in names if name not in header]
+    said = [f"column {position} is '{header[position - 1]}' where '{names[position - 1]}' is expected"]
+    if unknown:
+        said.append(f"{_listed(unknown)} {'is' if len(unknown) == 1 else 'are'} not in the schema")
+    if missing:
+        said.append(f"{_listed(missing)} {'is' if len(missing) == 1 else 'are'} missing"
+                    + (", perhaps renamed" if len(unknown) == len(missing) else ""))
+    if not unknown and not missing:
+        return f"the columns are in another order than the schema's ({said[0]}); put them back in this order"
+    return f"the columns are not where the schema has them ({'; '.join(said)}); name and order them as it does"
+
+
+def _listed(labels: list[str]) -> str:
+    return ", ".join(f"'{label}'" for label in labels)
 
 
 def sqlite_case(name: str) -> str:
