@@ -234,3 +234,26 @@ def test_source_lists_naming_different_tables_are_a_schema_finding(tmp_path):
     code, findings = findings_of(root)
     assert code == 1 and schema_findings(findings) == [("schema", "who")]
     assert "expected every sourceList field to name sources.sid" in findings[0]["message"]
+
+
+@pytest.mark.parametrize("declared, words", [
+    ({"uniqueKeys": [["name"]]}, "uniqueKeys"),
+    ({"fieldsMatch": "equal"}, "fieldsMatch 'equal'"),
+])
+def test_a_table_schema_property_not_applied_is_a_finding(tmp_path, declared, words):
+    # Read and ignored, uniqueKeys would let a repeated name through, and
+    # fieldsMatch would have the columns matched by name, not in order.
+    resource = people()
+    resource["schema"].update(declared)
+    root = write_package(tmp_path, [resource], {"people.csv": [["id", "name"], ["1", "A"], ["2", "A"]]})
+    code, findings = findings_of(root)
+    assert code == 1
+    assert schema_findings(findings) == [("not-supported", None)]
+    assert words in findings[0]["message"]
+
+
+def test_fields_matched_exactly_as_declared_is_no_finding(tmp_path):
+    resource = people()
+    resource["schema"]["fieldsMatch"] = "exact"
+    root = write_package(tmp_path, [resource], {"people.csv": [["id", "name"], ["1", "A"]]})
+    assert findings_of(root) == (0, [])

@@ -179,6 +179,20 @@ def _table_shape_problems(schema: dict, fields: list[dict]):
         yield "schema", None, "the schema lists no fields; expected at least one field, one for each column"
     yield from _case_collisions(fields)
     yield from _missing_values_problems(schema.get("missingValues", []))
+    yield from _unapplied_problems(schema)
+
+
+def _unapplied_problems(schema: dict):
+    """Table Schema properties this toolkit reads but does not apply: left
+    unsaid, a table would pass what they forbid (rows repeating a unique
+    key) or be read otherwise than they say (columns matched by name)."""
+    if schema.get("uniqueKeys"):
+        yield "not-supported", None, ("not supported: uniqueKeys; expected a primaryKey, or \"unique\": true "
+                                      "in a field's constraints")
+    match = schema.get("fieldsMatch", "exact")
+    if match != "exact":
+        yield "not-supported", None, (f"not supported: fieldsMatch {match!r}; the columns are matched to the "
+                                      "fields in order, as \"exact\" says")
 
 
 def _case_collisions(fields: list[dict]):
