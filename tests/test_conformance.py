@@ -39,7 +39,7 @@ KINDS = {
     "blank-row": "blank-row", "missing-cell": "missing-cell", "extra-cell": "extra-cell",
     "extra-label": "extra-column", "missing-label": "missing-column", "incorrect-label": "header",
     "blank-label": "header", "duplicate-label": "header", "encoding-error": "encoding",
-    "scheme-error": "file-missing",
+    "scheme-error": "file-missing", "byte-count": "byte-count", "hash-count": "hash-count",
 }
 CONSTRAINTS = {"required", "unique", "enum", "pattern", "minimum", "maximum", "minLength", "maxLength",
                "exclusiveMinimum", "exclusiveMaximum"}

@@ -257,3 +257,18 @@ def test_fields_matched_exactly_as_declared_is_no_finding(tmp_path):
     resource["schema"]["fieldsMatch"] = "exact"
     root = write_package(tmp_path, [resource], {"people.csv": [["id", "name"], ["1", "A"]]})
     assert findings_of(root) == (0, [])
+
+
+def test_a_declared_hash_of_an_unknown_algorithm_is_not_supported(tmp_path):
+    root = write_package(tmp_path, [people(hash="crc32:1234abcd")], {"people.csv": [["id", "name"], ["1", "A"]]})
+    code, findings = findings_of(root)
+    assert code == 1
+    assert [(f["path"], f["check"]) for f in findings] == [("people.csv", "not-supported")]
+    assert "hash algorithm 'crc32'" in findings[0]["message"]
+
+
+def test_a_file_changed_since_its_size_was_declared_says_both_sizes(tmp_path):
+    root = write_package(tmp_path, [people(bytes=5)], {"people.csv": [["id", "name"], ["1", "A"]]})
+    code, findings = findings_of(root)
+    assert code == 1 and [f["check"] for f in findings] == ["byte-count"]
+    assert "has 12 bytes" in findings[0]["message"] and "declares 5" in findings[0]["message"]

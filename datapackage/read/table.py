@@ -20,6 +20,7 @@ from datapackage.read.convert import Converted, convert, missing_values, typed_i
 from datapackage.read.csvfile import (NotPlain, file_pieces, header, plain_labels, plain_pieces, read_cells, read_plain,
                                  records, scan)
 from datapackage.dates import partial_date_bounds
+from datapackage.read.declared import declared_file_findings
 from datapackage.read.encoding import SAVED_AS_UTF16, utf8_problem
 from datapackage.findings import ERROR, Finding
 from datapackage.package import Package, Resource
@@ -166,7 +167,7 @@ def read_tables(package: Package, each: Callable[[Table], Table] | None = None,
             """Tables from `first` on: that one always, more while small."""
             nonlocal submitted
             while submitted < len(readable) and (submitted == first or sum(sizes[first:submitted]) < AHEAD_BYTES):
-                pending.append(reader.submit(read_table, package, readable[submitted], piece))
+                pending.append(reader.submit(_read_as_declared, package, readable[submitted], piece))
                 submitted += 1
 
         for number, resource in enumerate(readable):
@@ -180,6 +181,13 @@ def read_tables(package: Package, each: Callable[[Table], Table] | None = None,
             if then and resource.name in tables:
                 then(resource.name, tables)
     return tables, findings
+
+
+def _read_as_declared(package: Package, resource: Resource, piece: Piece | None
+                      ) -> tuple[Table | None, list[Finding]]:
+    """read_table, and the file's size and hash against those declared."""
+    table, findings = read_table(package, resource, piece)
+    return table, declared_file_findings(resource, package.root / resource.path) + findings
 
 
 def _size(package: Package, resource: Resource) -> int:
