@@ -272,3 +272,62 @@ def test_a_file_changed_since_its_size_was_declared_says_both_sizes(tmp_path):
     code, findings = findings_of(root)
     assert code == 1 and [f["check"] for f in findings] == ["byte-count"]
     assert "has 12 bytes" in findings[0]["message"] and "declares 5" in findings[0]["message"]
+
+
+V2 = "https://datapackage.org/profiles/2.0/datapackage.json"
+
+
+def bounds_package(tmp_path, constraints, values, kind="number", version=V2):
+    fields = [{"name": "id", "type": "string"}, {"name": "x", "type": kind, "constraints": constraints}]
+    rows = [["id", "x"]] + [[str(n), value] for n, value in enumerate(values, start=1)]
+    root = write_package(tmp_path, [people(fields)], {"people.csv": rows})
+    if version:
+        descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+        (root / "datapackage.json").write_text(json.dumps({"$schema": version, **descriptor}), encoding="utf-8")
+    return root
+
+
+def test_exclusive_bounds_refuse_the_bound_itself_and_say_which_side_is_expected(tmp_path):
+    root = bounds_package(tmp_path, {"exclusiveMinimum": 0, "exclusiveMaximum": 1}, ["0.5", "0", "1", "-2"])
+    code, findings = findings_of(root)
+    assert code == 1
+    assert checks(findings) == [("people.csv", 3, 2, "exclusiveMinimum"), ("people.csv", 4, 2, "exclusiveMaximum"),
+                                ("people.csv", 5, 2, "exclusiveMinimum")]
+    assert [f["value"] for f in findings] == ["0", "1", "-2"]
+    assert findings[0]["message"] == "x 0 is at or below the exclusiveMinimum 0; expected a value above 0"
+    assert findings[1]["message"] == "x 1 is at or above the exclusiveMaximum 1; expected a value below 1"
+
+
+def test_the_data_dictionary_lists_exclusive_bounds(tmp_path):
+    root = bounds_package(tmp_path, {"exclusiveMinimum": 0, "exclusiveMaximum": 10}, ["5"], kind="integer")
+    assert findings_of(root) == (0, [])
+    assert run("docs", "--out", "docs", cwd=root).returncode == 0
+    assert "| integer | > 0; < 10 |" in (root / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("version", [None, "https://datapackage.org/profiles/1.0/datapackage.json"])
+def test_exclusive_bounds_in_a_v1_package_are_one_schema_finding_each(tmp_path, version):
+    # As in Frictionless: no `$schema`, or a 1.x one, is v1, which has no exclusive bounds.
+    root = bounds_package(tmp_path, {"exclusiveMinimum": 0, "exclusiveMaximum": 1}, ["0", "1"], version=version)
+    code, findings = findings_of(root)
+    assert code == 1
+    assert [(f["check"], f["field"]) for f in findings] == [("schema", "x"), ("schema", "x")]  # no cell checked
+    assert all(V2 in f["message"] for f in findings)
+    assert ["exclusiveMinimum" in findings[0]["message"], "exclusiveMaximum" in findings[1]["message"]] == [True, True]
+
+
+def test_exclusive_bounds_under_a_profile_of_another_site_are_checked(tmp_path):
+    # Frictionless reads a custom profile as any version, so v2 constraints apply.
+    root = bounds_package(tmp_path, {"exclusiveMinimum": 0}, ["0"], version="https://example.org/profile.json")
+    assert checks(findings_of(root)[1]) == [("people.csv", 2, 2, "exclusiveMinimum")]
+
+
+@pytest.mark.parametrize("kind, bound, expected", [
+    ("number", "0", ("schema", "x")), ("integer", True, ("schema", "x")),
+    ("date", "2020-01-01", ("not-supported", "x"))])
+def test_an_exclusive_bound_of_the_wrong_type_is_a_finding(tmp_path, kind, bound, expected):
+    root = bounds_package(tmp_path, {"exclusiveMaximum": bound}, [], kind=kind)
+    code, findings = findings_of(root)
+    assert code == 1
+    assert schema_findings(findings) == [expected]
+    assert "exclusiveMaximum" in findings[0]["message"]

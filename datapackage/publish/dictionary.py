@@ -85,7 +85,7 @@ def _rules(resource: Resource, spec: dict) -> list[str]:
         rules.append("unique")
     if "pattern" in c and not spec.get("partialDate"):
         rules.append(f"matches {c['pattern']}")
-    for bound, word in (("minimum", ">="), ("maximum", "<=")):
+    for bound, word in (("minimum", ">="), ("maximum", "<="), ("exclusiveMinimum", ">"), ("exclusiveMaximum", "<")):
         if bound in c:
             rules.append(f"{word} {c[bound]}")
     if "minLength" in c:

@@ -36,6 +36,11 @@ def cell(check: str, resource: Resource, field: str | None, value, earlier: int 
     if check in ("minimum", "maximum"):
         word = "below the minimum" if check == "minimum" else "above the maximum"
         return f"{field} {value} is {word} {constraints[check]}"
+    if check in ("exclusiveMinimum", "exclusiveMaximum"):
+        # The bound itself fails too ("at"), unlike a minimum or maximum.
+        word, side = ("at or below", "above") if check == "exclusiveMinimum" else ("at or above", "below")
+        bound = constraints[check]
+        return f"{field} {value} is {word} the {check} {bound}; expected a value {side} {bound}"
     if check in ("minLength", "maxLength", "cell-too-long"):
         limit = constraints.get(check, DEFAULT_MAX_LENGTH)  # cell-too-long: no maxLength declared
         word = "shorter than the minimum" if check == "minLength" else "longer than the maximum"

@@ -2,7 +2,8 @@
 
 Each field becomes a Pandera column with Pandera's own checks: required
 (not nullable), unique, enum (isin), pattern (the whole value must match),
-minimum/maximum, minLength/maxLength, and a length limit on every text cell.
+minimum/maximum, exclusiveMinimum/exclusiveMaximum (Table Schema v2),
+minLength/maxLength, and a length limit on every text cell.
 The schemas are public, for the typed columns of a resource, with the
 polars backend (what `datapackage validate` runs) or the pandas backend (for
 pandas, Dask or Modin frames, e.g. the Parquet release read back):
@@ -32,6 +33,9 @@ from datapackage.package import Resource, load_package
 DEFAULT_MAX_LENGTH = 20_000
 # What Pandera loads when it is installed but the polars backend never uses.
 OPTIONAL = {"pandas", "hypothesis"}
+# Each bound a Table Schema field may declare, and the Pandera check that
+# compares a cell with it: the exclusive ones (v2) as Frictionless does, > and <.
+BOUNDS = {"minimum": "ge", "maximum": "le", "exclusiveMinimum": "gt", "exclusiveMaximum": "lt"}
 BACKENDS = {"polars": "pandera.polars", "pandas": "pandera.pandas"}
 
 
@@ -73,10 +77,9 @@ def column_checks(pa, spec: dict) -> list:
         checks.append(pa.Check.isin(typed_values(spec, constraints["enum"]), name="enum"))
     if "pattern" in constraints and text:
         checks.append(pa.Check.str_matches(f"^(?:{constraints['pattern']})$", name="pattern"))
-    if "minimum" in constraints:
-        checks.append(pa.Check.ge(constraints["minimum"], name="minimum"))
-    if "maximum" in constraints:
-        checks.append(pa.Check.le(constraints["maximum"], name="maximum"))
+    for bound, check in BOUNDS.items():
+        if bound in constraints:
+            checks.append(getattr(pa.Check, check)(constraints[bound], name=bound))
     if text and "minLength" in constraints:
         checks.append(pa.Check.str_length(min_value=constraints["minLength"], name="minLength"))
     if text and "maxLength" in constraints:

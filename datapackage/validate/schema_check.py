@@ -17,6 +17,7 @@ import os
 import re
 from importlib import metadata
 from pathlib import Path
+from urllib.parse import urlparse
 
 import polars as pl
 
@@ -26,7 +27,7 @@ from datapackage.publish.release_names import release_name_findings
 from datapackage.publish.search_index import KEYS as SEARCH_KEYS
 from datapackage.site.metadata import PAGE_KINDS
 from datapackage.read.formats import format_problem
-from datapackage.validate.pandera_schemas import typed_values
+from datapackage.validate.pandera_schemas import BOUNDS, typed_values
 from datapackage.validate.rules import dated
 from datapackage.read.structure import sqlite_case
 from datapackage.read.table import added_columns
@@ -98,7 +99,8 @@ def _profile_findings(package: Package) -> list[Finding]:
         messages = _profile_messages(descriptor)
         _store(cache, messages)
     return [Finding("datapackage.json", None, None, None, None, "descriptor", ERROR,
-                    f"the descriptor does not follow the Data Package profile: {message}") for message in messages]
+                    f"the descriptor does not follow the Data Package profile: {message}") for message in messages
+            if not V2_GATE.search(message)]
 
 
 # Frictionless stops reading a descriptor with a property of the wrong kind in
@@ -247,6 +249,7 @@ def _field_problems(package: Package, resource: Resource, spec: dict, known: set
         yield "schema", name, f"field {name}: 'constraints' must be an object"
         return
     yield from _constraint_problems(name, kind, constraints)
+    yield from _version_problems(package, name, constraints)
     yield from _rule_problems(package, resource, spec, known)
     categories = spec.get("categories")
     if categories is not None and (not isinstance(categories, list)
@@ -290,7 +293,7 @@ def _constraint_problems(name: str, kind: str, constraints: dict):
         value = constraints.get(bound)
         if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
             yield "schema", name, f"field {name}: '{bound}' must be a whole number, 0 or more"
-    for bound in ("minimum", "maximum"):
+    for bound in BOUNDS:
         value = constraints.get(bound)
         if value is None:
             continue
@@ -299,6 +302,35 @@ def _constraint_problems(name: str, kind: str, constraints: dict):
         elif not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
             # An infinity (Infinity, or 1e999 read as one) is no bound, and no strict JSON either.
             yield "schema", name, f"field {name}: '{bound}' must be a finite number"
+
+
+# Constraints Table Schema added in v2, and the profile a package declares to use them.
+V2_CONSTRAINTS = ("exclusiveMinimum", "exclusiveMaximum")
+V2_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
+# Frictionless's note for them under v1: said here once, with the field's name.
+V2_GATE = re.compile(r'constraint "(?:exclusiveMinimum|exclusiveMaximum)" requires datapackage v2')
+
+
+def datapackage_version(descriptor: dict) -> str:
+    """v1, v2 or unknown, as Frictionless resolves the package's `$schema`:
+    none is v1 (the standard says so; a legacy `profile` does not count), a
+    datapackage.org profile its major version, any other profile unknown."""
+    declared = descriptor.get("$schema")
+    if not declared:
+        return "v1"
+    url = urlparse(declared) if isinstance(declared, str) else None
+    major = re.search(r"/profiles/(\d+)\.\d+/", url.path) if url and url.netloc == "datapackage.org" else None
+    return {"1": "v1", "2": "v2"}.get(major.group(1) if major else "", "unknown")
+
+
+def _version_problems(package: Package, name: str, constraints: dict):
+    if datapackage_version(package.descriptor) != "v1":
+        return  # an unknown profile accepts v1 and v2 alike, as in Frictionless
+    for bound in V2_CONSTRAINTS:
+        if bound in constraints:
+            yield "schema", name, (f"field {name}: '{bound}' is a Data Package v2 constraint, and the package is v1 "
+                                   f"(it declares no v2 \"$schema\"); expected \"$schema\": \"{V2_PROFILE}\" "
+                                   "in datapackage.json")
 
 
 def pattern_problem(pattern) -> str | None:
