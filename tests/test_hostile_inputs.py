@@ -622,3 +622,24 @@ def test_two_files_whose_names_differ_in_case_only_are_a_finding(tmp_path):
     code, findings = findings_of(root)
     assert code == 1 and [f["check"] for f in findings] == ["descriptor"]
     assert "csv/People.csv" in findings[0]["message"] and "csv/people.csv" in findings[0]["message"]
+
+
+@pytest.mark.parametrize("file, said", [
+    ("con.csv", "device CON"), ("Aux.data.csv", "device AUX"), ("com1.csv", "device COM1"),
+    ("a:b.csv", "':'"), ("why?.csv", "'?'"), ("tab\t.csv", "'\\t'"), ("people.csv.", "ends in a dot")])
+def test_a_file_windows_cannot_name_is_a_finding(tmp_path, file, said):
+    """A release unzipped on Windows lacks a file named so (or does not unzip)."""
+    root = write_package(tmp_path, [{**people(), "path": file, "format": "csv"}], {file: [["id", "name"], ["p1", "Ali"]]})
+    code, findings = findings_of(root)
+    assert code == 1 and [(f["check"], f["value"]) for f in findings] == [("descriptor", file)]
+    assert f"csv/{file}" in findings[0]["message"] and said in findings[0]["message"]
+    assert "expected a name that is not CON" in findings[0]["message"]
+
+
+def test_a_resource_or_package_named_as_a_windows_device_is_a_finding(tmp_path):
+    root = write_package(tmp_path, [{**people(), "name": "lpt1"}], {"people.csv": [["id", "name"], ["p1", "Ali"]]})
+    descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    (root / "datapackage.json").write_text(json.dumps({**descriptor, "name": "nul"}), encoding="utf-8")
+    code, findings = findings_of(root)
+    assert code == 1 and [(f["check"], f["value"]) for f in findings] == [("descriptor", "nul"), ("descriptor", "lpt1")]
+    assert "nul.db" in findings[0]["message"] and "parquet/lpt1.parquet" in findings[1]["message"]

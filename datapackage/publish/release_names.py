@@ -1,7 +1,8 @@
 """Names of a package that become names in its release: the database and
 Parquet files, the site's tables, the person and case pages. A name that
 would write outside the release, collide with a table the database makes
-itself, or publish two files as one is a finding before anything is written."""
+itself, publish two files as one, or name a file Windows cannot hold is a
+finding before anything is written."""
 
 from __future__ import annotations
 
@@ -26,10 +27,45 @@ MAX_NAME, MAX_VERSION = 100, 50
 SAFE_VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+_-]*")
 # Table names SQLite keeps for itself, and those of each search index and its shadow tables.
 OWN_TABLES = re.compile(r"sqlite_.*|.*_fts(_.*)?")
+# What Windows cannot name a file (Microsoft's "Naming Files, Paths, and
+# Namespaces"): a device name before any extension (NUL.tar.gz is NUL), its
+# reserved characters and control characters, a dot or space at the end (taken
+# off). A release unzipped there would lack the file, or fail to unzip.
+WINDOWS_DEVICES = {"con", "prn", "aux", "nul"} | {f"{port}{n}" for port in ("com", "lpt") for n in "0123456789¹²³"}
+WINDOWS_CHARACTERS = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+WINDOWS_EXPECTED = ("expected a name that is not CON, PRN, AUX, NUL, COM0-9 or LPT0-9 before its first dot, holds none "
+                    "of < > : \" / \\ | ? * or control characters, and does not end in a dot or space")
 
 
 def release_name_findings(package: Package) -> list[Finding]:
-    return _names(package) + _pages(package)
+    return _names(package) + _windows_names(package) + _pages(package)
+
+
+def _windows_names(package: Package) -> list[Finding]:
+    """Files of the release named from the package that Windows cannot hold:
+    each resource's CSV and Parquet file, the package's database."""
+    name = package.descriptor.get("name")
+    published = [(name, "the package", f"{name}.db", "the package")] if isinstance(name, str) and _safe(name) else []
+    for r in package.resources:
+        published.append((r.path, f"resource {r.name!r}", f"csv/{Path(r.path).name}", "its file"))
+        if isinstance(r.name, str) and _safe(r.name):  # an unsafe name is a finding of its own
+            published.append((r.name, f"resource {r.name!r}", f"parquet/{r.name}.parquet", "the resource"))
+    return [_name_finding(value, f"{who} would be published as {file}, which {problem}; rename {what}: "
+                                 + WINDOWS_EXPECTED)
+            for value, who, file, what in published if (problem := windows_problem(file.rpartition("/")[2]))]
+
+
+def windows_problem(file: str) -> str | None:
+    """Why Windows cannot hold a file of this name, or None."""
+    device = file.split(".")[0].rstrip(" ").lower()  # "CON .csv" is CON too
+    if device in WINDOWS_DEVICES:
+        return f"Windows takes for its device {device.upper()}"
+    character = WINDOWS_CHARACTERS.search(file)
+    if character:
+        return f"holds {character.group()!r}, a character Windows does not allow in a file name"
+    if file.endswith((".", " ")):
+        return "ends in a dot or space, which Windows takes off"
+    return None
 
 
 def _pages(package: Package) -> list[Finding]:
