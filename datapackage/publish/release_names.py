@@ -13,7 +13,7 @@ from pathlib import Path
 
 from datapackage.publish.derived import reserved_names
 from datapackage.findings import ERROR, Finding
-from datapackage.package import Package
+from datapackage.package import NUL, Package
 from datapackage.site.metadata import PAGE_KINDS
 
 
@@ -47,7 +47,8 @@ def _windows_names(package: Package) -> list[Finding]:
     name = package.descriptor.get("name")
     published = [(name, "the package", f"{name}.db", "the package")] if isinstance(name, str) and _safe(name) else []
     for r in package.resources:
-        published.append((r.path, f"resource {r.name!r}", f"csv/{Path(r.path).name}", "its file"))
+        if NUL not in r.path:  # a NUL is a finding of its own: no system names a file so
+            published.append((r.path, f"resource {r.name!r}", f"csv/{Path(r.path).name}", "its file"))
         if isinstance(r.name, str) and _safe(r.name):  # an unsafe name is a finding of its own
             published.append((r.name, f"resource {r.name!r}", f"parquet/{r.name}.parquet", "the resource"))
     return [_name_finding(value, f"{who} would be published as {file}, which {problem}; rename {what}: "
