@@ -331,3 +331,22 @@ def test_an_exclusive_bound_of_the_wrong_type_is_a_finding(tmp_path, kind, bound
     assert code == 1
     assert schema_findings(findings) == [expected]
     assert "exclusiveMaximum" in findings[0]["message"]
+
+
+def test_a_cell_not_in_its_pattern_is_shown_the_declared_example(tmp_path):
+    fields = [{"name": "id", "type": "string", "example": "p-001", "constraints": {"pattern": "^p-[0-9]{3}$"}},
+              {"name": "name", "type": "string"}]
+    root = write_package(tmp_path, [people(fields)], {"people.csv": [["id", "name"], ["P1", "A"]]})
+    code, findings = findings_of(root)
+    assert checks(findings) == [("people.csv", 2, 1, "pattern")]
+    assert findings[0]["message"].endswith("expected text matching ^p-[0-9]{3}$, such as 'p-001'")
+
+
+def test_an_example_its_own_pattern_refuses_is_a_finding(tmp_path):
+    # A finding about the pattern shows the example as the form to follow.
+    fields = [{"name": "id", "type": "string", "example": "P-1", "constraints": {"pattern": "^p-[0-9]{3}$"}},
+              {"name": "name", "type": "string"}]
+    root = write_package(tmp_path, [people(fields)], {"people.csv": [["id", "name"], ["p-001", "A"]]})
+    code, findings = findings_of(root)
+    assert code == 1 and schema_findings(findings) == [("schema", "id")]
+    assert "example 'P-1' does not match its pattern" in findings[0]["message"]

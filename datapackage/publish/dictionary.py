@@ -84,7 +84,8 @@ def _rules(resource: Resource, spec: dict) -> list[str]:
     if c.get("unique") or resource.schema.get("primaryKey") == [spec["name"]]:
         rules.append("unique")
     if "pattern" in c and not spec.get("partialDate"):
-        rules.append(f"matches {c['pattern']}")
+        example = f" (such as {spec['example']})" if isinstance(spec.get("example"), str) else ""
+        rules.append(f"matches {c['pattern']}{example}")
     for bound, word in (("minimum", ">="), ("maximum", "<="), ("exclusiveMinimum", ">"), ("exclusiveMaximum", "<")):
         if bound in c:
             rules.append(f"{word} {c[bound]}")

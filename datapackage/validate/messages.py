@@ -27,6 +27,8 @@ def cell(check: str, resource: Resource, field: str | None, value, earlier: int 
                 f"expected one of: {', '.join(allowed)}")
     if check == "pattern":
         form = PARTIAL_DATE_FORM if spec.get("partialDate") else f"text matching {constraints['pattern']}"
+        if isinstance(spec.get("example"), str):  # the schema checks that it matches
+            form += f", such as '{spec['example']}'"
         repaired = iso_date(value) if spec.get("partialDate") else _repaired(value, constraints["pattern"])
         return f"{field} '{value}' is not in the expected form{did_you_mean(repaired)}; expected {form}"
     if check == "type" and spec.get("type") == "integer":

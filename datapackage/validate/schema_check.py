@@ -248,7 +248,7 @@ def _field_problems(package: Package, resource: Resource, spec: dict, known: set
     if not isinstance(constraints, dict):
         yield "schema", name, f"field {name}: 'constraints' must be an object"
         return
-    yield from _constraint_problems(name, kind, constraints)
+    yield from _constraint_problems(name, kind, constraints, spec.get("example"))
     yield from _version_problems(package, name, constraints)
     yield from _rule_problems(package, resource, spec, known)
     categories = spec.get("categories")
@@ -276,7 +276,7 @@ def _number_char_problems(name: str, spec: dict):
                                "expected two different characters, such as groupChar \",\" and decimalChar \".\"")
 
 
-def _constraint_problems(name: str, kind: str, constraints: dict):
+def _constraint_problems(name: str, kind: str, constraints: dict, example=None):
     enum = constraints.get("enum")
     if enum is not None and (not isinstance(enum, list) or not enum):
         yield "schema", name, f"field {name}: 'enum' must be a non-empty list"
@@ -289,6 +289,9 @@ def _constraint_problems(name: str, kind: str, constraints: dict):
         problem = pattern_problem(pattern)
         if problem:
             yield "schema", name, f"field {name}: pattern {pattern!r} {problem}"
+        elif isinstance(example, str) and not pl.select(pl.lit(example).str.contains(f"^(?:{pattern})$")).item():
+            # The example is what a finding about the pattern shows as the form to follow.
+            yield "schema", name, f"field {name}: example {example!r} does not match its pattern {pattern!r}"
     for bound in ("minLength", "maxLength"):
         value = constraints.get(bound)
         if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
