@@ -350,3 +350,18 @@ def test_an_example_its_own_pattern_refuses_is_a_finding(tmp_path):
     code, findings = findings_of(root)
     assert code == 1 and schema_findings(findings) == [("schema", "id")]
     assert "example 'P-1' does not match its pattern" in findings[0]["message"]
+
+
+@pytest.mark.parametrize("reference, said", [
+    ({"resource": "people"}, "names 0 field(s) of people in its reference; expected 1"),
+    ({"resource": "people", "fields": ["id", "name"]}, "names 2 field(s) of people in its reference; expected 1"),
+    ({"resource": "people", "fields": ["nope"]}, "refers to people.nope, which people does not have"),
+])
+def test_a_foreign_key_whose_reference_is_badly_formed_is_one_finding(tmp_path, reference, said):
+    resource = people([{"name": "id", "type": "string"}, {"name": "name", "type": "string"},
+                       {"name": "parent", "type": "string"}])
+    resource["schema"]["foreignKeys"] = [{"fields": ["parent"], "reference": reference}]
+    root = write_package(tmp_path, [resource], {"people.csv": [["id", "name", "parent"], ["1", "A", "1"]]})
+    code, findings = findings_of(root)
+    assert code == 1 and len(findings) == 1, findings
+    assert findings[0]["check"] == "schema" and said in findings[0]["message"]

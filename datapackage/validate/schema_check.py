@@ -100,7 +100,7 @@ def _profile_findings(package: Package) -> list[Finding]:
         _store(cache, messages)
     return [Finding("datapackage.json", None, None, None, None, "descriptor", ERROR,
                     f"the descriptor does not follow the Data Package profile: {message}") for message in messages
-            if not V2_GATE.search(message)]
+            if not SAID_HERE.search(message)]
 
 
 # Frictionless stops reading a descriptor with a property of the wrong kind in
@@ -312,6 +312,10 @@ V2_CONSTRAINTS = ("exclusiveMinimum", "exclusiveMaximum")
 V2_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 # Frictionless's note for them under v1: said here once, with the field's name.
 V2_GATE = re.compile(r'constraint "(?:exclusiveMinimum|exclusiveMaximum)" requires datapackage v2')
+# Profile notes the checks here make too, naming the schema file and field:
+# the v1 gate of exclusive bounds, and a foreign key whose reference names
+# another number of fields.
+SAID_HERE = re.compile(V2_GATE.pattern + r'|^foreign key fields ".*" does not match the reference fields ".*"$')
 
 
 def datapackage_version(descriptor: dict) -> str:
@@ -493,10 +497,14 @@ def _foreign_key_problems(package: Package, resource: Resource, key, known: set[
         yield "schema", None, f"foreign key fields {fields!r} must be fields of {resource.name}"
     elif target is None:
         yield "schema", fields[0], f"foreign key on {fields[0]} refers to resource '{target_name}', which does not exist"
-    elif not isinstance(reference.get("fields"), list) or len(reference["fields"]) != len(fields) \
-            or any(f not in _names(target) for f in reference["fields"]):
-        yield "schema", fields[0], (f"foreign key on {fields[0]} refers to {target_name} fields "
-                                    f"{reference.get('fields')!r}; expected {len(fields)} existing field(s)")
+    elif not isinstance(reference.get("fields"), list) or len(reference["fields"]) != len(fields):
+        named = reference.get("fields") if isinstance(reference.get("fields"), list) else []
+        yield "schema", fields[0], (f"foreign key on {', '.join(fields)} names {len(named)} field(s) of {target_name} "
+                                    f"in its reference; expected {len(fields)}, one for each field of the key")
+    elif any(f not in _names(target) for f in reference["fields"]):
+        missing = next(f for f in reference["fields"] if f not in _names(target))
+        yield "schema", fields[0], (f"foreign key on {fields[0]} refers to {target_name}.{missing}, "
+                                    f"which {target_name} does not have; expected one of its fields")
 
 
 def _publishable_problems(resource: Resource, fields: list[dict]):
