@@ -39,6 +39,20 @@ def run(*args, cwd: Path) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, encoding="utf-8")
 
 
+def invoke(*args, cwd: Path) -> subprocess.CompletedProcess:
+    """The same command in the test's own process, for tests of what it does
+    rather than of the process: start-up (imports) was most of their time."""
+    from click.testing import CliRunner
+
+    from datapackage.cli import cli  # imported late: the module is under test
+
+    with contextlib.chdir(cwd):
+        result = CliRunner().invoke(cli, list(args), prog_name="datapackage")
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception  # escaped the command's own handling: a process would print a traceback
+    return subprocess.CompletedProcess(["datapackage", *args], result.exit_code, result.stdout, result.stderr)
+
+
 def read_csv(path: Path) -> list[dict]:
     with open(path, encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))

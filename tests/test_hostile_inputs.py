@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
-from conftest import run
+from conftest import invoke, run
 from datapackage.publish.search_index import match_expression
 
 
@@ -36,7 +36,7 @@ def people(fields=None, **extra):
 
 
 def findings_of(root):
-    result = run("validate", "--format", "json", cwd=root)
+    result = invoke("validate", "--format", "json", cwd=root)
     assert "Traceback" not in result.stderr, result.stderr
     assert result.returncode in (0, 1), result.stderr
     return result.returncode, json.loads(result.stdout)
@@ -48,7 +48,7 @@ def checks(findings, severity="error"):
 
 def published(root):
     """Publish and read every table back from Parquet and SQLite."""
-    result = run("publish", "--out", "dist", cwd=root)
+    result = invoke("publish", "--out", "dist", cwd=root)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     dist = root / "dist"
