@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from conftest import ROOT, run
+from conftest import ROOT, invoke, run
 
 
 def first(package, name, field):
@@ -37,7 +37,7 @@ def statement(package, made_on="2021", value_min="1", value_max="1", sources=Non
 
 
 def validate(package):
-    result = run("validate", "--format", "json", cwd=package)
+    result = invoke("validate", "--format", "json", cwd=package)
     assert "Traceback" not in result.stderr
     return result.returncode, json.loads(result.stdout)
 
