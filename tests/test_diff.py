@@ -12,7 +12,7 @@ import pytest
 from datapackage.diff.report import describe
 from datapackage.diff.schema_diff import schema_changes
 
-from conftest import FIXTURES, copy_package, run
+from conftest import FIXTURES, copy_package, invoke, run
 from seedrepo import add_enum_value, append_row, commit, git, init, remove_row, set_cell
 
 EXPECTED = Path(__file__).resolve().parent / "expected"
@@ -48,7 +48,7 @@ def test_format_is_exact(two_versions, form, suffix):
 
 
 def test_same_package_has_no_differences(two_versions):
-    result = run("diff", "base", "base", cwd=two_versions)
+    result = invoke("diff", "base", "base", cwd=two_versions)
     assert result.stdout == "Comparing base with base.\nNo differences.\n"
     assert result.returncode == 0
 
@@ -65,13 +65,13 @@ def test_composite_key_and_repeated_key(tmp_path):
         schema_path.write_text(json.dumps(schema), encoding="utf-8")
     set_cell(head, "statements", "st-002", "value_min", "120")
     append_row(head, "statements", ["st-002", "case-tartar", "", "", "x", "ngo", "", "", "", "", "Again.", "src-x"])
-    result = run("diff", "base", "head", "--format", "json", cwd=tmp_path)
+    result = invoke("diff", "base", "head", "--format", "json", cwd=tmp_path)
     statements = json.loads(result.stdout)["resources"][0]
     assert statements["primary_key"] == ["case_id", "statement_id"]
     assert [(c["key"], [cell["field"] for cell in c["cells"]]) for c in statements["changed"]] == [
         ({"values": {"case_id": "case-tartar", "statement_id": "st-002"}, "occurrence": 1}, ["value_min"])]
     assert [(a["key"]["occurrence"], a["line"]) for a in statements["added"]] == [(2, 4)]
-    text = run("diff", "base", "head", cwd=tmp_path).stdout
+    text = invoke("diff", "base", "head", cwd=tmp_path).stdout
     assert "  added case-tartar, st-002 (row 2 with this key) (line 4)\n" in text
 
 
@@ -92,11 +92,11 @@ def test_rows_written_differently_with_the_same_cells_are_no_change(tmp_path):
         csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\r\n").writerows(rows)
         path.write_text("\ufeff" + out.getvalue(), encoding="utf-8")
     write()
-    result = run("diff", "base", "head", cwd=tmp_path)
+    result = invoke("diff", "base", "head", cwd=tmp_path)
     assert result.stdout == "Comparing base with head.\nNo differences.\n"
     rows[2][rows[0].index("name")] = "Someone Else"
     write()
-    changed = json.loads(run("diff", "base", "head", "--format", "json", cwd=tmp_path).stdout)["resources"]
+    changed = json.loads(invoke("diff", "base", "head", "--format", "json", cwd=tmp_path).stdout)["resources"]
     assert [[c["field"] for c in row["cells"]] for row in changed[0]["changed"]] == [["name"]]
 
 @pytest.fixture
@@ -111,7 +111,7 @@ def repo(tmp_path) -> Path:
 
 
 def test_between_two_commits(repo):
-    result = run("diff", "HEAD~1", "HEAD", cwd=repo)
+    result = invoke("diff", "HEAD~1", "HEAD", cwd=repo)
     assert result.stdout == (
         "Comparing HEAD~1 with HEAD.\n"
         "victims (seeds/victims.csv)\n"
@@ -126,13 +126,13 @@ def test_a_revision_named_with_backticks_is_one_code_span_in_markdown(repo):
     """A branch may hold backticks and HTML; the summary's heading keeps the
     name whole and inert instead of closing its code span early."""
     git(repo, "branch", "x`<b>y``z", "HEAD~1")
-    heading = run("diff", "x`<b>y``z", "HEAD", "--format", "markdown", cwd=repo).stdout.splitlines()
+    heading = invoke("diff", "x`<b>y``z", "HEAD", "--format", "markdown", cwd=repo).stdout.splitlines()
     assert any("Comparing ```x`<b>y``z``` with `HEAD`:" in line for line in heading)
 
 
 def test_head_defaults_to_the_working_tree(repo):
     remove_row(repo, "deaths", "v-001")
-    result = run("diff", "HEAD", "--format", "json", cwd=repo)
+    result = invoke("diff", "HEAD", "--format", "json", cwd=repo)
     document = json.loads(result.stdout)
     assert document["head"] == {"label": "working tree", "kind": "working-tree", "commit": None}
     assert document["base"]["commit"] == git(repo, "rev-parse", "HEAD")
@@ -159,12 +159,12 @@ def test_revision_without_the_package_exits_2(tmp_path):
     (tmp_path / "notes.txt").write_text("Before the package.\n", encoding="utf-8")
     first = commit(tmp_path, "Notes")
     copy_package(tmp_path, FIXTURES / "small")
-    result = run("diff", first, cwd=tmp_path)
+    result = invoke("diff", first, cwd=tmp_path)
     assert_one_line_error(result, f"{first}:datapackage.json: not found; run this from the package directory")
 
 
 def test_revision_outside_a_repository_exits_2(two_versions):
-    result = run("diff", "main", cwd=two_versions / "head")
+    result = invoke("diff", "main", cwd=two_versions / "head")
     assert_one_line_error(result, "'main' is not a package directory (with a datapackage.json), "
                                   f"and {two_versions / 'head'} is not in a git repository")
 
@@ -172,26 +172,26 @@ def test_revision_outside_a_repository_exits_2(two_versions):
 def test_unreadable_csv_names_file_line_and_column(two_versions):
     path = two_versions / "head" / "seeds" / "cases.csv"
     path.write_bytes(path.read_bytes() + b"case-x,Caf\xe9,AZ,,,,src-x\n")
-    result = run("diff", "base", "head", cwd=two_versions)
+    result = invoke("diff", "base", "head", cwd=two_versions)
     assert_one_line_error(result, f"{Path('head/seeds/cases.csv')}:3:2: byte 0xe9 is not UTF-8")
 
 
 def test_missing_resource_file_exits_2(two_versions):
     (two_versions / "head" / "seeds" / "trials.csv").unlink()
-    result = run("diff", "base", "head", cwd=two_versions)
+    result = invoke("diff", "base", "head", cwd=two_versions)
     assert_one_line_error(result, f"{Path('head/seeds/trials.csv')}: not found "
                                   "(datapackage.json lists it as resource 'trials')")
 
 
 def test_descriptor_that_is_not_json_exits_2(two_versions):
     (two_versions / "base" / "datapackage.json").write_text('{"resources": [', encoding="utf-8")
-    result = run("diff", "base", "head", cwd=two_versions)
+    result = invoke("diff", "base", "head", cwd=two_versions)
     assert_one_line_error(result, f"{Path('base/datapackage.json')}:1:16: not valid JSON: Expecting value")
 
 
 def test_a_full_commit_id_is_shown_short(repo):
     first = git(repo, "rev-parse", "HEAD~1")
-    result = run("diff", first, "HEAD", cwd=repo)
+    result = invoke("diff", first, "HEAD", cwd=repo)
     assert result.stdout.startswith(f"Comparing {first[:12]} with HEAD.\n")
 
 
@@ -204,7 +204,7 @@ def test_resources_added_and_removed(two_versions):
                                     "schema": {"fields": [{"name": "place_id"}], "primaryKey": "place_id"}})
     (head / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
     (head / "seeds" / "places.csv").write_text("place_id\np-1\n", encoding="utf-8")
-    result = run("diff", "base", "head", cwd=two_versions)
+    result = invoke("diff", "base", "head", cwd=two_versions)
     assert "places (seeds/places.csv): resource added\n  added p-1 (line 2)\n    place_id: \"p-1\"\n" in result.stdout
     assert "statements (seeds/statements.csv): resource removed\n  removed st-001 (was line 2)\n" in result.stdout
     assert result.stdout.endswith(", 1 resource added, 1 resource removed.\n")
@@ -258,7 +258,7 @@ def long_cells(tmp_path) -> tuple[Path, str, str, str]:
 @pytest.mark.parametrize("form", ["text", "markdown"])
 def test_long_cells_are_shortened_with_their_hash(long_cells, form):
     root, old, new, huge = long_cells
-    result = run("diff", "base", "head", "--format", form, cwd=root)
+    result = invoke("diff", "base", "head", "--format", form, cwd=root)
     assert result.returncode == 0, result.stderr
     assert len(result.stdout) < 5000  # nothing is shown whole
     for value in (old, new, huge):
@@ -270,7 +270,7 @@ def test_long_cells_are_shortened_with_their_hash(long_cells, form):
 
 def test_json_keeps_long_cells_whole(long_cells):
     root, old, new, huge = long_cells
-    document = json.loads(run("diff", "base", "head", "--format", "json", cwd=root).stdout)
+    document = json.loads(invoke("diff", "base", "head", "--format", "json", cwd=root).stdout)
     changed = {cell["field"]: cell for row in document["resources"][0]["changed"] for cell in row["cells"]}
     assert changed["what_happened"]["old"] == old and changed["what_happened"]["new"] == new
     assert changed["notes"]["new"] == huge

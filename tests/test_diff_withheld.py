@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, copy_package, run
+from conftest import FIXTURES, copy_package, invoke
 from seedrepo import append_row, set_cell
 
 MARKER = "MARKER-7f3a"
@@ -68,7 +68,7 @@ CASES = {
 @pytest.mark.parametrize("case", CASES)
 def test_withheld_rows_are_never_printed(tmp_path, case, form):
     root = versions(tmp_path, *CASES[case])
-    result = run("diff", "base", "head", "--format", form, cwd=root)
+    result = invoke("diff", "base", "head", "--format", form, cwd=root)
     assert result.returncode == 0, result.stderr
     assert MARKER not in result.stdout
     assert "v-900" not in result.stdout  # not even its key
@@ -78,7 +78,7 @@ def test_withheld_rows_are_never_printed(tmp_path, case, form):
 
 def test_a_withheld_row_is_named_by_its_line_and_changed_fields(tmp_path):
     root = versions(tmp_path, added, withheld_then_edited)
-    result = run("diff", "base", "head", cwd=root)
+    result = invoke("diff", "base", "head", cwd=root)
     assert "  changed a withheld row (line 5; fields what_happened): its values are not shown" in result.stdout
     assert "  changed a withheld row (line 4; fields place): its values are not shown" in result.stdout
     assert result.stdout.endswith("0 rows added, 0 rows removed, 3 rows changed.\n")
@@ -86,7 +86,7 @@ def test_a_withheld_row_is_named_by_its_line_and_changed_fields(tmp_path):
 
 def test_public_rows_are_shown_whole(tmp_path):
     root = versions(tmp_path, lambda p: None, lambda p: append_row(p, "victims", victim("public")))
-    result = run("diff", "base", "head", cwd=root)
+    result = invoke("diff", "base", "head", cwd=root)
     assert f"    name: \"{MARKER} name\"" in result.stdout
 
 
@@ -102,7 +102,7 @@ def test_a_boolean_mark_is_read_as_its_field_reads_it(tmp_path, text):
         (tmp_path / side).mkdir()
         (tmp_path / side / "datapackage.json").write_text(descriptor, encoding="utf-8")
         (tmp_path / side / "data.csv").write_text(f"id,v,hidden\n1,a,false\n{rows}", encoding="utf-8")
-    result = run("diff", "base", "head", cwd=tmp_path)
+    result = invoke("diff", "base", "head", cwd=tmp_path)
     assert MARKER not in result.stdout and "added a withheld row (line 3)" in result.stdout
     assert 'v: "shown"' in result.stdout
 
@@ -118,7 +118,7 @@ def test_a_chain_of_self_references_to_a_withheld_row_is_withheld(tmp_path):
         (tmp_path / side).mkdir()
         (tmp_path / side / "datapackage.json").write_text(descriptor, encoding="utf-8")
         (tmp_path / side / "notes.csv").write_text(rows.format(text), encoding="utf-8")
-    result = run("diff", "base", "head", cwd=tmp_path)
+    result = invoke("diff", "base", "head", cwd=tmp_path)
     assert MARKER not in result.stdout and "changed a withheld row (line 5; fields text)" in result.stdout
 
 
@@ -126,7 +126,7 @@ def test_a_maintainer_may_ask_for_withheld_rows_whole(tmp_path):
     """--show-withheld is for one's own terminal: the rows are shown whole,
     and a renumbered withheld row is said to be the row it was."""
     root = versions(tmp_path, added, withheld_then_edited)
-    result = run("diff", "base", "head", "--show-withheld", cwd=root)
+    result = invoke("diff", "base", "head", "--show-withheld", cwd=root)
     assert result.returncode == 0, result.stderr
     assert "  changed v-900 (line 5)" in result.stdout and f"{MARKER} account, corrected" in result.stdout
     assert "withheld row" not in result.stdout
