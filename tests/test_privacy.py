@@ -18,7 +18,7 @@ import zipfile
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import ROOT, run, serving
+from conftest import ROOT, invoke, serving
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import withheld_chain  # noqa: E402
@@ -112,9 +112,9 @@ def release(request, tmp_path_factory):
     from conftest import FIXTURES, copy_package
     package = copy_package(tmp_path_factory.mktemp(request.param), FIXTURES / "small")
     add_rows(package, request.param)
-    result = run("validate", cwd=package)
+    result = invoke("validate", cwd=package)
     assert result.returncode == 0, result.stdout
-    result = run("publish", "--out", "dist", cwd=package)
+    result = invoke("publish", "--out", "dist", cwd=package)
     assert result.returncode == 0, result.stderr
     return request.param, package / "dist"
 
@@ -144,7 +144,7 @@ def test_public_death_of_a_withheld_person_is_an_error(small_package):
     path = small_package / "seeds" / "deaths.csv"
     path.write_text(path.read_text(encoding="utf-8").replace("withheld,living witness, no consent", "public,")
                     .replace('withheld,"living witness, no consent"', "public,"), encoding="utf-8")
-    result = run("validate", "--format", "json", cwd=small_package)
+    result = invoke("validate", "--format", "json", cwd=small_package)
     findings = [(f["path"], f["field"], f["check"]) for f in json.loads(result.stdout)]
     assert findings == [("seeds/deaths.csv", "visibility", "withheld-reference")]
     assert result.returncode == 1
@@ -156,7 +156,7 @@ def test_a_withheld_row_must_say_why(small_package):
         path = small_package / "seeds" / f"{name}.csv"
         path.write_text(path.read_text(encoding="utf-8").replace('withheld,"living witness, no consent"', "withheld,"),
                         encoding="utf-8")
-    result = run("validate", "--format", "json", cwd=small_package)
+    result = invoke("validate", "--format", "json", cwd=small_package)
     findings = sorted((f["path"], f["field"], f["check"]) for f in json.loads(result.stdout))
     assert findings == [(f"seeds/{n}.csv", "withheld_reason", "withheld-reason") for n in ("deaths", "trials", "victims")]
 
@@ -189,14 +189,14 @@ def plant_custom_properties(package) -> int:
 
 def test_custom_properties_warn_and_are_never_published(small_package):
     planted = plant_custom_properties(small_package)
-    result = run("validate", "--format", "json", cwd=small_package)
+    result = invoke("validate", "--format", "json", cwd=small_package)
     assert result.returncode == 0, result.stdout
     warnings = [f for f in json.loads(result.stdout) if f["check"] == "unpublished-property"]
     assert len(warnings) == planted and all(f["severity"] == "warning" for f in warnings)
     assert {f["path"] for f in warnings} == {"datapackage.json", "schemas/victims.json"}
     assert all(f["line"] and f["column"] and "'maintainerNote'" in f["message"] and "will not be published"
                in f["message"] and UNPUBLISHED not in json.dumps(f) for f in warnings)
-    result = run("publish", "--out", "dist", cwd=small_package)
+    result = invoke("publish", "--out", "dist", cwd=small_package)
     assert result.returncode == 0, result.stderr
     texts = published_text(small_package / "dist")
     assert where(UNPUBLISHED, texts) == []
@@ -240,7 +240,7 @@ def cited_people_package(root, citing_visibility="public"):
 
 
 def test_a_public_row_citing_a_withheld_row_is_an_error(tmp_path):
-    result = run("validate", "--format", "json", cwd=cited_people_package(tmp_path / "p"))
+    result = invoke("validate", "--format", "json", cwd=cited_people_package(tmp_path / "p"))
     findings = [(f["path"], f["line"], f["field"], f["check"]) for f in json.loads(result.stdout)]
     assert findings == [("events.csv", 3, "pid", "withheld-reference")]
     assert result.returncode == 1
@@ -248,7 +248,7 @@ def test_a_public_row_citing_a_withheld_row_is_an_error(tmp_path):
 
 def test_a_withheld_row_may_cite_a_withheld_row_and_neither_is_published(tmp_path):
     package = cited_people_package(tmp_path / "p", citing_visibility="withheld")
-    result = run("publish", "--out", str(tmp_path / "dist"), cwd=package)
+    result = invoke("publish", "--out", str(tmp_path / "dist"), cwd=package)
     assert result.returncode == 0, result.stdout + result.stderr
     texts = published_text(tmp_path / "dist")
     assert texts and not where(MARKER, texts)
@@ -260,7 +260,7 @@ def test_a_chain_of_self_references_to_a_withheld_row_is_withheld_to_its_end(tmp
     none is published."""
     package = tmp_path / "p"
     withheld_chain.write(7, package, secret=MARKER)
-    result = run("publish", "--out", str(tmp_path / "dist"), cwd=package)
+    result = invoke("publish", "--out", str(tmp_path / "dist"), cwd=package)
     assert result.returncode == 0, result.stdout + result.stderr
     texts = published_text(tmp_path / "dist")
     assert "public note" in texts["csv/notes.csv"] and not where(MARKER, texts)
@@ -324,6 +324,6 @@ def test_annotations_conceal_a_row_marked_withheld_loosely(tmp_path):
         {"name": "people", "path": "people.csv", "schema": people}]}), encoding="utf-8")
     csv_text = f"pid,visibility,why,age\np1,public,,{MARKER}a\np2, Withheld ,no consent,{MARKER}b\n"
     (tmp_path / "people.csv").write_text(csv_text, encoding="utf-8")
-    shown = run("validate", "--format", "github", cwd=tmp_path).stdout
+    shown = invoke("validate", "--format", "github", cwd=tmp_path).stdout
     assert f"{MARKER}a" in shown and f"{MARKER}b" not in shown and "line=3,col=4,title=type::" in shown
-    assert f"{MARKER}b" in run("validate", cwd=tmp_path).stdout  # the maintainer's own report says it all
+    assert f"{MARKER}b" in invoke("validate", cwd=tmp_path).stdout  # the maintainer's own report says it all
