@@ -14,7 +14,7 @@ import pytest
 from datapackage.publish.derived import DERIVED, derived_select, derived_statements
 from datapackage.publish.search_index import match_expression
 
-from conftest import FIXTURES, ROOT, copy_package, read_csv, resources, run
+from conftest import FIXTURES, ROOT, copy_package, read_csv, resources, invoke, run
 from seedrepo import append_row, set_cell
 
 
@@ -104,7 +104,7 @@ def small_published(tmp_path_factory) -> Path:
     append_row(root, "statements", ["st-003", "case-tartar", "2017-05", "", "Military Prosecutor's Office",
                                     "prosecutor", "deaths", "1", "1", "", "One death.", source, "stated", "",
                                     "public", ""])
-    result = run("publish", "--out", "dist", cwd=root)
+    result = invoke("publish", "--out", "dist", cwd=root)
     assert result.returncode == 0, result.stderr
     return root / "dist"
 
@@ -161,7 +161,7 @@ def test_published_csv_is_the_seed_byte_for_byte(small_published):
 
 def test_two_publishes_give_identical_bytes(published, tmp_path):
     root = copy_package(tmp_path)
-    assert run("publish", "--out", "again", cwd=root).returncode == 0
+    assert invoke("publish", "--out", "again", cwd=root).returncode == 0
     first = sorted(p.relative_to(published) for p in published.rglob("*") if p.is_file())
     second = sorted(p.relative_to(root / "again") for p in (root / "again").rglob("*") if p.is_file())
     assert first == second
@@ -196,7 +196,7 @@ def test_zip_holds_the_whole_release(published):
 
 def test_invalid_package_is_not_published_and_dist_is_untouched(published, tmp_path):
     root = copy_package(tmp_path)
-    assert run("publish", "--out", "dist", cwd=root).returncode == 0
+    assert invoke("publish", "--out", "dist", cwd=root).returncode == 0
     before = {p: p.read_bytes() for p in (root / "dist").rglob("*") if p.is_file()}
     with open(root / "seeds" / "victims.csv", "a", encoding="utf-8") as f:
         f.write("v-900,case-tartar,Test Person,,serviceman,kapitn,,x,,src-wikipedia-tartar-case,public,\n")
@@ -219,14 +219,14 @@ def test_a_fields_own_missing_values_are_null_in_the_release_and_kept_in_its_csv
          "schema": {"fields": fields, "missingValues": ["", "n/a"]}}]}), encoding="utf-8")
     text = "id,count,note,level\na,NA,-,n/a\nb,3,,\nc,4,NA,2\n"
     (tmp_path / "readings.csv").write_text(text, encoding="utf-8")
-    result = run("publish", "--out", str(tmp_path / "dist"), cwd=tmp_path)
+    result = invoke("publish", "--out", str(tmp_path / "dist"), cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert (tmp_path / "dist" / "csv" / "readings.csv").read_text(encoding="utf-8") == text
     rows = sqlite3.connect(tmp_path / "dist" / "readings.db").execute("select * from readings order by id").fetchall()
     assert rows == [("a", None, None, None), ("b", 3, "", None), ("c", 4, None, 2)]
     assert pq.read_table(tmp_path / "dist" / "parquet" / "readings.parquet").to_pylist()[1]["note"] == ""
     (tmp_path / "readings.csv").write_text(text.replace("b,3,", "b,,"), encoding="utf-8")
-    result = run("validate", cwd=tmp_path)
+    result = invoke("validate", cwd=tmp_path)
     assert result.returncode == 1 and "readings.csv:3:2: error: count '' is not a whole number [type]" in result.stdout
 
 
@@ -235,7 +235,7 @@ def test_a_required_cell_holding_a_declared_missing_value_says_so(tmp_path):
     (tmp_path / "datapackage.json").write_text(json.dumps({"name": "ids", "resources": [
         {"name": "ids", "path": "ids.csv", "schema": {"fields": fields}}]}), encoding="utf-8")
     (tmp_path / "ids.csv").write_text("id\na\nNA\n", encoding="utf-8")
-    result = run("validate", cwd=tmp_path)
+    result = invoke("validate", cwd=tmp_path)
     assert result.returncode == 1
     assert "ids.csv:3:1: error: id 'NA' is declared a missing value (missingValues); a value is required" \
         in result.stdout
