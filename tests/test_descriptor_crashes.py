@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from conftest import run
+from conftest import invoke, run
 from test_hostile_inputs import checks, findings_of, people, published, write_package
 
 ROWS = [["id", "name"], ["p1", "Ali"]]
@@ -164,7 +164,7 @@ def test_a_resource_name_too_long_for_a_file_is_a_finding(tmp_path):
 def test_the_longest_names_allowed_publish(tmp_path):
     root = write_package(tmp_path, [people(name="r" * 100)], {"people.csv": ROWS})
     rewrite(root, name="p" * 100, version="v" * 50)
-    result = run("publish", "--out", "dist", cwd=root)
+    result = invoke("publish", "--out", "dist", cwd=root)
     assert result.returncode == 0, result.stderr
     assert (root / "dist" / f"{'p' * 100}-{'v' * 50}.zip").is_file()
 

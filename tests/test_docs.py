@@ -7,7 +7,7 @@ import shutil
 
 from datapackage.docs import COMMAND, write_docs
 
-from conftest import ROOT, copy_package, resources, run
+from conftest import ROOT, copy_package, invoke, resources, run
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -33,7 +33,7 @@ def test_data_dictionary_is_up_to_date(tmp_path):
 def test_the_dictionary_reads_no_data(package, tmp_path):
     """So that a data-only pull request can never make it stale."""
     shutil.rmtree(package / "seeds")
-    result = run("docs", "--out", str(tmp_path / "docs"), cwd=package)
+    result = invoke("docs", "--out", str(tmp_path / "docs"), cwd=package)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "docs" / "data-dictionary.md").read_text(encoding="utf-8") == \
         (ROOT / "docs" / "data-dictionary.md").read_text(encoding="utf-8")

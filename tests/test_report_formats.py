@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run
+from conftest import invoke, run
 
 EXPECTED = Path(__file__).resolve().parent / "expected"
 
@@ -22,7 +22,7 @@ def broken(small_package):
 
 @pytest.mark.parametrize("form, suffix", [("text", "txt"), ("json", "json"), ("markdown", "md")])
 def test_format_is_exact(broken, form, suffix):
-    result = run("validate", "--format", form, cwd=broken)
+    result = invoke("validate", "--format", form, cwd=broken)
     assert result.stdout == (EXPECTED / f"validate.{suffix}").read_text(encoding="utf-8")
     assert result.returncode == 1
 
