@@ -77,7 +77,7 @@ def small_release(tmp_path_factory):
     from datapackage.site.serve import Release
 
     package = copy_package(tmp_path_factory.mktemp("small-release"), FIXTURES / "small")
-    result = run("publish", "--out", "dist", cwd=package)
+    result = invoke("publish", "--out", "dist", cwd=package)
     assert result.returncode == 0, result.stderr
     return Release(package / "dist", allow_robots=False)
 

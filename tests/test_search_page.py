@@ -14,7 +14,7 @@ import urllib.request
 
 import pytest
 
-from conftest import ROOT, copy_package, run, serving
+from conftest import ROOT, copy_package, invoke, serving
 from datapackage.publish.search_index import match_expression
 from datapackage.site.search import COUNTED, HITS
 
@@ -28,7 +28,7 @@ def large(tmp_path_factory):
     root = tmp_path_factory.mktemp("large")
     subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"), "--victims", str(2 * COUNTED),
                     "--seed", "5", "--package", str(shape), "--out", str(root)], check=True, capture_output=True)
-    result = run("publish", "--out", "dist", cwd=root)
+    result = invoke("publish", "--out", "dist", cwd=root)
     assert result.returncode == 0, result.stderr
     database = next((root / "dist").glob("*.db"))
     title = next(r["title"] for r in json.loads((root / "datapackage.json").read_text(encoding="utf-8"))["resources"]
