@@ -423,7 +423,7 @@ def test_names_that_would_write_outside_the_release_are_findings(tmp_path, packa
     code, findings = findings_of(package)
     bad = package_name if resource_name == "people" else resource_name
     assert code == 1 and [f["value"] for f in findings if f["check"] == "descriptor"] == [bad]
-    result = run("publish", "--out", "dist", cwd=package)
+    result = invoke("publish", "--out", "dist", cwd=package)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     written = {p.name for p in tmp_path.rglob("*")}
     assert not written & {"escape.db", "escape-0.zip", "evil.parquet", ".hidden.parquet", "b.db"}

@@ -13,7 +13,7 @@ import urllib.request
 from pathlib import Path
 from types import SimpleNamespace
 
-from conftest import FIXTURES, ROOT, copy_package, run
+from conftest import FIXTURES, ROOT, copy_package, invoke, run
 
 from datapackage.site.serve import PageCache
 from datapackage.site.shared_pages import SharedPages
@@ -136,7 +136,7 @@ def refused(url: str) -> bool:
 
 def test_two_workers_serve_and_end_with_the_process_that_started_them(tmp_path):
     package = copy_package(tmp_path, FIXTURES / "small")
-    assert run("publish", "--out", str(tmp_path / "dist"), cwd=package).returncode == 0
+    assert invoke("publish", "--out", str(tmp_path / "dist"), cwd=package).returncode == 0
     scratch = tmp_path / "tmp"
     scratch.mkdir()
     env = {**os.environ, "TMPDIR": str(scratch)}
@@ -198,7 +198,7 @@ def test_the_workers_socket_turns_off_nagles_algorithm_on_each_connection():
 
 def test_a_port_already_taken_is_one_clear_error(tmp_path):
     package = copy_package(tmp_path, FIXTURES / "small")
-    assert run("publish", "--out", str(tmp_path / "dist"), cwd=package).returncode == 0
+    assert invoke("publish", "--out", str(tmp_path / "dist"), cwd=package).returncode == 0
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
@@ -227,7 +227,7 @@ def test_without_a_temporary_folder_the_workers_serve_unshared(tmp_path, monkeyp
 
 def test_workers_that_keep_ending_stop_the_site_with_the_reason(tmp_path):
     package = copy_package(tmp_path, FIXTURES / "small")
-    assert run("publish", "--out", str(tmp_path / "dist"), cwd=package).returncode == 0
+    assert invoke("publish", "--out", str(tmp_path / "dist"), cwd=package).returncode == 0
     server = Server(tmp_path / "dist", "--workers", "2")
     with server as url:
         workers = [p for p in children(server.process.pid) if alive(p)]
