@@ -14,6 +14,7 @@ from pathlib import Path, PurePosixPath
 from datapackage.read.csvfile import Dialect
 from datapackage.findings import ERROR, Finding
 from datapackage.properties import published, unpublished_findings
+from datapackage.value_kinds import kind_problems
 
 
 class PackageError(Exception):
@@ -138,6 +139,11 @@ def _resource(root: Path, item: dict, number: int) -> tuple[Resource, list[Findi
         resource.dialect, problems = read_dialect(resource, item.get("dialect"))
         findings += problems
         resource.readable = not problems
+    kinds = kind_problems(resource.schema) if isinstance(resource.schema, dict) else []
+    if kinds:  # no check reads a schema of values of the wrong kind, so the table is read as one without
+        where = resource.schema_path or "datapackage.json"
+        findings += [_problem(where, message, "schema", field) for field, message in kinds]
+        resource.schema = {}
     resource.schema = _normalised(resource.schema, name)
     return resource, findings
 

@@ -462,7 +462,7 @@ def test_a_field_named_like_a_column_the_release_adds_is_a_finding(tmp_path):
     ({"tableColumns": ["id", "nope"]}, "'tableColumns' is"),
     ({"citeFields": "name"}, "'citeFields' is"),
     ({"search": {"name": ["nope"]}}, "'search' name names \"nope\""),
-    ({"search": {"text": "name"}}, "'search' must be an object with lists"),
+    ({"search": {"text": "name"}}, "search: 'text' is text; expected a list of texts"),
 ])
 def test_schema_properties_the_site_reads_must_name_fields(tmp_path, schema_change, words):
     """A missing search field crashed publishing; a missing label or

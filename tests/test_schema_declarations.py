@@ -365,3 +365,21 @@ def test_a_foreign_key_whose_reference_is_badly_formed_is_one_finding(tmp_path, 
     code, findings = findings_of(root)
     assert code == 1 and len(findings) == 1, findings
     assert findings[0]["check"] == "schema" and said in findings[0]["message"]
+
+
+@pytest.mark.parametrize("change, said", [
+    (lambda s: s["fields"][1].update(type=[]), "field name: 'type' is a list; expected text"),
+    (lambda s: s["fields"][1].update(constraints={"maxLength": None}),
+     "field name, constraints: 'maxLength' is null; expected a whole number"),
+    (lambda s: s.update(foreignKeys=1), "the schema: 'foreignKeys' is a number; expected a list"),
+    (lambda s: s.update(tableColumns=["id", {}]), "the schema: 'tableColumns' holds an object; expected a list of texts"),
+    (lambda s: s.update(search={"text": [["name"]]}), "the schema, search: 'text' holds a list; expected a list of texts"),
+    (lambda s: s.update(labelField=["name"]), "the schema: 'labelField' is a list; expected text"),
+    (lambda s: s["fields"][1].update(personName="yes"), "field name: 'personName' is text; expected true or false"),
+])
+def test_a_schema_value_of_the_wrong_kind_is_one_finding(tmp_path, change, said):
+    resource = people()
+    change(resource["schema"])
+    root = write_package(tmp_path, [resource], {"people.csv": [["id", "name"], ["1", "A"]]})
+    code, findings = findings_of(root)
+    assert code == 1 and [(f["check"], f["message"]) for f in findings] == [("schema", said)]

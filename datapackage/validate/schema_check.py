@@ -91,6 +91,8 @@ def _profile_findings(package: Package) -> list[Finding]:
     for item, resource in zip((r for r in descriptor["resources"] if isinstance(r, dict)), package.resources):
         if resource.schema_path and resource.schema:
             item["schema"] = resource.schema
+        elif isinstance(item.get("schema"), dict) and item["schema"] and not resource.schema:
+            del item["schema"]  # set aside for values of the wrong kind, which the package says once
     text = json.dumps(descriptor, sort_keys=True, ensure_ascii=False)
     cache = _cache_file(text)
     try:
