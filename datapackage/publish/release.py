@@ -113,7 +113,7 @@ def write_zip(path: Path, root: Path, stamp: str, last: Path | None = None, read
     returned (so the zip can be written while that file is still being made);
     its SHA-256, taken as it is read for the zip, is returned."""
     when = tuple(int(x) for x in (stamp[:4], stamp[5:7], stamp[8:10], stamp[11:13], stamp[14:16], stamp[17:19]))
-    with zipfile.ZipFile(path, "w") as archive, deflate.pool() as pool:
+    with zipfile.ZipFile(path, "w") as archive, deflate.pool() as pool, deflate.checksums():
         for file in sorted(p for p in root.rglob("*") if p.is_file() and p not in (path, last)):
             _add(archive, file, f"{path.stem}/{file.relative_to(root).as_posix()}", when, pool)
         ready()
