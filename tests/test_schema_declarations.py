@@ -324,13 +324,20 @@ def test_exclusive_bounds_under_a_profile_of_another_site_are_checked(tmp_path):
 
 @pytest.mark.parametrize("kind, bound, expected", [
     ("number", "0", ("schema", "x")), ("integer", True, ("schema", "x")),
-    ("date", "2020-01-01", ("not-supported", "x"))])
+    ("datetime", "2020-01-01T00:00:00Z", ("not-supported", "x"))])
 def test_an_exclusive_bound_of_the_wrong_type_is_a_finding(tmp_path, kind, bound, expected):
     root = bounds_package(tmp_path, {"exclusiveMaximum": bound}, [], kind=kind)
     code, findings = findings_of(root)
     assert code == 1
     assert schema_findings(findings) == [expected]
     assert "exclusiveMaximum" in findings[0]["message"]
+
+
+def test_a_date_bound_is_read_as_the_field_reads_its_dates(tmp_path):
+    root = bounds_package(tmp_path, {"exclusiveMaximum": "2020-01-01"}, ["2019-12-31", "2020-01-01", ""], kind="date")
+    code, findings = findings_of(root)
+    assert checks(findings) == [("people.csv", 3, 2, "exclusiveMaximum")]
+    assert "2020-01-01" in findings[0]["message"]
 
 
 def test_a_cell_not_in_its_pattern_is_shown_the_declared_example(tmp_path):
@@ -383,3 +390,12 @@ def test_a_schema_value_of_the_wrong_kind_is_one_finding(tmp_path, change, said)
     root = write_package(tmp_path, [resource], {"people.csv": [["id", "name"], ["1", "A"]]})
     code, findings = findings_of(root)
     assert code == 1 and [(f["check"], f["message"]) for f in findings] == [("schema", said)]
+
+
+@pytest.mark.parametrize("bound", ["2017-13-01", 2017, "13/05/2017"])
+def test_a_date_bound_not_written_as_the_field_writes_dates_is_a_finding(tmp_path, bound):
+    fields = [{"name": "id", "type": "string"}, {"name": "on", "type": "date", "constraints": {"minimum": bound}}]
+    root = write_package(tmp_path, [people(fields)], {"people.csv": [["id", "on"], ["1", "2017-05-13"]]})
+    code, findings = findings_of(root)
+    assert code == 1 and schema_findings(findings) == [("schema", "on")]
+    assert "'minimum'" in findings[0]["message"] and "is not a date as the field writes them" in findings[0]["message"]

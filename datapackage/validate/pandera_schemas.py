@@ -79,7 +79,13 @@ def column_checks(pa, spec: dict) -> list:
         checks.append(pa.Check.str_matches(f"^(?:{constraints['pattern']})$", name="pattern"))
     for bound, check in BOUNDS.items():
         if bound in constraints:
-            checks.append(getattr(pa.Check, check)(constraints[bound], name=bound))
+            # A date's bound is written as its cells are: typed as they are.
+            limit = typed_values(spec, [constraints[bound]])[0] if kind == "date" else constraints[bound]
+            if kind == "date" and pa.__name__ != "pandera.polars":
+                import pandas as pd
+
+                limit = pd.Timestamp(limit)  # pandas holds dates as timestamps (so does Parquet read by it)
+            checks.append(getattr(pa.Check, check)(limit, name=bound))
     if text and "minLength" in constraints:
         checks.append(pa.Check.str_length(min_value=constraints["minLength"], name="minLength"))
     if text and "maxLength" in constraints:

@@ -250,7 +250,7 @@ def _field_problems(package: Package, resource: Resource, spec: dict, known: set
     if not isinstance(constraints, dict):
         yield "schema", name, f"field {name}: 'constraints' must be an object"
         return
-    yield from _constraint_problems(name, kind, constraints, spec.get("example"))
+    yield from _constraint_problems(spec, kind, constraints)
     yield from _version_problems(package, name, constraints)
     yield from _rule_problems(package, resource, spec, known)
     categories = spec.get("categories")
@@ -278,7 +278,8 @@ def _number_char_problems(name: str, spec: dict):
                                "expected two different characters, such as groupChar \",\" and decimalChar \".\"")
 
 
-def _constraint_problems(name: str, kind: str, constraints: dict, example=None):
+def _constraint_problems(spec: dict, kind: str, constraints: dict):
+    name, example = spec["name"], spec.get("example")
     enum = constraints.get("enum")
     if enum is not None and (not isinstance(enum, list) or not enum):
         yield "schema", name, f"field {name}: 'enum' must be a non-empty list"
@@ -302,7 +303,11 @@ def _constraint_problems(name: str, kind: str, constraints: dict, example=None):
         value = constraints.get(bound)
         if value is None:
             continue
-        if kind not in NUMERIC_BOUNDS:
+        if kind == "date":
+            if not isinstance(value, str) or not typed_values(spec, [value]):
+                yield "schema", name, (f"field {name}: '{bound}' {json.dumps(value)} is not a date as the field "
+                                       f"writes them (format {spec.get('format', 'default')!r})")
+        elif kind not in NUMERIC_BOUNDS:
             yield "not-supported", name, f"not supported: '{bound}' on a field of type {kind}"
         elif not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
             # An infinity (Infinity, or 1e999 read as one) is no bound, and no strict JSON either.
