@@ -13,7 +13,7 @@ from datapackage.diff.report import render_diff
 from datapackage.diff.rows import compare
 from datapackage.diff.snapshot import SnapshotError
 
-from conftest import run
+from conftest import invoke, run
 from seedrepo import commit, init
 
 SCHEMA = {"fields": [{"name": "id"}, {"name": "v"}], "primaryKey": "id"}
@@ -390,3 +390,15 @@ def test_a_renamed_resource_is_compared_row_by_row(tmp_path, monkeypatch):
                      "0 rows added, 0 rows removed, 1 row changed.\n")
     monkeypatch.chdir(tmp_path)
     assert [(r.name, r.base_name) for r in compare("a", "a").resources] == []
+
+
+@pytest.mark.parametrize("key, value", [("fields", 1), ("fields", True), ("foreignKeys", 1.5)])
+def test_a_schema_list_of_the_wrong_kind_is_compared_as_none(tmp_path, key, value):
+    # Validation refuses it; the diff still shows what changed, row by row.
+    package(tmp_path / "a", {"data.csv": "id,v\n1,x\n"})
+    schema = {**SCHEMA, key: value}
+    package(tmp_path / "b", {"data.csv": "id,v\n1,y\n"}, [{"name": "r", "path": "data.csv", "schema": schema}])
+    result = invoke("diff", "a", "b", "--format", "json", cwd=tmp_path)
+    assert result.returncode == 0
+    changed = json.loads(result.stdout)["resources"][0]["changed"]
+    assert [(c["key"]["values"], c["cells"]) for c in changed] == [({"id": "1"}, [{"field": "v", "old": "x", "new": "y"}])]

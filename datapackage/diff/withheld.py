@@ -49,7 +49,7 @@ TRUE_VALUES, FALSE_VALUES = ["true", "True", "TRUE", "1"], ["false", "False", "F
 
 def _mark(schema: dict) -> tuple[str, set[str]] | None:
     """(field, the texts that mark a row withheld) of the schema's mark, or None."""
-    for spec in schema.get("fields") or []:
+    for spec in _listed(schema, "fields"):
         if isinstance(spec, dict) and isinstance(spec.get("withholdsRow"), dict) and "name" in spec:
             value = spec["withholdsRow"].get("value", "withheld")
             if isinstance(value, bool):  # a boolean field: each text that reads as that value
@@ -59,6 +59,13 @@ def _mark(schema: dict) -> tuple[str, set[str]] | None:
     return None
 
 
+def _listed(schema: dict, key: str) -> list:
+    """The schema's list under `key`; a value of another kind (which
+    validation refuses) holds no field or key to follow."""
+    value = schema.get(key)
+    return value if isinstance(value, list) else []
+
+
 def _loose(value) -> str:
     return str(value).strip().casefold()
 
@@ -66,7 +73,7 @@ def _loose(value) -> str:
 def _foreign_keys(schema: dict, own: str) -> list[tuple[list[str], str, list[str]]]:
     """(fields, target resource, target fields) of each readable foreign key."""
     found = []
-    for key in schema.get("foreignKeys") or []:
+    for key in _listed(schema, "foreignKeys"):
         reference = key.get("reference") if isinstance(key, dict) else None
         if not isinstance(reference, dict):
             continue
