@@ -12,9 +12,12 @@ value each one is.
 from __future__ import annotations
 
 TEXT, TEXTS, TEXT_OR_TEXTS, FLAG, WHOLE, OBJECT, LIST = "text", "texts", "text or texts", "flag", "whole", "object", "list"
+# A bound: a number, or a date written as text (which schema_check says is not supported).
+BOUND = "bound"
 
 EXPECTED = {TEXT: "text", TEXTS: "a list of texts", TEXT_OR_TEXTS: "text or a list of texts", FLAG: "true or false",
-            WHOLE: "a whole number", OBJECT: "an object", LIST: "a list"}
+            WHOLE: "a whole number", OBJECT: "an object", LIST: "a list",
+            BOUND: "a number or text"}
 
 # Per kind of object: property -> kind of value, and the objects inside it
 # (property -> kind of object, for one object or, in a list, for each).
@@ -31,7 +34,8 @@ KINDS: dict[str, dict[str, str]] = {
               "personName": FLAG, "notAfter": TEXT, "notBefore": TEXT, "allowFormula": FLAG, "constraints": OBJECT,
               "categories": LIST, "sourceList": OBJECT, "withholdsRow": OBJECT, "timeline": OBJECT},
     "constraints": {"required": FLAG, "unique": FLAG, "minLength": WHOLE, "maxLength": WHOLE, "pattern": TEXT,
-                    "enum": LIST},
+                    "enum": LIST, "minimum": BOUND, "maximum": BOUND, "exclusiveMinimum": BOUND,
+                    "exclusiveMaximum": BOUND},
     "category": {"label": TEXT, "az": TEXT, "az_naval": TEXT, "ru": TEXT, "group": TEXT, "measure": TEXT},
     "sourceList": {"resource": TEXT, "field": TEXT, "separator": TEXT},
     "withholdsRow": {"reason": TEXT},
@@ -83,6 +87,8 @@ def _is(value, expected: str) -> bool:
         return isinstance(value, bool)
     if expected == WHOLE:
         return isinstance(value, int) and not isinstance(value, bool)
+    if expected == BOUND:
+        return isinstance(value, (int, float, str)) and not isinstance(value, bool)
     return isinstance(value, dict if expected == OBJECT else list)
 
 
