@@ -183,7 +183,10 @@ def test_release_descriptor_hashes_match_the_files(published):
 def test_release_descriptor_is_valid_for_frictionless(published):
     result = subprocess.run([str(ROOT / ".venv" / "bin" / "frictionless"), "validate", "--json", "datapackage.json"],
                             cwd=published, capture_output=True, text=True)
-    assert json.loads(result.stdout)["valid"] is True
+    # Frictionless's own words on failure: a rare failure under load left none.
+    assert result.stdout.strip().startswith("{"), result.stderr[-4000:]
+    report = json.loads(result.stdout)
+    assert report["valid"] is True, json.dumps(report)[-4000:]
 
 
 def test_zip_holds_the_whole_release(published):
