@@ -12,7 +12,7 @@ value each one is.
 from __future__ import annotations
 
 TEXT, TEXTS, TEXT_OR_TEXTS, FLAG, WHOLE, OBJECT, LIST = "text", "texts", "text or texts", "flag", "whole", "object", "list"
-# A bound: a number, or a date written as text (which schema_check says is not supported).
+# A bound: a number, or a date or datetime written as its field writes them (schema_check reads it).
 BOUND = "bound"
 
 EXPECTED = {TEXT: "text", TEXTS: "a list of texts", TEXT_OR_TEXTS: "text or a list of texts", FLAG: "true or false",

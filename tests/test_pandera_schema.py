@@ -41,3 +41,21 @@ def test_the_derived_schema_checks_a_users_frame(backend):
 def test_an_unknown_resource_is_named():
     with pytest.raises(KeyError, match="no resource named 'nope'"):
         pandera_schema("nope", DATES)
+
+
+INSTANTS = FIXTURES / "conformance" / "datetime-bounds" / "datapackage.json"  # 2017-01-01 to before 2018, UTC
+UTC = datetime.timezone.utc
+TIMES = {"polars": lambda times: pl.DataFrame({"event": ["x"] * len(times), "at": times},
+                                              schema={"event": pl.String, "at": pl.Datetime("us", "UTC")}),
+         "pandas": lambda times: pd.DataFrame({"event": ["x"] * len(times), "at": pd.to_datetime(times, utc=True)})}
+
+
+@pytest.mark.parametrize("backend", TIMES)
+def test_the_derived_schema_checks_datetime_bounds_as_instants(backend):
+    schema, frame = pandera_schema("instants", INSTANTS, backend=backend), TIMES[backend]
+    inside = [datetime.datetime(2017, 1, 1, tzinfo=UTC), datetime.datetime(2017, 12, 31, 23, 59, 59, tzinfo=UTC)]
+    assert failed(schema, frame(inside)) == set()
+    below = failed(schema, frame([datetime.datetime(2016, 12, 31, 23, 59, 59, tzinfo=UTC)]))
+    at_the_end = failed(schema, frame([datetime.datetime(2018, 1, 1, tzinfo=UTC)]))
+    assert [any("greater_than_or_equal_to" in c for c in below), any("less_than(" in c for c in at_the_end)] == [
+        True, True]

@@ -324,7 +324,7 @@ def test_exclusive_bounds_under_a_profile_of_another_site_are_checked(tmp_path):
 
 @pytest.mark.parametrize("kind, bound, expected", [
     ("number", "0", ("schema", "x")), ("integer", True, ("schema", "x")),
-    ("datetime", "2020-01-01T00:00:00Z", ("not-supported", "x"))])
+    ("datetime", "2020-01-01", ("schema", "x")), ("boolean", "true", ("not-supported", "x"))])
 def test_an_exclusive_bound_of_the_wrong_type_is_a_finding(tmp_path, kind, bound, expected):
     root = bounds_package(tmp_path, {"exclusiveMaximum": bound}, [], kind=kind)
     code, findings = findings_of(root)
@@ -338,6 +338,34 @@ def test_a_date_bound_is_read_as_the_field_reads_its_dates(tmp_path):
     code, findings = findings_of(root)
     assert checks(findings) == [("people.csv", 3, 2, "exclusiveMaximum")]
     assert "2020-01-01" in findings[0]["message"]
+
+
+def test_a_datetime_bound_is_compared_as_an_instant(tmp_path):
+    # 2020-01-01T01:30:00+02:00 is 23:30 the day before in UTC: at the bound, not past it.
+    cells = ["2019-12-31T23:30:00Z", "2020-01-01T01:30:00+02:00", "2020-01-01T00:00:01Z", ""]
+    root = bounds_package(tmp_path, {"maximum": "2019-12-31T23:30:00Z"}, cells, kind="datetime")
+    code, findings = findings_of(root)
+    assert code == 1 and checks(findings) == [("people.csv", 4, 2, "maximum")]
+    assert "2020-01-01T00:00:01Z" in findings[0]["message"] and "2019-12-31T23:30:00Z" in findings[0]["message"]
+
+
+@pytest.mark.parametrize("bound, cell, says", [
+    ("2020-01-01T00:00:00Z", "2021-01-01T00:00:00", "has no time zone"),
+    ("2020-01-01T00:00:00", "2021-01-01T00:00:00Z", "has a time zone")])
+def test_cells_written_with_or_without_a_zone_unlike_their_bound_are_a_finding(tmp_path, bound, cell, says):
+    # A time without its zone is no instant to compare with one that has it (Frictionless stops there).
+    root = bounds_package(tmp_path, {"minimum": bound}, [cell], kind="datetime")
+    code, findings = findings_of(root)
+    assert code == 1 and checks(findings) == [("people.csv", 2, 2, "datetime-zone")]
+    assert says in findings[0]["message"] and bound in findings[0]["message"]
+
+
+def test_datetime_bounds_written_with_and_without_a_zone_are_a_schema_finding(tmp_path):
+    root = bounds_package(tmp_path, {"minimum": "2020-01-01T00:00:00Z", "maximum": "2021-01-01T00:00:00"}, [],
+                          kind="datetime")
+    code, findings = findings_of(root)
+    assert code == 1 and schema_findings(findings) == [("schema", "x")]
+    assert "with and without a time zone" in findings[0]["message"]
 
 
 def test_a_cell_not_in_its_pattern_is_shown_the_declared_example(tmp_path):

@@ -79,9 +79,10 @@ def column_checks(pa, spec: dict) -> list:
         checks.append(pa.Check.str_matches(f"^(?:{constraints['pattern']})$", name="pattern"))
     for bound, check in BOUNDS.items():
         if bound in constraints:
-            # A date's bound is written as its cells are: typed as they are.
-            limit = typed_values(spec, [constraints[bound]])[0] if kind == "date" else constraints[bound]
-            if kind == "date" and pa.__name__ != "pandera.polars":
+            # A date's or a time's bound is written as its cells are: typed as they are.
+            dated = kind in ("date", "datetime")
+            limit = typed_values(spec, [constraints[bound]])[0] if dated else constraints[bound]
+            if dated and pa.__name__ != "pandera.polars":
                 import pandas as pd
 
                 limit = pd.Timestamp(limit)  # pandas holds dates as timestamps (so does Parquet read by it)

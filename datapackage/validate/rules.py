@@ -32,6 +32,7 @@ from datapackage.folding import fold
 from datapackage.package import Package, Resource
 from datapackage.privacy import mark_field, marked, references_withheld
 from datapackage.read.table import Table
+from datapackage.validate.pandera_schemas import BOUNDS as LIMITS
 
 
 @dataclass
@@ -64,7 +65,7 @@ def rules_for(table: Table, tables: dict[str, Table], package: Package, today: d
         if spec.get("personName"):
             rules.append(_duplicate_person_rule(table, name))
         if zone_free(spec):
-            rules += _zone_rules(table, name)
+            rules += _zone_rules(table, spec)
     return rules
 
 
@@ -279,12 +280,27 @@ def _future_rules(table: Table, name: str, today: datetime.date) -> list[Rule]:
             Rule("date-future", name, WARNING, lambda: ~possible, says("may be"))]
 
 
-def _zone_rules(table: Table, name: str) -> list[Rule]:
+def _zone_rules(table: Table, spec: dict) -> list[Rule]:
     """A column of datetimes names the time zone of every value or of none:
     Parquet and SQLite hold a column of instants (UTC) or of local times,
-    not both, and a time without its zone is not to be guessed to be UTC."""
+    not both, and a time without its zone is not to be guessed to be UTC.
+    A declared bound (minimum...) is written as the cells are, the way it is
+    compared with them: it sets the column's way when there is one."""
+    name = spec["name"]
     present = table.frame[name].is_not_null()
     with_zone = zoned(table.text_of(name)) & present
+    bound = next(((b, v) for b, v in spec.get("constraints", {}).items() if b in LIMITS and isinstance(v, str)), None)
+    if bound is not None:
+        said, value = bound
+        if zoned(pl.Series([value])).item():
+            odd, how = present & ~with_zone, f"has no time zone, but the field's {said} {value} has one"
+            way = "with its zone (Z or +hh:mm)"
+        else:
+            odd, how = with_zone, f"has a time zone, but the field's {said} {value} has none"
+            way = "without a zone"
+        return [Rule("datetime-zone", name, ERROR, lambda: ~odd,
+                     lambda row: (f"{name} {table.cell(name, row)} {how}; expected every date and time of the "
+                                  f"column {way}, as its bounds are written"))]
     if not with_zone.any() or with_zone.sum() == present.sum():
         return []
     first = int(table.lines[with_zone.arg_true()[0]])

@@ -26,6 +26,7 @@ from datapackage.package import Package, Resource
 from datapackage.publish.release_names import release_name_findings
 from datapackage.publish.search_index import KEYS as SEARCH_KEYS
 from datapackage.site.metadata import PAGE_KINDS
+from datapackage.read.convert import WHAT, zone_free, zoned
 from datapackage.read.formats import format_problem
 from datapackage.validate.pandera_schemas import BOUNDS, typed_values
 from datapackage.validate.rules import dated
@@ -303,15 +304,20 @@ def _constraint_problems(spec: dict, kind: str, constraints: dict):
         value = constraints.get(bound)
         if value is None:
             continue
-        if kind == "date":
+        if kind in ("date", "datetime"):
             if not isinstance(value, str) or not typed_values(spec, [value]):
-                yield "schema", name, (f"field {name}: '{bound}' {json.dumps(value)} is not a date as the field "
-                                       f"writes them (format {spec.get('format', 'default')!r})")
+                yield "schema", name, (f"field {name}: '{bound}' {json.dumps(value)} is not a {WHAT[kind]} as the "
+                                       f"field writes them (format {spec.get('format', 'default')!r})")
         elif kind not in NUMERIC_BOUNDS:
             yield "not-supported", name, f"not supported: '{bound}' on a field of type {kind}"
         elif not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
             # An infinity (Infinity, or 1e999 read as one) is no bound, and no strict JSON either.
             yield "schema", name, f"field {name}: '{bound}' must be a finite number"
+    written = [constraints[b] for b in BOUNDS if isinstance(constraints.get(b), str)]
+    if zone_free(spec) and len(set(zoned(pl.Series(written, dtype=pl.String)).to_list())) > 1:
+        # Each cell is compared with both: a column holds times with zones or without (datetime-zone).
+        yield "schema", name, (f"field {name}: bounds {', '.join(written)} are written with and without a time "
+                               "zone; expected all with their zone (Z or +hh:mm), or all without")
 
 
 # Constraints Table Schema added in v2, and the profile a package declares to use them.
