@@ -283,24 +283,13 @@ def _future_rules(table: Table, name: str, today: datetime.date) -> list[Rule]:
 def _zone_rules(table: Table, spec: dict) -> list[Rule]:
     """A column of datetimes names the time zone of every value or of none:
     Parquet and SQLite hold a column of instants (UTC) or of local times,
-    not both, and a time without its zone is not to be guessed to be UTC.
-    A declared bound (minimum...) is written as the cells are, the way it is
-    compared with them: it sets the column's way when there is one."""
+    not both, and a time without its zone is not to be guessed to be UTC."""
     name = spec["name"]
     present = table.frame[name].is_not_null()
     with_zone = zoned(table.text_of(name)) & present
     bound = next(((b, v) for b, v in spec.get("constraints", {}).items() if b in LIMITS and isinstance(v, str)), None)
     if bound is not None:
-        said, value = bound
-        if zoned(pl.Series([value])).item():
-            odd, how = present & ~with_zone, f"has no time zone, but the field's {said} {value} has one"
-            way = "with its zone (Z or +hh:mm)"
-        else:
-            odd, how = with_zone, f"has a time zone, but the field's {said} {value} has none"
-            way = "without a zone"
-        return [Rule("datetime-zone", name, ERROR, lambda: ~odd,
-                     lambda row: (f"{name} {table.cell(name, row)} {how}; expected every date and time of the "
-                                  f"column {way}, as its bounds are written"))]
+        return [_bound_zone_rule(table, name, present, with_zone, *bound)]
     if not with_zone.any() or with_zone.sum() == present.sum():
         return []
     first = int(table.lines[with_zone.arg_true()[0]])
@@ -308,6 +297,20 @@ def _zone_rules(table: Table, spec: dict) -> list[Rule]:
     return [Rule("datetime-zone", name, ERROR, lambda: ~without,
                  lambda row: (f"{name} {table.cell(name, row)} has no time zone, but the one on line {first} has; "
                               "expected every date and time of the column with its zone (Z or +hh:mm), or none"))]
+
+
+def _bound_zone_rule(table: Table, name: str, present: pl.Series, with_zone: pl.Series, said: str, value: str) -> Rule:
+    """A declared bound (minimum...) is compared with the cells, so it sets
+    the column's way: cells written the other way are no instants (or local
+    times) to compare with it."""
+    if zoned(pl.Series([value])).item():
+        odd, cell_has, bound_has, way = present & ~with_zone, "no time zone", "one", "with its zone (Z or +hh:mm)"
+    else:
+        odd, cell_has, bound_has, way = with_zone, "a time zone", "none", "without a zone"
+    return Rule("datetime-zone", name, ERROR, lambda: ~odd,
+                lambda row: (f"{name} {table.cell(name, row)} has {cell_has}, but the field's {said} {value} has "
+                             f"{bound_has}; expected every date and time of the column {way}, as its bounds are "
+                             "written"))
 
 
 def _source_rules(table: Table, name: str, reference: dict, tables: dict[str, Table], package: Package) -> list[Rule]:
