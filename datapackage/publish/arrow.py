@@ -17,7 +17,7 @@ from datapackage.validate.pandera_schemas import typed_values
 from datapackage.read.table import BOUNDS, Table
 
 ARROW_TYPES = {pl.String: pa.string(), pl.Int64: pa.int64(), pl.Float64: pa.float64(), pl.Boolean: pa.bool_(),
-               pl.Date: pa.date32()}
+               pl.Date: pa.date32(), pl.Time: pa.time64("us")}  # a time of day is to the microsecond (convert.py)
 
 
 def arrow_table(table: Table) -> pa.Table:

@@ -171,6 +171,8 @@ def _sql_values(frame: pl.DataFrame) -> pa.Table:
             values = values.dt.to_string("%Y-%m-%d")
         elif isinstance(values.dtype, pl.Datetime):
             values = values.dt.to_string("%Y-%m-%dT%H:%M:%S%.f" + ("Z" if values.dtype.time_zone else ""))
+        elif values.dtype == pl.Time:
+            values = values.dt.to_string("%H:%M:%S%.f")
         elif values.dtype == pl.Boolean:
             values = values.cast(pl.Int64)
         elif values.dtype not in (pl.String, pl.Int64, pl.Float64):

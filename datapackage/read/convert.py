@@ -12,7 +12,8 @@ integer must be exactly representable where it is published (|n| < 2**53,
 the range of a JSON number), and so must a number: at most 15 significant
 digits (what a 64-bit float gives back as written) and not NaN, which SQLite
 stores as empty; listed in docs/conformance.md. Zero is published as 0 whatever
-its sign (SQLite keeps no sign on a whole number).
+its sign (SQLite keeps no sign on a whole number). A time of day is written
+as published (see `_times`).
 """
 
 from __future__ import annotations
@@ -31,6 +32,15 @@ INTEGER = r"^[+-]?[0-9]+$"
 NUMBER = r"^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$|^(?:NaN|nan|[+-]?(?:INF|inf|Infinity))$"
 ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 ISO_DATETIME = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-5][0-9](?:\.[0-9]+)?(?:Z|[+-][0-9]{2}:[0-9]{2})?$"
+# A time of day as Frictionless reads one (Python's isoparse after a date):
+# a fraction after a point or a comma, of any length, and a time zone; or an
+# hour alone with a zone written +hh:mm, which passes its test of the sixth
+# character being a colon.
+ISO_ZONE = r"(?:[Zz]|[+-](?:[01][0-9]|2[0-3])(?::?[0-5][0-9])?)"
+READ_TIME = (r"^(?:(?:(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:[.,][0-9]+)?|24:00:00(?:[.,]0+)?)" + ISO_ZONE
+             + r"?|(?:[01][0-9]|2[0-4])[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$")
+# ... and as every published format holds one: a time of day to the microsecond, with no zone.
+ISO_TIME = r"^(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]{1,6})?$"
 SAFE_INTEGER = 2**53 - 1
 SAFE_DIGITS = 15  # significant digits a 64-bit float keeps for any decimal number
 SMALLEST_NORMAL, LARGEST = sys.float_info.min, sys.float_info.max  # a 64-bit float's normal range
@@ -43,8 +53,15 @@ EXPECTED = {
     "date": "a date written YYYY-MM-DD",
     "datetime": "a date and time written YYYY-MM-DDThh:mm:ss",
     "year": "a year written YYYY",
+    "time": "a time of day written hh:mm:ss",
 }
-WHAT = {"date": "date", "datetime": "date and time"}
+# The types written as text in a form (`format`), whose bounds and enum values are written alike.
+WHAT = {"date": "date", "datetime": "date and time", "time": "time of day"}
+
+
+# The checks that a value is published exactly as written, besides its type
+# (each Converted result below names one and says what was expected).
+EXACT_CHECKS = ("integer-range", "number-range", "datetime-range", "time-form")
 
 
 @dataclass
@@ -71,6 +88,8 @@ def convert(spec: dict, text: pl.Series, missing_values: list[str]) -> list[Conv
         return [_dates(spec, present)]
     if kind == "datetime":
         return _datetimes(spec, present)
+    if kind == "time":
+        return _times(spec, present)
     if kind == "year":
         ok = present.str.contains(r"^[0-9]{4}$")
         return [_result(present.cast(pl.Int64, strict=False).set(~ok.fill_null(True), None), present, "year")]
@@ -185,8 +204,15 @@ def _custom(present: pl.Series, kind: str, form: str) -> Converted:
     """The column read with a custom format; every cell fails when the
     format itself would lose or invent part of the values (see formats.py)."""
     problem = format_problem(kind, form)
-    dtype = pl.Date if kind == "date" else pl.Datetime("us")
-    values = _from_year_one(present.str.strptime(dtype, chrono_form(form), strict=False))
+    dtype = {"date": pl.Date, "datetime": pl.Datetime("us"), "time": pl.Time}[kind]
+    values = present.str.strptime(dtype, chrono_form(form), strict=False)
+    values = values if kind == "time" else _from_year_one(values)
+    if ".%f" in form:
+        # Python's `.%f` needs the point and a digit; chrono's `%.f` reads a
+        # value without them too: a cell read without it has no fraction.
+        bare = present.set(values.is_null(), None).str.strptime(dtype, chrono_form(form.replace(".%f", "")),
+                                                                 strict=False)
+        values = values.set(bare.is_not_null(), None)
     if problem:
         values = values.clear(len(values))
     values, written = _as_written(present, values, dtype, form)
@@ -200,7 +226,7 @@ def _as_written(present: pl.Series, values: pl.Series, dtype, form: str) -> tupl
     what the message adds to the expected form. Each is read again only
     where it could be one: a year below 1000, a time on the minute."""
     words = []
-    year_form = short_year_form(form)
+    year_form = short_year_form(form) if dtype != pl.Time else None  # (a time format with a year is refused)
     if year_form:
         maybe = present.set(~(values.dt.year() < 1000).fill_null(False), None)
         same = (maybe.str.strptime(dtype, year_form, strict=False) == values).fill_null(False)
@@ -266,3 +292,29 @@ def _in_range(typed: Converted, present: pl.Series, fraction: bool) -> list[Conv
             Converted(typed.values, outside.alias("failed"),
                       "a date and time within the years 0001 to 9999 once its time zone offset is applied "
                       "(in UTC), which every published format holds", "datetime-range")]
+
+
+def _times(spec: dict, present: pl.Series) -> list[Converted]:
+    """Times of day, written as published. Frictionless also reads a time
+    zone, a comma before the fraction, more than six digits of it (dropping
+    the rest) and 24:00:00 (as 00:00:00); Parquet's and Arrow's times of day
+    have no zone and microseconds at most, so such a cell is a time
+    (no `type` finding) that cannot be published as written (`time-form`)."""
+    form = spec.get("format", "default")
+    if form != "default":
+        typed = _custom(present, "time", form)
+        finer = present.str.contains(r"\.[0-9]{7,}") if has_fraction(form) else pl.repeat(False, len(present),
+                                                                                           eager=True)
+        refused = (finer & typed.values.is_not_null()).fill_null(False)
+        typed.values = typed.values.set(refused, None)
+        return [typed, Converted(typed.values, refused.alias("failed"),
+                                 "a time of day to the microsecond at most (6 digits after the seconds' point), "
+                                 "which every published format holds exactly", "time-form")]
+    readable = present.str.contains(READ_TIME).fill_null(False)
+    exact = present.str.contains(ISO_TIME).fill_null(False)
+    values = present.set(~exact, None).str.to_time("%H:%M:%S%.f", strict=False)
+    typed = Converted(values, (present.is_not_null() & ~readable).alias("failed"), EXPECTED["time"])
+    return [typed, Converted(values, (readable & ~exact).alias("failed"),
+                             "a time of day written hh:mm:ss, or hh:mm:ss.ffffff to the microsecond, from 00:00:00 "
+                             "to 23:59:59 and with no time zone, which every published format holds as written "
+                             "(a time zone goes in a field of its own)", "time-form")]

@@ -1,8 +1,9 @@
-"""Custom date and datetime formats: which ones keep every part of a value.
+"""Custom date, datetime and time formats: which ones keep every part of a value.
 
 A field's `format` is read by the column engine (chrono's strptime). A
 format that writes parts its type cannot hold (a time or time zone in a
-date) would publish the value without them, and a datetime format without
+date; a date or time zone in a time of day) would publish the value without
+them, and a datetime format (or a time format without hour and minute) without
 a full date would publish a date nobody wrote (year 1, January 1st): both
 are refused. Python's `.%f` (the digits after the seconds' point) is read
 as chrono's `%.f`; chrono's bare `%f` counts nanoseconds (`.1234` would be
@@ -33,6 +34,8 @@ FULL_DATES = {"F", "D", "x", "c", "+", "s", "v"}
 YEARS, MONTHS, DAYS = {"Y", "y", "G", "g"}, {"m", "b", "B", "h"}, {"d", "e"}
 TIMES = {"H", "k", "I", "l", "M", "S", "p", "P", "R", "T", "X", "r", "c", "+", "s"}
 ZONES = {"z", ":z", "::z", ":::z", "#z", "Z"}
+# Everything Python's strptime reads of a date: what a time of day cannot keep.
+DATE_PARTS = FULL_DATES | YEARS | MONTHS | DAYS | {"j", "a", "A", "u", "U", "V", "w", "W"}
 SHORT_YEARS = {"y", "x"}  # %x is %m/%d/%y
 # The directives Python's strptime reads (Python 3.11), with which Frictionless,
 # the reference reader of Table Schema, reads a format: a format with any
@@ -68,6 +71,8 @@ def format_problem(kind: str, form: str) -> str | None:
         return (f"uses {', '.join(unread)}, which Frictionless does not read (it reads formats with Python's "
                 "strptime), so no cell could be read with the release's descriptor; write the format with "
                 "Python's directives, such as %Y-%m-%d for %F, %H:%M:%S for %T, .%f for %.f")
+    if kind == "time":
+        return _time_format_problem(found)
     short = sorted(found & SHORT_YEARS)
     if short:
         return (f"writes the year in two digits (%{', %'.join(short)}), so its century would be invented, "
@@ -81,6 +86,22 @@ def format_problem(kind: str, form: str) -> str | None:
     if not (found & FULL_DATES or found & YEARS and (found & MONTHS and found & DAYS or "j" in found)):
         return ("does not write a full date (year, month and day), so a date would be invented; "
                 "add them to the format, or declare the field as string")
+    if any(d.endswith("f") and not d.startswith(".") for d in found):
+        return "reads a fraction of a second without its point; write .%f (or %.f) for the digits after the point"
+    return None
+
+
+def _time_format_problem(found: set[str]) -> str | None:
+    """Why a custom format of a time field would lose or invent part of a
+    value (chrono reads no time without its hour and minute, nor an hour of
+    1 to 12 without AM or PM, which Python takes as AM), or None."""
+    extra = sorted(found & (DATE_PARTS | ZONES))
+    if extra:
+        return (f"writes a date or a time zone (%{', %'.join(extra)}), which a time of day cannot keep; "
+                "declare the field as datetime, or take them out of the format")
+    if "X" not in found and not ("M" in found and ("H" in found or {"I", "p"} <= found)):
+        return ("does not write the hour (%H, or %I with %p) and the minute (%M), so a time would be invented; "
+                "add them to the format")
     if any(d.endswith("f") and not d.startswith(".") for d in found):
         return "reads a fraction of a second without its point; write .%f (or %.f) for the digits after the point"
     return None

@@ -6,6 +6,7 @@ import re
 
 from datapackage.findings import shown
 from datapackage.package import Resource
+from datapackage.read.convert import EXACT_CHECKS
 from datapackage.validate.nearest import Nearest, did_you_mean, folded, iso_date, plain_integer
 from datapackage.validate.pandera_schemas import DEFAULT_MAX_LENGTH
 
@@ -33,7 +34,7 @@ def cell(check: str, resource: Resource, field: str | None, value, earlier: int 
         return f"{field} '{value}' is not in the expected form{did_you_mean(repaired)}; expected {form}"
     if check == "type" and spec.get("type") == "integer":
         return f"{field} '{value}' is not {expected}{did_you_mean(plain_integer(value))}"
-    if check in ("type", "integer-range", "number-range", "datetime-range"):
+    if check == "type" or check in EXACT_CHECKS:
         return f"{field} '{value}' is not {expected}"
     if check in ("minimum", "maximum"):
         word = "below the minimum" if check == "minimum" else "above the maximum"

@@ -23,7 +23,7 @@ import importlib.abc
 import sys
 from pathlib import Path
 
-from datapackage.read.convert import convert
+from datapackage.read.convert import WHAT, convert
 from datapackage.package import Resource, load_package
 
 # The longest text cell of a field that declares no maxLength: no dataset of
@@ -80,9 +80,9 @@ def column_checks(pa, spec: dict) -> list:
     for bound, check in BOUNDS.items():
         if bound in constraints:
             # A date's or a time's bound is written as its cells are: typed as they are.
-            dated = kind in ("date", "datetime")
-            limit = typed_values(spec, [constraints[bound]])[0] if dated else constraints[bound]
-            if dated and pa.__name__ != "pandera.polars":
+            written = kind in WHAT
+            limit = typed_values(spec, [constraints[bound]])[0] if written else constraints[bound]
+            if kind in ("date", "datetime") and pa.__name__ != "pandera.polars":
                 import pandas as pd
 
                 limit = pd.Timestamp(limit)  # pandas holds dates as timestamps (so does Parquet read by it)

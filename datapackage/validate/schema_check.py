@@ -33,8 +33,9 @@ from datapackage.validate.rules import dated
 from datapackage.read.structure import sqlite_case
 from datapackage.read.table import added_columns
 
-TYPES = {"string", "integer", "number", "boolean", "date", "datetime", "year", "any"}
-FORMATS = {"string": {"default"}, "date": {"default"}, "datetime": {"default"}}
+TYPES = {"string", "integer", "number", "boolean", "date", "datetime", "time", "year", "any"}
+# The default format of each type that has formats; a kind written in a form also reads custom (%) ones.
+FORMATS = {"string": {"default"}} | {kind: {"default"} for kind in WHAT}
 NUMERIC_BOUNDS = {"integer", "number", "year"}
 
 
@@ -239,9 +240,9 @@ def _field_problems(package: Package, resource: Resource, spec: dict, known: set
         yield "not-supported", name, f"not supported: field {name} has type {kind!r}; this toolkit reads {', '.join(sorted(TYPES))}"
         return
     form = spec.get("format", "default")
-    if kind in FORMATS and form not in FORMATS[kind] and not (kind in ("date", "datetime") and "%" in str(form)):
+    if kind in FORMATS and form not in FORMATS[kind] and not (kind in WHAT and "%" in str(form)):
         yield "not-supported", name, f"not supported: field {name} has format {form!r}"
-    elif kind in ("date", "datetime") and form != "default" and (problem := format_problem(kind, str(form))):
+    elif kind in WHAT and form != "default" and (problem := format_problem(kind, str(form))):
         yield "schema", name, f"field {name}: format {form!r} {problem}"
     if kind in ("integer", "number"):
         yield from _number_char_problems(name, spec)
@@ -304,7 +305,7 @@ def _constraint_problems(spec: dict, kind: str, constraints: dict):
         value = constraints.get(bound)
         if value is None:
             continue
-        if kind in ("date", "datetime"):
+        if kind in WHAT:
             if not isinstance(value, str) or not typed_values(spec, [value]):
                 yield "schema", name, (f"field {name}: '{bound}' {json.dumps(value)} is not a {WHAT[kind]} as the "
                                        f"field writes them (format {spec.get('format', 'default')!r})")
