@@ -9,7 +9,7 @@ import pandas as pd  # before Pandera, which loads its pandas backend only when 
 import polars as pl
 import pytest
 from frictionless import fields as reference_fields
-from hypothesis import given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from test_convert_exact import one_column
@@ -133,3 +133,41 @@ def test_the_default_form_reads_what_the_reference_reads(cells):
         expected = read(cell)
         assert failed == (expected is None), cell  # a `type` finding exactly where Frictionless reads no time
         assert value is None or (value == expected and not refused), cell  # published only as read, unchanged
+
+
+# Times each format reads, and forms and cells of every kind besides.
+READS = {"default": ["08:00:00", "23:59:59.5", "00:00:00"], "%H:%M": ["7:05", "23:59"], "%H:%M:%S": ["08:00:00"],
+         "%I:%M %p": ["08:00 AM", "2:30 pm"], "%H:%M:%S.%f": ["10:30:00.5", "10:30:00.123456"], "%X": ["08:00:00"],
+         "%H.%M": ["12.30", "7.05"]}
+FORMS = st.sampled_from(list(READS) + ["%H", "%M:%S", "%H:%M%z", "%Y %H:%M", "any", "%T"])
+WRITTEN = st.sampled_from(sorted({c for cells in READS.values() for c in cells}) + [
+    "12:30:00Z", "24:00:00", "12:30:00,5", "23:59:60", "", "x", "12:30:00.1234567"])
+
+
+@st.composite
+def time_columns(draw):
+    form = draw(FORMS)
+    cell = st.sampled_from(READS.get(form, ["x"])) | WRITTEN if draw(st.booleans()) else \
+        st.sampled_from(READS.get(form, ["x"]))
+    bound = st.sampled_from(READS.get(form, ["x"])) | WRITTEN
+    constraints = draw(st.just({}) | st.dictionaries(st.sampled_from(["minimum", "maximum", "enum", "required"]),
+                                                     bound | st.lists(bound, min_size=1, max_size=3) | st.booleans(),
+                                                     max_size=2))
+    return form, draw(st.lists(cell, min_size=1, max_size=6)), constraints
+
+
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "25")), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(column=time_columns())
+def test_any_time_field_is_findings_or_a_release_of_the_times_read(tmp_path_factory, column):
+    form, cells, constraints = column
+    root = one_column(tmp_path_factory.mktemp("time-fuzz"), {"type": "time", "format": form,
+                                                             "constraints": constraints}, cells)
+    code, findings = findings_of(root)  # never a traceback (findings_of asserts it)
+    event("published" if code == 0 else "findings")
+    if code == 0:
+        parquet, db = published(root)
+        read = reference_fields.TimeField(name="x", format=form).create_value_reader()
+        assert [row["x"] for row in parquet["people"]] == [read(cell) if cell else None for cell in cells]
+        assert [x for (x,) in db.execute("select x from people order by rowid")] == [
+            row["x"].isoformat().removesuffix("000") if row["x"] else None for row in parquet["people"]]
