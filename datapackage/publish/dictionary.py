@@ -10,7 +10,7 @@ import re
 from pathlib import PurePosixPath
 
 from datapackage.package import Package, Resource
-from datapackage.read.convert import WHAT
+from datapackage.read.convert import CUSTOM_FORMATS
 from datapackage.validate.pandera_schemas import DEFAULT_MAX_LENGTH
 
 MISSING = ("A blank cell means the sources give no value (unknown or not stated). In Parquet and "
@@ -72,7 +72,7 @@ def _written(spec: dict) -> list[str]:
         out.append(f"digits grouped by '{spec['groupChar']}'")
     if spec.get("bareNumber", True) is False:
         out.append("may have text before or after the number (such as % or €)")
-    if spec.get("type") in WHAT and spec.get("format", "default") != "default":
+    if spec.get("type") in CUSTOM_FORMATS and spec.get("format", "default") != "default":
         out.append(f"written in the form {spec['format']}")
     return out
 

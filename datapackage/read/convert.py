@@ -41,6 +41,13 @@ READ_TIME = (r"^(?:(?:(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:[.,][0-9]+)?|
              + r"?|(?:[01][0-9]|2[0-4])[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$")
 # ... and as every published format holds one: a time of day to the microsecond, with no zone.
 ISO_TIME = r"^(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]{1,6})?$"
+# A year and month as Frictionless reads one: two whole numbers as Python's
+# int() reads them (ASCII spaces around, a plus, underscores between digits)
+# on either side of the one hyphen; and as published, sortable as text.
+SPACES = r"[ \t\n\x0b\x0c\r]*"
+WHOLE = SPACES + r"\+?[0-9](?:_?[0-9])*" + SPACES
+READ_YEARMONTH = f"^{WHOLE}-{WHOLE}$"
+ISO_YEARMONTH = r"^[0-9]{4}-(?:0[1-9]|1[0-2])$"  # and not year 0000, which no calendar has
 SAFE_INTEGER = 2**53 - 1
 SAFE_DIGITS = 15  # significant digits a 64-bit float keeps for any decimal number
 SMALLEST_NORMAL, LARGEST = sys.float_info.min, sys.float_info.max  # a 64-bit float's normal range
@@ -54,14 +61,17 @@ EXPECTED = {
     "datetime": "a date and time written YYYY-MM-DDThh:mm:ss",
     "year": "a year written YYYY",
     "time": "a time of day written hh:mm:ss",
+    "yearmonth": "a year and month written YYYY-MM",
 }
-# The types written as text in a form (`format`), whose bounds and enum values are written alike.
-WHAT = {"date": "date", "datetime": "date and time", "time": "time of day"}
+# The types written as text in a form, whose bounds and enum values are written alike.
+WHAT = {"date": "date", "datetime": "date and time", "time": "time of day", "yearmonth": "year and month"}
+# Those of them with custom formats (`format` with % directives, see formats.py).
+CUSTOM_FORMATS = ("date", "datetime", "time")
 
 
 # The checks that a value is published exactly as written, besides its type
 # (each Converted result below names one and says what was expected).
-EXACT_CHECKS = ("integer-range", "number-range", "datetime-range", "time-form")
+EXACT_CHECKS = ("integer-range", "number-range", "datetime-range", "time-form", "yearmonth-form")
 
 
 @dataclass
@@ -90,6 +100,8 @@ def convert(spec: dict, text: pl.Series, missing_values: list[str]) -> list[Conv
         return _datetimes(spec, present)
     if kind == "time":
         return _times(spec, present)
+    if kind == "yearmonth":
+        return _yearmonths(present)
     if kind == "year":
         ok = present.str.contains(r"^[0-9]{4}$")
         return [_result(present.cast(pl.Int64, strict=False).set(~ok.fill_null(True), None), present, "year")]
@@ -318,3 +330,20 @@ def _times(spec: dict, present: pl.Series) -> list[Converted]:
                              "a time of day written hh:mm:ss, or hh:mm:ss.ffffff to the microsecond, from 00:00:00 "
                              "to 23:59:59 and with no time zone, which every published format holds as written "
                              "(a time zone goes in a field of its own)", "time-form")]
+
+
+def _yearmonths(present: pl.Series) -> list[Converted]:
+    """Years and months, published as the text YYYY-MM (no day is invented),
+    which sorts as they do. Frictionless also reads 2017-5, 2017 - 05,
+    +2017-05, 2_017-05, years of any length and year 0; such a cell is a
+    year and month (no `type` finding) not written as published
+    (`yearmonth-form`)."""
+    month = present.str.split("-").list.last().str.strip_chars(" \t\n\x0b\x0c\r+").str.replace_all("_", "")
+    readable = (present.str.contains(READ_YEARMONTH) & month.cast(pl.Int64, strict=False).is_between(1, 12))
+    readable = readable.fill_null(False)
+    exact = (present.str.contains(ISO_YEARMONTH) & ~present.str.starts_with("0000")).fill_null(False)
+    typed = Converted(present.set(~exact, None), (present.is_not_null() & ~readable).alias("failed"),
+                      EXPECTED["yearmonth"])
+    return [typed, Converted(typed.values, (readable & ~exact).alias("failed"),
+                             "a year and month written YYYY-MM, from 0001-01 to 9999-12, as published (so that "
+                             "they sort as text)", "yearmonth-form")]

@@ -26,14 +26,14 @@ from datapackage.package import Package, Resource
 from datapackage.publish.release_names import release_name_findings
 from datapackage.publish.search_index import KEYS as SEARCH_KEYS
 from datapackage.site.metadata import PAGE_KINDS
-from datapackage.read.convert import WHAT, zone_free, zoned
+from datapackage.read.convert import CUSTOM_FORMATS, WHAT, zone_free, zoned
 from datapackage.read.formats import format_problem
 from datapackage.validate.pandera_schemas import BOUNDS, typed_values
 from datapackage.validate.rules import dated
 from datapackage.read.structure import sqlite_case
 from datapackage.read.table import added_columns
 
-TYPES = {"string", "integer", "number", "boolean", "date", "datetime", "time", "year", "any"}
+TYPES = {"string", "integer", "number", "boolean", "date", "datetime", "time", "year", "yearmonth", "any"}
 # The default format of each type that has formats; a kind written in a form also reads custom (%) ones.
 FORMATS = {"string": {"default"}} | {kind: {"default"} for kind in WHAT}
 NUMERIC_BOUNDS = {"integer", "number", "year"}
@@ -240,9 +240,9 @@ def _field_problems(package: Package, resource: Resource, spec: dict, known: set
         yield "not-supported", name, f"not supported: field {name} has type {kind!r}; this toolkit reads {', '.join(sorted(TYPES))}"
         return
     form = spec.get("format", "default")
-    if kind in FORMATS and form not in FORMATS[kind] and not (kind in WHAT and "%" in str(form)):
+    if kind in FORMATS and form not in FORMATS[kind] and not (kind in CUSTOM_FORMATS and "%" in str(form)):
         yield "not-supported", name, f"not supported: field {name} has format {form!r}"
-    elif kind in WHAT and form != "default" and (problem := format_problem(kind, str(form))):
+    elif kind in CUSTOM_FORMATS and form != "default" and (problem := format_problem(kind, str(form))):
         yield "schema", name, f"field {name}: format {form!r} {problem}"
     if kind in ("integer", "number"):
         yield from _number_char_problems(name, spec)
