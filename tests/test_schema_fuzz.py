@@ -30,9 +30,10 @@ RESOURCE_KEYS = ["name", "path", "schema", "dialect", "encoding", "format", "med
                  "licenses", "title", "description", "profile", "type", "data", "scheme", "compression", "made-up"]
 CONSTRAINT_KEYS = ["required", "unique", "pattern", "enum", "minimum", "maximum", "minLength", "maxLength",
                    "exclusiveMinimum", "exclusiveMaximum", "jsonSchema"]
-WORDS = st.sampled_from(["", "x", "string", "integer", "date", "datetime", "any", "geopoint", "default", "%Y-%m-%d",
-                         "^(", "[a-z]+", "v-001", "2017-05-13", "2017-05-13T00:00:00Z", "victim_id", "source_id",
-                         "sources", "victims.victim_id", ";", "∑\u202e", "a" * 300, "time", "%H:%M", "12:30:00"])
+WORDS = st.sampled_from(["", "x", "string", "integer", "date", "datetime", "any", "geopoint", "duration", "default",
+                         "%Y-%m-%d", "^(", "[a-z]+", "v-001", "2017-05-13", "2017-05-13T00:00:00Z", "victim_id",
+                         "source_id", "sources", "victims.victim_id", ";", "∑\u202e", "a" * 300, "time", "%H:%M",
+                         "12:30:00", "47.11, 40.35"])
 SCALARS = (st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats(allow_nan=False, allow_infinity=False)
            | WORDS)
 VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=3)

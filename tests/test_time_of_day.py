@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from test_convert_exact import one_column
 from test_hostile_inputs import checks, findings_of, published
+from written_forms import assert_read_as_the_reference, form_finding
 
 
 def test_times_publish_as_written(tmp_path):
@@ -47,11 +48,8 @@ def test_a_custom_format_reads_as_python_does(tmp_path, form, values, times):
                                    "12:30:00.1234567", "12+05:30"])
 def test_a_time_no_published_format_holds_as_written_is_a_finding(tmp_path, value):
     # Frictionless reads each of these as a time; publishing would drop the zone or digits, or change the hour.
-    root = one_column(tmp_path, {"type": "time"}, [value, "12:30:00"])
-    code, findings = findings_of(root)
-    assert code == 1 and checks(findings) == [("people.csv", 2, 2, "time-form")]
-    assert f"x '{value}' is not a time of day" in findings[0]["message"]
-    assert "no time zone" in findings[0]["message"]
+    message = form_finding(tmp_path, {"type": "time"}, value, "12:30:00")
+    assert f"x '{value}' is not a time of day" in message and "no time zone" in message
 
 
 @pytest.mark.parametrize("spec, values, words", [
@@ -125,14 +123,7 @@ CELLS = st.one_of(TIMES, st.lists(st.sampled_from(PIECES), min_size=1, max_size=
 @settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "100")), deadline=None)
 @given(cells=st.lists(CELLS, min_size=1, max_size=40))
 def test_the_default_form_reads_what_the_reference_reads(cells):
-    from datapackage.read.convert import convert
-
-    read = reference_fields.TimeField(name="t").create_value_reader()
-    typed, written = convert({"name": "t", "type": "time"}, pl.Series("t", cells), [""])
-    for cell, failed, value, refused in zip(cells, typed.failed, typed.values, written.failed):
-        expected = read(cell)
-        assert failed == (expected is None), cell  # a `type` finding exactly where Frictionless reads no time
-        assert value is None or (value == expected and not refused), cell  # published only as read, unchanged
+    assert_read_as_the_reference({"type": "time"}, reference_fields.TimeField, cells, lambda value, read: value == read)
 
 
 # Times each format reads, and forms and cells of every kind besides.

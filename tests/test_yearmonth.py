@@ -4,7 +4,6 @@ Frictionless's own reader of yearmonth fields on random text."""
 
 import os
 
-import polars as pl
 import pytest
 from frictionless import fields as reference_fields
 from hypothesis import given, settings
@@ -12,6 +11,7 @@ from hypothesis import strategies as st
 
 from test_convert_exact import one_column
 from test_hostile_inputs import checks, findings_of, published
+from written_forms import assert_read_as_the_reference, form_finding
 
 
 def test_years_and_months_publish_as_written(tmp_path):
@@ -26,10 +26,7 @@ def test_years_and_months_publish_as_written(tmp_path):
                                    "99999-01", "0000-01", "17-05"])
 def test_a_year_and_month_not_written_as_published_is_a_finding(tmp_path, value):
     # Frictionless reads each (Python's int() on either side of the hyphen); as text it would not sort.
-    root = one_column(tmp_path, {"type": "yearmonth"}, [value, "2017-05"])
-    code, findings = findings_of(root)
-    assert code == 1 and checks(findings) == [("people.csv", 2, 2, "yearmonth-form")]
-    assert "written YYYY-MM, from 0001-01 to 9999-12" in findings[0]["message"]
+    assert "written YYYY-MM, from 0001-01 to 9999-12" in form_finding(tmp_path, {"type": "yearmonth"}, value, "2017-05")
 
 
 def test_what_frictionless_reads_as_no_month_is_a_type_finding(tmp_path):
@@ -66,11 +63,5 @@ PIECES = ["2017", "0000", "99999", "5", "05", "12", "13", "0", "-", "-", "+", "_
 @given(cells=st.lists(st.lists(st.sampled_from(PIECES), min_size=1, max_size=6).map("".join), min_size=1,
                       max_size=40))
 def test_cells_read_as_the_reference_reads_them(cells):
-    from datapackage.read.convert import convert
-
-    read = reference_fields.YearmonthField(name="t").create_value_reader()
-    typed, written = convert({"name": "t", "type": "yearmonth"}, pl.Series("t", cells), [""])
-    for cell, failed, value, refused in zip(cells, typed.failed, typed.values, written.failed):
-        expected = read(cell)
-        assert failed == (expected is None), cell
-        assert value is None or (not refused and value == f"{expected.year:04d}-{expected.month:02d}"), cell
+    assert_read_as_the_reference({"type": "yearmonth"}, reference_fields.YearmonthField, cells,
+                                 lambda value, read: value == f"{read.year:04d}-{read.month:02d}")

@@ -72,6 +72,8 @@ def _written(spec: dict) -> list[str]:
         out.append(f"digits grouped by '{spec['groupChar']}'")
     if spec.get("bareNumber", True) is False:
         out.append("may have text before or after the number (such as % or €)")
+    if spec.get("type") == "geopoint":
+        out.append("longitude, then latitude, in decimal degrees (a pair lon, lat in Parquet)")
     if spec.get("type") in CUSTOM_FORMATS and spec.get("format", "default") != "default":
         out.append(f"written in the form {spec['format']}")
     return out

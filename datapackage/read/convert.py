@@ -48,6 +48,14 @@ SPACES = r"[ \t\n\x0b\x0c\r]*"
 WHOLE = SPACES + r"\+?[0-9](?:_?[0-9])*" + SPACES
 READ_YEARMONTH = f"^{WHOLE}-{WHOLE}$"
 ISO_YEARMONTH = r"^[0-9]{4}-(?:0[1-9]|1[0-2])$"  # and not year 0000, which no calendar has
+# A point as Frictionless reads one in the default form: two numbers as
+# Python's Decimal reads them once every underscore is taken out (an
+# exponent, no digit before the point) around the one comma, spaces around
+# each; and as published: plain decimals.
+DECIMAL = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+READ_POINT = f"^\\s*{DECIMAL}\\s*,\\s*{DECIMAL}\\s*$"
+PLAIN_POINT = r"^-?[0-9]{1,3}(?:\.[0-9]+)?, ?-?[0-9]{1,2}(?:\.[0-9]+)?$"
+POINT = {"lon": pl.Float64, "lat": pl.Float64}  # the typed column: longitude, then latitude, as written
 SAFE_INTEGER = 2**53 - 1
 SAFE_DIGITS = 15  # significant digits a 64-bit float keeps for any decimal number
 SMALLEST_NORMAL, LARGEST = sys.float_info.min, sys.float_info.max  # a 64-bit float's normal range
@@ -62,6 +70,7 @@ EXPECTED = {
     "year": "a year written YYYY",
     "time": "a time of day written hh:mm:ss",
     "yearmonth": "a year and month written YYYY-MM",
+    "geopoint": "a point written LON, LAT: longitude from -180 to 180, then latitude from -90 to 90",
 }
 # The types written as text in a form, whose bounds and enum values are written alike.
 WHAT = {"date": "date", "datetime": "date and time", "time": "time of day", "yearmonth": "year and month"}
@@ -71,7 +80,7 @@ CUSTOM_FORMATS = ("date", "datetime", "time")
 
 # The checks that a value is published exactly as written, besides its type
 # (each Converted result below names one and says what was expected).
-EXACT_CHECKS = ("integer-range", "number-range", "datetime-range", "time-form", "yearmonth-form")
+EXACT_CHECKS = ("integer-range", "number-range", "datetime-range", "time-form", "yearmonth-form", "geopoint-form")
 
 
 @dataclass
@@ -102,6 +111,8 @@ def convert(spec: dict, text: pl.Series, missing_values: list[str]) -> list[Conv
         return _times(spec, present)
     if kind == "yearmonth":
         return _yearmonths(present)
+    if kind == "geopoint":
+        return _points(present)
     if kind == "year":
         ok = present.str.contains(r"^[0-9]{4}$")
         return [_result(present.cast(pl.Int64, strict=False).set(~ok.fill_null(True), None), present, "year")]
@@ -347,3 +358,27 @@ def _yearmonths(present: pl.Series) -> list[Converted]:
     return [typed, Converted(typed.values, (readable & ~exact).alias("failed"),
                              "a year and month written YYYY-MM, from 0001-01 to 9999-12, as published (so that "
                              "they sort as text)", "yearmonth-form")]
+
+
+def _points(present: pl.Series) -> list[Converted]:
+    """Points in the default form, typed as a longitude and a latitude (64-bit
+    floats). Frictionless also reads exponents (4.987e1), underscores, a
+    plus, spaces anywhere around the numbers and more digits than a float
+    keeps; such a point is read (no `type` finding) but not published as
+    written (`geopoint-form`): the release keeps the text and the numbers."""
+    parts = [present.str.split(",").list.get(i, null_on_oob=True) for i in (0, 1)]
+    lon, lat = (part.str.strip_chars().str.replace_all("_", "").cast(pl.Float64, strict=False) for part in parts)
+    readable = present.str.replace_all("_", "").str.contains(READ_POINT) & lon.is_between(-180, 180)
+    readable = (readable & lat.is_between(-90, 90)).fill_null(False)
+    # The digits from the first non-zero one to the last, as for numbers.
+    lon_digits, lat_digits = (part.str.replace_all(r"[^0-9]", "").str.strip_chars("0").str.len_chars()
+                              for part in parts)
+    plain = present.str.contains(PLAIN_POINT) & (lon_digits <= SAFE_DIGITS) & (lat_digits <= SAFE_DIGITS)
+    exact = (readable & plain).fill_null(False)
+    values = pl.DataFrame({"lon": lon.set(~exact, None), "lat": lat.set(~exact, None)}).to_struct(present.name)
+    values = values.set(~exact, None)
+    typed = Converted(values, (present.is_not_null() & ~readable).alias("failed"), EXPECTED["geopoint"])
+    return [typed, Converted(values, (readable & ~exact).alias("failed"),
+                             f"a point written LON, LAT in plain decimal degrees (49.87, 40.41), each number of at "
+                             f"most {SAFE_DIGITS} significant digits, which every published format holds exactly",
+                             "geopoint-form")]

@@ -33,9 +33,9 @@ from datapackage.validate.rules import dated
 from datapackage.read.structure import sqlite_case
 from datapackage.read.table import added_columns
 
-TYPES = {"string", "integer", "number", "boolean", "date", "datetime", "time", "year", "yearmonth", "any"}
+TYPES = {"string", "integer", "number", "boolean", "date", "datetime", "time", "year", "yearmonth", "geopoint", "any"}
 # The default format of each type that has formats; a kind written in a form also reads custom (%) ones.
-FORMATS = {"string": {"default"}} | {kind: {"default"} for kind in WHAT}
+FORMATS = {"string": {"default"}, "geopoint": {"default"}} | {kind: {"default"} for kind in WHAT}
 NUMERIC_BOUNDS = {"integer", "number", "year"}
 
 
@@ -285,6 +285,9 @@ def _constraint_problems(spec: dict, kind: str, constraints: dict):
     enum = constraints.get("enum")
     if enum is not None and (not isinstance(enum, list) or not enum):
         yield "schema", name, f"field {name}: 'enum' must be a non-empty list"
+    elif enum and kind == "geopoint":  # the column engine's checks take no point (a pair) as a value
+        yield "not-supported", name, (f"not supported: an enum of points (field {name}); "
+                                      "declare a pattern of a text field")
     elif enum and kind == "string" and not all(isinstance(value, str) for value in enum):
         # Frictionless compares a cell with each value as given: "2" is not 2, and no cell is null.
         odd = next(value for value in enum if not isinstance(value, str))
@@ -568,7 +571,8 @@ def _enum_repeat_problems(spec: dict):
     """An enum is a vocabulary, published coded in schema order: each value
     once, as the column holds it (an integer enum's 1 and "1" are one value)."""
     enum = spec.get("constraints", {}).get("enum")
-    if not isinstance(enum, list) or not enum or not all(isinstance(v, (str, int, float, bool)) for v in enum):
+    if not isinstance(enum, list) or not enum or not all(isinstance(v, (str, int, float, bool)) for v in enum) \
+            or spec.get("type") == "geopoint":
         return  # reported by _constraint_problems, or values no cell can hold
     seen = set()
     for value, typed in ((v, typed_values(spec, [v])) for v in enum):

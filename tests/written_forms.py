@@ -1,0 +1,31 @@
+"""What the tests of the types written in a form (time, yearmonth, geopoint)
+share: a cell Frictionless reads that is not published as written, and
+random cells compared with Frictionless's own reader of the type."""
+
+import polars as pl
+
+from test_convert_exact import one_column
+from test_hostile_inputs import checks, findings_of
+
+
+def form_finding(tmp_path, spec: dict, value: str, good: str) -> str:
+    """The message of the one finding about `value` in a column of `value`
+    and `good` (written as published): a `<type>-form` finding."""
+    root = one_column(tmp_path, spec, [value, good])
+    code, findings = findings_of(root)
+    assert code == 1 and checks(findings) == [("people.csv", 2, 2, f"{spec['type']}-form")]
+    return findings[0]["message"]
+
+
+def assert_read_as_the_reference(spec: dict, reference_field, cells: list[str], same) -> None:
+    """A `type` finding exactly where Frictionless reads no value, and a
+    typed value only where it is published as written and `same(value,
+    what Frictionless reads)`."""
+    from datapackage.read.convert import convert
+
+    read = reference_field(name="t", **{k: v for k, v in spec.items() if k != "type"}).create_value_reader()
+    typed, written = convert({"name": "t", **spec}, pl.Series("t", cells), [""])
+    for cell, failed, value, refused in zip(cells, typed.failed, typed.values, written.failed):
+        expected = read(cell)
+        assert failed == (expected is None), cell
+        assert value is None or (not refused and same(value, expected)), cell
