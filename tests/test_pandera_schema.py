@@ -8,7 +8,7 @@ import pandas as pd
 import polars as pl
 import pytest
 
-from conftest import FIXTURES
+from conftest import FIXTURES, ROOT
 from datapackage import pandera_schema
 
 DATES = FIXTURES / "conformance" / "date-bounds" / "datapackage.json"  # on: 2017-01-01 to 2017-12-31
@@ -59,3 +59,21 @@ def test_the_derived_schema_checks_datetime_bounds_as_instants(backend):
     at_the_end = failed(schema, frame([datetime.datetime(2018, 1, 1, tzinfo=UTC)]))
     assert [any("greater_than_or_equal_to" in c for c in below), any("less_than(" in c for c in at_the_end)] == [
         True, True]
+
+
+def test_the_pandas_schemas_after_the_polars_ones_in_a_fresh_interpreter():
+    # Pandera imported for polars alone (as validation does) left out its pandas names,
+    # which the pandas backend imports: a notebook asking for one, then the other.
+    import subprocess
+    import sys
+
+    script = ("import sys; from datapackage import pandera_schema; import polars as pl\n"
+              f"d = {str(ROOT / 'datapackage.json')!r}\n"
+              "pandera_schema('victims', d).validate(pl.DataFrame({'victim_id': ['v-001']}), lazy=True)\n"
+              "assert 'pandas' not in sys.modules\n"
+              "import pandas as pd, pandera.errors\n"
+              "schema = pandera_schema('victims', d, backend='pandas')\n"
+              "try:\n    schema.validate(pd.DataFrame({'victim_id': ['v-001', 'v-001']}), lazy=True)\n"
+              "except pandera.errors.SchemaErrors:\n    print('found')\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0 and result.stdout == "found\n", result.stderr

@@ -168,6 +168,11 @@ def pandera_module(backend: str = "polars"):
     process that has not loaded pandas, it is imported as in a polars-only
     install."""
     if backend != "polars" or "pandas" in sys.modules or BACKENDS[backend] in sys.modules:
+        typing = sys.modules.get("pandera.typing")
+        if backend != "polars" and typing is not None and not hasattr(typing, "DataFrame"):
+            # Pandera was imported for polars alone: its typing module left out its pandas names.
+            importlib.import_module("pandas")
+            importlib.reload(typing)
         module = importlib.import_module(BACKENDS[backend])
         if backend != "polars":
             from pandera.backends import register_checks
