@@ -56,6 +56,13 @@ DECIMAL = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
 READ_POINT = f"^\\s*{DECIMAL}\\s*,\\s*{DECIMAL}\\s*$"
 PLAIN_POINT = r"^-?[0-9]{1,3}(?:\.[0-9]+)?, ?-?[0-9]{1,2}(?:\.[0-9]+)?$"
 POINT = {"lon": pl.Float64, "lat": pl.Float64}  # the typed column: longitude, then latitude, as written
+# A duration as Frictionless reads one (isodate's pattern, whose `P(?!\b)`,
+# something after the P, is said here by refusing a P alone; its `$` also
+# lets a last line break through): kept as written, as text.
+PART = "([0-9]+(?:[,.][0-9]+)?)"
+DURATION = (f"^[+-]?P(?:{PART}Y)?(?:{PART}M)?(?:{PART}W)?(?:{PART}D)?(?:T(?:{PART}H)?(?:{PART}M)?(?:{PART}S)?)?\n?$")
+# Days in each of its parts after the years and months, which Python's timedelta holds (below 10**9 days).
+DAYS = (7, 1, 1 / 24, 1 / 1440, 1 / 86400)
 SAFE_INTEGER = 2**53 - 1
 SAFE_DIGITS = 15  # significant digits a 64-bit float keeps for any decimal number
 SMALLEST_NORMAL, LARGEST = sys.float_info.min, sys.float_info.max  # a 64-bit float's normal range
@@ -71,6 +78,7 @@ EXPECTED = {
     "time": "a time of day written hh:mm:ss",
     "yearmonth": "a year and month written YYYY-MM",
     "geopoint": "a point written LON, LAT: longitude from -180 to 180, then latitude from -90 to 90",
+    "duration": "a duration written as in ISO 8601, such as P5Y, P1Y6M or PT36H",
 }
 # The types written as text in a form, whose bounds and enum values are written alike.
 WHAT = {"date": "date", "datetime": "date and time", "time": "time of day", "yearmonth": "year and month"}
@@ -113,6 +121,8 @@ def convert(spec: dict, text: pl.Series, missing_values: list[str]) -> list[Conv
         return _yearmonths(present)
     if kind == "geopoint":
         return _points(present)
+    if kind == "duration":
+        return [_durations(present)]
     if kind == "year":
         ok = present.str.contains(r"^[0-9]{4}$")
         return [_result(present.cast(pl.Int64, strict=False).set(~ok.fill_null(True), None), present, "year")]
@@ -382,3 +392,17 @@ def _points(present: pl.Series) -> list[Converted]:
                              f"a point written LON, LAT in plain decimal degrees (49.87, 40.41), each number of at "
                              f"most {SAFE_DIGITS} significant digits, which every published format holds exactly",
                              "geopoint-form")]
+
+
+def _durations(present: pl.Series) -> Converted:
+    """Durations, kept as written. Frictionless reads one with Python's
+    timedelta, which holds less than 10**9 days (back to -999,999,999 days
+    exactly): a longer one is no duration."""
+    parts = present.str.extract_groups(DURATION).struct.unnest()
+    numbers = [parts[name].str.replace(",", ".").cast(pl.Float64).fill_null(0) for name in parts.columns[2:]]
+    days = sum(number * size for number, size in zip(numbers, DAYS))
+    held = pl.select(pl.when(present.str.starts_with("-")).then(days <= 10**9 - 1).otherwise(days < 10**9)).to_series()
+    readable = present.str.contains(DURATION) & ~present.str.contains("^[+-]?P\n?$") & held
+    readable = readable.fill_null(False)
+    return Converted(present.set(~readable, None), (present.is_not_null() & ~readable).alias("failed"),
+                     EXPECTED["duration"])
