@@ -55,13 +55,14 @@ ISO_YEARMONTH = r"^[0-9]{4}-(?:0[1-9]|1[0-2])$"  # and not year 0000, which no c
 DECIMAL = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
 READ_POINT = f"^\\s*{DECIMAL}\\s*,\\s*{DECIMAL}\\s*$"
 PLAIN_POINT = r"^-?[0-9]{1,3}(?:\.[0-9]+)?, ?-?[0-9]{1,2}(?:\.[0-9]+)?$"
-POINT = {"lon": pl.Float64, "lat": pl.Float64}  # the typed column: longitude, then latitude, as written
 # A duration as Frictionless reads one (isodate's pattern, whose `P(?!\b)`,
 # something after the P, is said here by refusing a P alone; its `$` also
 # lets a last line break through): kept as written, as text.
 PART = "([0-9]+(?:[,.][0-9]+)?)"
 DURATION = (f"^[+-]?P(?:{PART}Y)?(?:{PART}M)?(?:{PART}W)?(?:{PART}D)?(?:T(?:{PART}H)?(?:{PART}M)?(?:{PART}S)?)?\n?$")
-# Days in each of its parts after the years and months, which Python's timedelta holds (below 10**9 days).
+# Days in each of its parts after the years and months (weeks, days, hours,
+# minutes, seconds: the groups of DURATION from the third on), which Python's
+# timedelta holds (below 10**9 days).
 DAYS = (7, 1, 1 / 24, 1 / 1440, 1 / 86400)
 SAFE_INTEGER = 2**53 - 1
 SAFE_DIGITS = 15  # significant digits a 64-bit float keeps for any decimal number
@@ -401,7 +402,8 @@ def _durations(present: pl.Series) -> Converted:
     parts = present.str.extract_groups(DURATION).struct.unnest()
     numbers = [parts[name].str.replace(",", ".").cast(pl.Float64).fill_null(0) for name in parts.columns[2:]]
     days = sum(number * size for number, size in zip(numbers, DAYS))
-    held = pl.select(pl.when(present.str.starts_with("-")).then(days <= 10**9 - 1).otherwise(days < 10**9)).to_series()
+    negative = present.str.starts_with("-")
+    held = pl.select(pl.when(negative).then(days <= 10**9 - 1).otherwise(days < 10**9)).to_series()
     readable = present.str.contains(DURATION) & ~present.str.contains("^[+-]?P\n?$") & held
     readable = readable.fill_null(False)
     return Converted(present.set(~readable, None), (present.is_not_null() & ~readable).alias("failed"),

@@ -34,6 +34,7 @@ FULL_DATES = {"F", "D", "x", "c", "+", "s", "v"}
 YEARS, MONTHS, DAYS = {"Y", "y", "G", "g"}, {"m", "b", "B", "h"}, {"d", "e"}
 TIMES = {"H", "k", "I", "l", "M", "S", "p", "P", "R", "T", "X", "r", "c", "+", "s"}
 ZONES = {"z", ":z", "::z", ":::z", "#z", "Z"}
+NO_POINT = "reads a fraction of a second without its point; write .%f (or %.f) for the digits after the point"
 # Everything Python's strptime reads of a date: what a time of day cannot keep.
 DATE_PARTS = FULL_DATES | YEARS | MONTHS | DAYS | {"j", "a", "A", "u", "U", "V", "w", "W"}
 SHORT_YEARS = {"y", "x"}  # %x is %m/%d/%y
@@ -87,7 +88,7 @@ def format_problem(kind: str, form: str) -> str | None:
         return ("does not write a full date (year, month and day), so a date would be invented; "
                 "add them to the format, or declare the field as string")
     if any(d.endswith("f") and not d.startswith(".") for d in found):
-        return "reads a fraction of a second without its point; write .%f (or %.f) for the digits after the point"
+        return NO_POINT
     return None
 
 
@@ -103,7 +104,7 @@ def _time_format_problem(found: set[str]) -> str | None:
         return ("does not write the hour (%H, or %I with %p) and the minute (%M), so a time would be invented; "
                 "add them to the format")
     if any(d.endswith("f") and not d.startswith(".") for d in found):
-        return "reads a fraction of a second without its point; write .%f (or %.f) for the digits after the point"
+        return NO_POINT
     return None
 
 
