@@ -40,7 +40,8 @@ def _columns(table: Table, spec: dict):
     name, meta = spec["name"], {"description": spec.get("description", "")}
     values = table.as_published(spec)
     if name in table.lists:
-        array = table.lists[name].to_arrow().cast(pa.list_(pa.string()))
+        items = table.lists[name]
+        array = items.to_arrow().cast(pa.list_(ARROW_TYPES.get(items.dtype.inner, pa.string())))
     elif "enum" in spec.get("constraints", {}) and values.dtype == pl.String:
         # Text only: Parquet gives back a dictionary of text, but numbers and
         # dates as plain columns, which pandas then reads by the dictionary's

@@ -238,14 +238,14 @@ def _cited(resource: Resource, table: Table) -> pl.DataFrame | None:
     within each row's list before the rows are spread out, and sorted per
     resource: the key is unique, so no pass over all the pairs is needed
     (at 1M victims 1.4 s instead of 10 s for 8.4 million pairs)."""
-    if len(resource.primary_key) != 1 or not table.lists:
+    sources = [entries for name, entries in table.lists.items() if (resource.field(name) or {}).get("sourceList")]
+    if len(resource.primary_key) != 1 or not sources:
         return None
     keys = table.frame[resource.primary_key[0]].cast(pl.String)
-    pairs = (pl.concat([pl.DataFrame({"row_id": keys, "source_id": entries.list.unique()})
-                        for entries in table.lists.values()])
+    pairs = (pl.concat([pl.DataFrame({"row_id": keys, "source_id": entries.list.unique()}) for entries in sources])
              .explode("source_id")
              .filter(pl.col("source_id").is_not_null() & (pl.col("source_id") != "")))
-    if len(table.lists) > 1:  # two lists of one row may name the same source
+    if len(sources) > 1:  # two lists of one row may name the same source
         pairs = pairs.unique()
     return pairs.sort("row_id", "source_id").select(pl.lit(resource.name).alias("resource"), "row_id", "source_id")
 

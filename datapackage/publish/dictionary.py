@@ -74,6 +74,9 @@ def _written(spec: dict) -> list[str]:
         out.append("may have text before or after the number (such as % or €)")
     if spec.get("type") == "geopoint":
         out.append("longitude, then latitude, in decimal degrees (a pair lon, lat in Parquet)")
+    if spec.get("type") == "list":
+        out.append(f"a list of {spec.get('itemType', 'string')} items separated by '{spec.get('delimiter', ',')}' "
+                   "(a list in Parquet)")
     if spec.get("type") in CUSTOM_FORMATS and spec.get("format", "default") != "default":
         out.append(f"written in the form {spec['format']}")
     return out

@@ -81,6 +81,9 @@ EXPECTED = {
     "geopoint": "a point written LON, LAT: longitude from -180 to 180, then latitude from -90 to 90",
     "duration": "a duration written as in ISO 8601, such as P5Y, P1Y6M or PT36H",
 }
+# The types of the items of a `list` field this toolkit reads (Table Schema's, but datetime:
+# a list of them could mix times with and without their zone, which no release column holds).
+ITEM_TYPES = ("string", "integer", "number", "boolean", "date", "time")
 # The types written as text in a form, whose bounds and enum values are written alike.
 WHAT = {"date": "date", "datetime": "date and time", "time": "time of day", "yearmonth": "year and month"}
 # Those of them with custom formats (`format` with % directives, see formats.py).
@@ -98,6 +101,7 @@ class Converted:
     failed: pl.Series  # bool: the cell has text that is not of the type
     reason: str  # what was expected, for the finding
     check: str = "type"
+    items: pl.Series | None = None  # of a `list` field: the typed items of each cell (values keep the text)
 
 
 def convert(spec: dict, text: pl.Series, missing_values: list[str]) -> list[Converted]:
@@ -124,6 +128,8 @@ def convert(spec: dict, text: pl.Series, missing_values: list[str]) -> list[Conv
         return _points(present)
     if kind == "duration":
         return [_durations(present)]
+    if kind == "list":
+        return _lists(spec, present)
     if kind == "year":
         ok = present.str.contains(r"^[0-9]{4}$")
         return [_result(present.cast(pl.Int64, strict=False).set(~ok.fill_null(True), None), present, "year")]
@@ -408,3 +414,33 @@ def _durations(present: pl.Series) -> Converted:
     readable = readable.fill_null(False)
     return Converted(present.set(~readable, None), (present.is_not_null() & ~readable).alias("failed"),
                      EXPECTED["duration"])
+
+
+def _lists(spec: dict, present: pl.Series) -> list[Converted]:
+    """Lists (Table Schema v2): the cell split at each `delimiter`, each item
+    read as a cell of `itemType` (but with no missing values: an empty item
+    of a number is none), as Frictionless reads them; Python's int() and
+    Decimal, with which it reads numbers, take the spaces around them. The
+    column keeps the text as written; `items` holds the typed lists, null
+    where the cell is empty or an item is not of its type."""
+    kind, delimiter = spec.get("itemType", "string"), spec.get("delimiter", ",")
+    cells = pl.DataFrame({"row": pl.int_range(len(present), eager=True), "item": present.str.split(delimiter)})
+    spread = cells.explode("item")
+    text = spread["item"].str.strip_chars(" \t\n\x0b\x0c\r") if kind in ("integer", "number") else spread["item"]
+    results = convert({"name": spec["name"], "type": kind}, text, [])
+
+    def per_cell(item_failed: pl.Series) -> pl.Series:
+        failed = spread.select("row", item_failed.alias("failed")).group_by("row", maintain_order=True).agg(
+            pl.col("failed").any())
+        return cells.select("row").join(failed, on="row", how="left")["failed"].fill_null(False) & present.is_not_null()
+
+    typed = results[0].values.rename("item")
+    lists = spread.select("row", typed).group_by("row", maintain_order=True).agg("item")
+    lists = cells.select("row").join(lists, on="row", how="left")["item"].rename(present.name)
+    refused = [per_cell(result.failed) for result in results]
+    wrong = pl.select(pl.any_horizontal(refused)).to_series() if refused else present.is_null()
+    items = lists.set(present.is_null() | wrong, None)
+    expected = f"a list of items separated by '{delimiter}', each {EXPECTED.get(kind, 'text')}"
+    typed_result = Converted(present, refused[0].alias("failed"), expected, items=items)
+    return [typed_result] + [Converted(present, failed.alias("failed"), f"items each {result.reason}", result.check)
+                             for result, failed in zip(results[1:], refused[1:])]

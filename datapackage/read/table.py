@@ -353,6 +353,8 @@ def _typed(resource: Resource, text: pl.DataFrame, labels: list[str], lines: np.
         if spec.get("sourceList"):
             separator = spec["sourceList"].get("separator", ";")
             lists[name] = results[0].values.str.split(separator).list.eval(pl.element().str.strip_chars())
+        if results[0].items is not None:  # a `list` field's typed items
+            lists[name] = results[0].items
         if spec.get("partialDate"):
             earliest, latest, impossible = partial_date_bounds(results[0].values)
             typed += [earliest, latest]

@@ -44,6 +44,9 @@ def cell(check: str, resource: Resource, field: str | None, value, earlier: int 
         word, side = ("at or below", "above") if check == "exclusiveMinimum" else ("at or above", "below")
         bound = constraints[check]
         return f"{field} {value} is {word} the {check} {bound}; expected a value {side} {bound}"
+    if check in ("minLength", "maxLength") and spec.get("type") == "list":
+        word = "fewer than the minimum" if check == "minLength" else "more than the maximum"
+        return f"{field} '{value}' has {word} of {constraints[check]} items"
     if check in ("minLength", "maxLength", "cell-too-long"):
         limit = constraints.get(check, DEFAULT_MAX_LENGTH)  # cell-too-long: no maxLength declared
         word = "shorter than the minimum" if check == "minLength" else "longer than the maximum"

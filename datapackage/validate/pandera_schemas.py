@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.abc
+import re
 import sys
 from pathlib import Path
 
@@ -80,6 +81,8 @@ def column_checks(pa, spec: dict) -> list:
     it enforces (the name findings report)."""
     constraints = spec.get("constraints", {})
     kind = spec.get("type", "string")
+    if kind == "list":
+        return _list_checks(pa, spec)
     text = kind in ("string", "any")
     checks = []
     if "enum" in constraints and kind != "geopoint":  # (not supported: schema_check says so)
@@ -109,6 +112,63 @@ def column_checks(pa, spec: dict) -> list:
     return checks
 
 
+def _list_checks(pa, spec: dict) -> list:
+    """A list field's checks: how many items (minLength, maxLength), the
+    length of its text, and for text items what no text may hold. They read
+    each cell's text: validation holds it as written, the Parquet release
+    holds the items, which are joined again (as written, but for the spaces
+    around numbers)."""
+    constraints, delimiter = spec.get("constraints", {}), spec.get("delimiter", ",")
+    counts = {"minLength": lambda n: n >= constraints["minLength"],
+              "maxLength": lambda n: n <= constraints["maxLength"]}
+    checks = [_on_text(pa, delimiter, bound, lambda t, within=within: within(_count(t, delimiter)))
+              for bound, within in counts.items() if bound in constraints]
+    checks.append(_on_text(pa, delimiter, "cell-too-long", lambda t: _length(t) <= DEFAULT_MAX_LENGTH))
+    if spec.get("itemType", "string") == "string":
+        names = (["formula"] if not spec.get("allowFormula") else []) + ["invisible-character", "whitespace-only"]
+        checks += [_on_text(pa, delimiter, name, lambda t, p=NEVER_PATTERNS[name]: ~_holds(t, p),
+                            {NEVER: NEVER_PATTERNS[name]}) for name in names]
+    return checks
+
+
+def _on_text(pa, delimiter: str, name: str, test, statistics: dict | None = None):
+    """A check of each cell's text (polars expressions or pandas series alike)."""
+    if pa.__name__ == "pandera.polars":
+        import polars as pl
+
+        def text(data):
+            column = pl.col(data.key)
+            if isinstance(data.lazyframe.collect_schema()[data.key], pl.List):
+                return column.list.eval(pl.element().cast(pl.String)).list.join(delimiter)
+            return column
+        return pa.Check(lambda data: data.lazyframe.select(test(text(data)).fill_null(True)), name=name,
+                        statistics=statistics)
+
+    def joined(value):
+        return value if value is None or isinstance(value, str) else delimiter.join(map(str, value))
+    return pa.Check(lambda column: test(column.map(joined).astype("string")).fillna(True).astype(bool), name=name,
+                    statistics=statistics)
+
+
+def _polars(text) -> bool:
+    """Whether `text` is a polars expression (else a pandas series)."""
+    return type(text).__module__.startswith("polars")
+
+
+def _count(text, delimiter: str):
+    if _polars(text):
+        return text.str.count_matches(delimiter, literal=True) + 1
+    return text.str.count(re.escape(delimiter)) + 1
+
+
+def _length(text):
+    return text.str.len_chars() if _polars(text) else text.str.len()
+
+
+def _holds(text, pattern: str):
+    return text.str.contains(pattern) if _polars(text) else text.str.contains(pattern, regex=True)
+
+
 def _character_class(*ranges: tuple[int, int]) -> str:
     """A regex class of literal characters, read alike by Python and by the
     column engine (which spell escapes above 0x7F differently)."""
@@ -130,6 +190,7 @@ WHITESPACE_ONLY = r"^\s+$"
 
 
 NEVER = "never"  # the statistic that holds the pattern of a `_never` check
+NEVER_PATTERNS = {"formula": FORMULA, "invisible-character": INVISIBLE, "whitespace-only": WHITESPACE_ONLY}
 
 
 def _never(pa, pattern: str, name: str):

@@ -26,7 +26,7 @@ from datapackage.package import Package, Resource
 from datapackage.publish.release_names import release_name_findings
 from datapackage.publish.search_index import KEYS as SEARCH_KEYS
 from datapackage.site.metadata import PAGE_KINDS
-from datapackage.read.convert import CUSTOM_FORMATS, WHAT, zone_free, zoned
+from datapackage.read.convert import CUSTOM_FORMATS, ITEM_TYPES, WHAT, zone_free, zoned
 from datapackage.read.formats import format_problem
 from datapackage.validate.pandera_schemas import BOUNDS, typed_values
 from datapackage.validate.rules import dated
@@ -34,9 +34,9 @@ from datapackage.read.structure import sqlite_case
 from datapackage.read.table import added_columns
 
 TYPES = {"string", "integer", "number", "boolean", "date", "datetime", "time", "year", "yearmonth", "geopoint",
-         "duration", "any"}
+         "duration", "list", "any"}
 # The default format of each type that has formats; a kind written in a form also reads custom (%) ones.
-FORMATS = {kind: {"default"} for kind in ("string", "geopoint", "duration", *WHAT)}
+FORMATS = {kind: {"default"} for kind in ("string", "geopoint", "duration", "list", *WHAT)}
 NUMERIC_BOUNDS = {"integer", "number", "year"}
 
 
@@ -247,6 +247,8 @@ def _field_problems(package: Package, resource: Resource, spec: dict, known: set
         yield "schema", name, f"field {name}: format {form!r} {problem}"
     if kind in ("integer", "number"):
         yield from _number_char_problems(name, spec)
+    if kind == "list":
+        yield from _list_problems(name, spec)
     if "missingValues" in spec:
         yield from _missing_values_problems(spec["missingValues"], name)
     constraints = spec.get("constraints", {})
@@ -569,6 +571,19 @@ def _search_problems(resource: Resource):
             yield "not-supported", field, (f"not supported: searching field {field}, whose name the full-text "
                                            f"index uses itself ({', '.join(sorted(own))}); rename the field")
         seen.add(sqlite_case(field))
+
+
+def _list_problems(name: str, spec: dict):
+    item, delimiter = spec.get("itemType", "string"), spec.get("delimiter", ",")
+    if item not in ITEM_TYPES:
+        yield "not-supported", name, (f"not supported: field {name} has items of type {item!r}; this toolkit reads "
+                                      f"lists of {', '.join(ITEM_TYPES)}")
+    if not isinstance(delimiter, str) or not delimiter:
+        yield "schema", name, f"field {name}: 'delimiter' must be text of one character or more, such as \",\""
+    constraints = spec.get("constraints")
+    told = sorted(set(constraints) - {"required", "minLength", "maxLength"}) if isinstance(constraints, dict) else []
+    if told:  # (the others compare a list's items with nothing Table Schema says)
+        yield "not-supported", name, f"not supported: {', '.join(told)} on a list (field {name})"
 
 
 def _enum_repeat_problems(spec: dict):
