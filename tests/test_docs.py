@@ -82,3 +82,12 @@ def test_the_dictionary_names_the_missing_values_a_schema_or_field_declares(tmp_
     (tmp_path / "datapackage.json").write_text(json.dumps({"name": "other", "resources": resources}), encoding="utf-8")
     text = write_docs(tmp_path / "datapackage.json", tmp_path / "docs")[0].read_text(encoding="utf-8")
     assert "Nothing else (no 'n/a', no '-') stands for a missing value." in text
+
+
+def test_the_readme_lists_every_field_type_read_and_no_other():
+    from datapackage.validate.schema_check import TYPES
+
+    table = README.split("<!-- types -->")[1].split("<!-- end types -->")[0]
+    listed = {name for row in table.splitlines()[2:] if row.startswith("|")
+              for name in re.findall(r"`(\w+)`", row.split("|")[1])}
+    assert listed == TYPES
