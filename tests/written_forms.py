@@ -1,4 +1,4 @@
-"""What the tests of the types written in a form (time, yearmonth, geopoint, duration)
+"""What the tests of the types written in a form (time, yearmonth, geopoint, duration, JSON)
 share: a cell Frictionless reads that is not published as written, and
 random cells compared with Frictionless's own reader of the type."""
 
@@ -8,12 +8,12 @@ from test_convert_exact import one_column
 from test_hostile_inputs import checks, findings_of
 
 
-def form_finding(tmp_path, spec: dict, value: str, good: str) -> str:
+def form_finding(tmp_path, spec: dict, value: str, good: str, check: str | None = None) -> str:
     """The message of the one finding about `value` in a column of `value`
-    and `good` (written as published): a `<type>-form` finding."""
+    and `good` (written as published): a `<type>-form` finding, or `check`."""
     root = one_column(tmp_path, spec, [value, good])
     code, findings = findings_of(root)
-    assert code == 1 and checks(findings) == [("people.csv", 2, 2, f"{spec['type']}-form")]
+    assert code == 1 and checks(findings) == [("people.csv", 2, 2, check or f"{spec['type']}-form")]
     return findings[0]["message"]
 
 

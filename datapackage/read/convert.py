@@ -80,7 +80,10 @@ EXPECTED = {
     "yearmonth": "a year and month written YYYY-MM",
     "geopoint": "a point written LON, LAT: longitude from -180 to 180, then latitude from -90 to 90",
     "duration": "a duration written as in ISO 8601, such as P5Y, P1Y6M or PT36H",
+    "object": "a JSON object, such as {\"court\": \"Baku\"}",
+    "array": "a JSON array, such as [\"Baku\", \"Ganja\"]",
 }
+JSON_OPENS = {"object": "{", "array": "["}  # the first character of each kind of JSON value
 # The types of the items of a `list` field this toolkit reads (Table Schema's, but datetime:
 # a list of them could mix times with and without their zone, which no release column holds).
 ITEM_TYPES = ("string", "integer", "number", "boolean", "date", "time")
@@ -92,7 +95,8 @@ CUSTOM_FORMATS = ("date", "datetime", "time")
 
 # The checks that a value is published exactly as written, besides its type
 # (each Converted result below names one and says what was expected).
-EXACT_CHECKS = ("integer-range", "number-range", "datetime-range", "time-form", "yearmonth-form", "geopoint-form")
+EXACT_CHECKS = ("integer-range", "number-range", "datetime-range", "time-form", "yearmonth-form", "geopoint-form",
+                "json-form")
 
 
 @dataclass
@@ -130,6 +134,8 @@ def convert(spec: dict, text: pl.Series, missing_values: list[str]) -> list[Conv
         return [_durations(present)]
     if kind == "list":
         return _lists(spec, present)
+    if kind in JSON_OPENS:
+        return _json(kind, present)
     if kind == "year":
         ok = present.str.contains(r"^[0-9]{4}$")
         return [_result(present.cast(pl.Int64, strict=False).set(~ok.fill_null(True), None), present, "year")]
@@ -444,3 +450,38 @@ def _lists(spec: dict, present: pl.Series) -> list[Converted]:
     typed_result = Converted(present, refused[0].alias("failed"), expected, items=items)
     return [typed_result] + [Converted(present, failed.alias("failed"), f"items each {result.reason}", result.check)
                              for result, failed in zip(results[1:], refused[1:])]
+
+
+def _json(kind: str, present: pl.Series) -> list[Converted]:
+    """JSON objects or arrays, kept as written. The column engine parses the
+    cells at once; the few it refuses are parsed again as Frictionless does
+    (Python's json), which also reads NaN and Infinity, values no JSON has:
+    those are a `json-form` finding, as is what Python reads and the JSON
+    standard does not (a lone surrogate)."""
+    opens = present.str.strip_chars(" \t\n\r").str.starts_with(JSON_OPENS[kind]).fill_null(False)
+    parsed = present.str.json_path_match("$").is_not_null() & opens
+    again = present.filter(present.is_not_null() & ~parsed & opens).unique().to_list()
+    readable_only = {cell for cell in again if _python_reads(cell, strict=False) and not _python_reads(cell, strict=True)}
+    strict = {cell for cell in again if _python_reads(cell, strict=True)}
+    exact = (parsed | present.is_in(list(strict))).fill_null(False)
+    refused = present.is_in(list(readable_only)).fill_null(False)
+    typed = Converted(present, (present.is_not_null() & ~exact & ~refused).alias("failed"), EXPECTED[kind])
+    return [typed, Converted(present, refused.alias("failed"),
+                             f"{EXPECTED[kind]} as the JSON standard writes it (no NaN or Infinity, no lone half "
+                             "of a character), which every reader of the release parses", "json-form")]
+
+
+def _python_reads(cell: str, strict: bool) -> bool:
+    """Whether Python's json reads the cell (`strict`: without NaN or
+    Infinity, and to text that can be written as UTF-8)."""
+    import json
+
+    def refuse(constant):
+        raise ValueError(constant)
+    try:
+        value = json.loads(cell, parse_constant=refuse if strict else None)
+        if strict:
+            json.dumps(value, ensure_ascii=False).encode("utf-8")  # a lone surrogate cannot be
+    except (ValueError, RecursionError, UnicodeEncodeError):
+        return False
+    return True

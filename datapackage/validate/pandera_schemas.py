@@ -83,7 +83,7 @@ def column_checks(pa, spec: dict) -> list:
     kind = spec.get("type", "string")
     if kind == "list":
         return _list_checks(pa, spec)
-    text = kind in ("string", "any")
+    text = kind in ("string", "any", "object", "array")  # JSON is text, kept as written
     checks = []
     if "enum" in constraints and kind != "geopoint":  # (not supported: schema_check says so)
         checks.append(pa.Check.isin(typed_values(spec, constraints["enum"]), name="enum"))

@@ -34,9 +34,9 @@ from datapackage.read.structure import sqlite_case
 from datapackage.read.table import added_columns
 
 TYPES = {"string", "integer", "number", "boolean", "date", "datetime", "time", "year", "yearmonth", "geopoint",
-         "duration", "list", "any"}
+         "duration", "list", "object", "array", "any"}
 # The default format of each type that has formats; a kind written in a form also reads custom (%) ones.
-FORMATS = {kind: {"default"} for kind in ("string", "geopoint", "duration", "list", *WHAT)}
+FORMATS = {kind: {"default"} for kind in ("string", "geopoint", "duration", "list", "object", "array", *WHAT)}
 NUMERIC_BOUNDS = {"integer", "number", "year"}
 
 
@@ -249,6 +249,11 @@ def _field_problems(package: Package, resource: Resource, spec: dict, known: set
         yield from _number_char_problems(name, spec)
     if kind == "list":
         yield from _list_problems(name, spec)
+    if kind in ("object", "array"):
+        told = sorted(set(spec.get("constraints") or {}) - {"required"}) if isinstance(spec.get("constraints"), dict) \
+            else []
+        if told:  # (Frictionless counts keys or items, and compares values the column engine cannot hold)
+            yield "not-supported", name, f"not supported: {', '.join(told)} on a field of type {kind} (field {name})"
     if "missingValues" in spec:
         yield from _missing_values_problems(spec["missingValues"], name)
     constraints = spec.get("constraints", {})
