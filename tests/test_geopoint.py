@@ -52,9 +52,35 @@ def test_the_same_point_written_twice_is_not_unique(tmp_path):
     assert code == 1 and checks(findings) == [("people.csv", 3, 2, "unique")]
 
 
+@pytest.mark.parametrize("form, values", [
+    ("array", ["[47.11, 40.35]", " [-180, 90] "]),
+    ("object", ['{"lon": 47.11, "lat": 40.35}', '{"lat": 90, "lon": -180}']),
+])
+def test_points_written_as_json_publish_as_numbers_and_as_written(tmp_path, form, values):
+    root = one_column(tmp_path, {"type": "geopoint", "format": form}, values)
+    assert findings_of(root) == (0, [])
+    parquet, db = published(root)
+    assert [row["x"] for row in parquet["people"]] == [{"lon": 47.11, "lat": 40.35}, {"lon": -180.0, "lat": 90.0}]
+    assert [x for (x,) in db.execute("select x from people order by rowid")] == values
+
+
+@pytest.mark.parametrize("form, value, check", [
+    ("array", '["47.11", "40.35"]', "geopoint-form"),  # Frictionless reads text as numbers
+    ("array", "[true, false]", "geopoint-form"),  # and true and false as 1 and 0
+    ("array", "[0.1234567890123456, 1]", "geopoint-form"),
+    ("object", '{"lon": "47.11", "lat": 40.35}', "geopoint-form"),
+    ("array", "[47.11, 40.35, 0]", "type"), ("array", "[181, 0]", "type"), ("array", "[NaN, 0]", "type"),
+    ("object", '{"lon": 47.11, "lat": 40.35, "alt": 0}', "type"), ("object", '{"lon": 47.11}', "type"),
+    ("object", "[47.11, 40.35]", "type"),
+])
+def test_a_json_point_not_read_or_not_as_published_is_a_finding(tmp_path, form, value, check):
+    root = one_column(tmp_path, {"type": "geopoint", "format": form}, [value])
+    code, findings = findings_of(root)
+    assert code == 1 and checks(findings) == [("people.csv", 2, 2, check)]
+
+
 @pytest.mark.parametrize("spec, check", [
-    ({"type": "geopoint", "format": "array"}, "not-supported"),
-    ({"type": "geopoint", "format": "object"}, "not-supported"),
+    ({"type": "geopoint", "format": "lonlat"}, "not-supported"),
     ({"type": "geopoint", "constraints": {"enum": ["47.11, 40.35"]}}, "not-supported"),
     ({"type": "geopoint", "constraints": {"minimum": 1}}, "not-supported"),  # (the profile says so too)
 ])
@@ -85,6 +111,22 @@ def test_the_public_schemas_check_published_points(tmp_path):
 
 PIECES = ["47", "47.11", "180", "-180", "90", "-90", "0", ".", ",", ",", " ", "_", "e", "-", "+", "5", "1e2",
           "NaN", "x", "181", "91"]
+
+
+NUMBERS = st.sampled_from(["47.11", "-180", "180", "90", "91", "0.1234567890123456", "1e2", '"40"', "true", "NaN",
+                           '"x"', "null"])
+JSON_POINTS = st.one_of(
+    st.lists(NUMBERS, min_size=1, max_size=3).map(lambda items: "[" + ", ".join(items) + "]"),
+    st.dictionaries(st.sampled_from(["lon", "lat", "alt"]), NUMBERS, max_size=3).map(
+        lambda d: "{" + ", ".join(f'"{k}": {v}' for k, v in d.items()) + "}"),
+    st.sampled_from(["x", "[", "{}", " [1, 2] "]))
+
+
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "100")), deadline=None)
+@given(form=st.sampled_from(["array", "object"]), cells=st.lists(JSON_POINTS, min_size=1, max_size=40))
+def test_json_points_read_as_the_reference_reads_them(form, cells):
+    assert_read_as_the_reference({"type": "geopoint", "format": form}, reference_fields.GeopointField, cells,
+                                 lambda value, read: (value["lon"], value["lat"]) == tuple(map(float, read)))
 
 
 @settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "100")), deadline=None)

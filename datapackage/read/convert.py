@@ -129,7 +129,8 @@ def convert(spec: dict, text: pl.Series, missing_values: list[str]) -> list[Conv
     if kind == "yearmonth":
         return _yearmonths(present)
     if kind == "geopoint":
-        return _points(present)
+        form = spec.get("format", "default")
+        return _points(present) if form == "default" else _json_points(present, form)
     if kind == "duration":
         return [_durations(present)]
     if kind == "list":
@@ -485,3 +486,50 @@ def _python_reads(cell: str, strict: bool) -> bool:
     except (ValueError, RecursionError, UnicodeEncodeError):
         return False
     return True
+
+
+def _json_points(present: pl.Series, form: str) -> list[Converted]:
+    """Points written as JSON, `[LON, LAT]` (format array) or `{"lon": LON,
+    "lat": LAT}` (format object), read as Frictionless reads them: Python's
+    json, then each number as a Decimal, which also takes text ("49.87") and
+    true or false (1 and 0). Such a point, or one of more digits than a
+    float keeps, is a `geopoint-form` finding; each distinct cell is parsed once."""
+    read = {cell: _json_point(cell, form) for cell in present.drop_nulls().unique().to_list()}
+    cells = list(read)
+    lon, lat = (present.replace_strict(cells, [read[c][i] for c in cells], default=None, return_dtype=pl.Float64)
+                for i in (0, 1))
+    readable = present.is_in([cell for cell, point in read.items() if point[2]]).fill_null(False)
+    exact = present.is_in([cell for cell, point in read.items() if point[3]]).fill_null(False)
+    values = pl.DataFrame({"lon": lon.set(~exact, None), "lat": lat.set(~exact, None)}).to_struct(present.name)
+    values = values.set(~exact, None)
+    shown = "[49.87, 40.41]" if form == "array" else '{"lon": 49.87, "lat": 40.41}'
+    typed = Converted(values, (present.is_not_null() & ~readable).alias("failed"),
+                      f"a point written {shown}: longitude from -180 to 180, then latitude from -90 to 90")
+    return [typed, Converted(values, (readable & ~exact).alias("failed"),
+                             f"a point written {shown} with numbers (not text, true or false) of at most "
+                             f"{SAFE_DIGITS} significant digits, which every published format holds exactly",
+                             "geopoint-form")]
+
+
+def _json_point(cell: str, form: str) -> tuple[float | None, float | None, bool, bool]:
+    """(longitude, latitude, read as Frictionless reads it, written as published)."""
+    import json
+    from decimal import Decimal
+
+    def pair(value):
+        if form == "array":
+            lon, lat = value
+            return lon, lat
+        if len(value) != 2:
+            raise ValueError(cell)
+        return value["lon"], value["lat"]
+    try:
+        point = tuple(Decimal(v) for v in pair(json.loads(cell)))
+        if not (-180 <= point[0] <= 180 and -90 <= point[1] <= 90):
+            return None, None, False, False
+    except Exception:  # whatever Frictionless's reader refuses, it refuses by an exception
+        return None, None, False, False
+    # As written: numbers (not text, true or false) of as many digits as a float keeps.
+    written = pair(json.loads(cell, parse_float=Decimal, parse_int=Decimal))
+    plain = all(isinstance(v, Decimal) and len(v.normalize().as_tuple().digits) <= SAFE_DIGITS for v in written)
+    return float(point[0]), float(point[1]), True, plain

@@ -36,7 +36,8 @@ from datapackage.read.table import added_columns
 TYPES = {"string", "integer", "number", "boolean", "date", "datetime", "time", "year", "yearmonth", "geopoint",
          "duration", "list", "object", "array", "any"}
 # The default format of each type that has formats; a kind written in a form also reads custom (%) ones.
-FORMATS = {kind: {"default"} for kind in ("string", "geopoint", "duration", "list", "object", "array", *WHAT)}
+FORMATS = {kind: {"default"} for kind in ("string", "duration", "list", "object", "array", *WHAT)}
+FORMATS["geopoint"] = {"default", "array", "object"}
 NUMERIC_BOUNDS = {"integer", "number", "year"}
 
 
