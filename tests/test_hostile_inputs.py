@@ -334,7 +334,7 @@ def test_file_with_carriage_returns_only(tmp_path):
     ({"fields": [{"name": "id", "constraints": {"pattern": "[a-"}}]}, "id"),
     ({"fields": [{"name": "id", "constraints": {"pattern": "(?<=a)b"}}]}, "id"),
     ({"fields": [{"name": "id", "notBefore": "nodot"}]}, "id"),
-    ({"fields": [{"name": "id", "type": "geojson"}]}, "id"),
+    ({"fields": [{"name": "id", "type": "point"}]}, "id"),
 ])
 def test_unusable_schema_is_a_finding(tmp_path, schema, field):
     resource = {"name": "people", "path": "people.csv", "schema": schema}

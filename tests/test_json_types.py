@@ -58,7 +58,7 @@ def test_what_is_not_read_of_json_is_said(tmp_path, constraints):
     assert {f["check"] for f in findings} <= {"not-supported", "descriptor"}
 
 
-PIECES = ["{", "}", "[", "]", '"a"', ":", ",", "1", "NaN", "Infinity", "true", "null", " ", '"\\ud800"', "x", "1e2"]
+PIECES = ["{", "}", "[", "]", "[NaN]", '"a"', ":", ",", "1", "NaN", "Infinity", "true", "null", " ", '"\\ud800"', "x", "1e2"]
 
 
 @settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "100")), deadline=None)
@@ -67,4 +67,4 @@ PIECES = ["{", "}", "[", "]", '"a"', ":", ",", "1", "NaN", "Infinity", "true", "
                       max_size=40))
 def test_cells_read_as_the_reference_reads_them(kind, cells):
     reference = reference_fields.ObjectField if kind == "object" else reference_fields.ArrayField
-    assert_read_as_the_reference({"type": kind}, reference, cells, lambda value, read: True)  # kept as written
+    assert_read_as_the_reference({"type": kind}, reference, cells)  # kept as written

@@ -24,7 +24,7 @@ import re
 import sys
 from pathlib import Path
 
-from datapackage.read.convert import WHAT, convert
+from datapackage.read.convert import JSON_KINDS, WHAT, convert
 from datapackage.package import Resource, load_package
 
 # The longest text cell of a field that declares no maxLength: no dataset of
@@ -83,7 +83,7 @@ def column_checks(pa, spec: dict) -> list:
     kind = spec.get("type", "string")
     if kind == "list":
         return _list_checks(pa, spec)
-    text = kind in ("string", "any", "object", "array")  # JSON is text, kept as written
+    text = kind in ("string", "any", *JSON_KINDS)  # JSON is text, kept as written
     checks = []
     if "enum" in constraints and kind != "geopoint":  # (not supported: schema_check says so)
         checks.append(pa.Check.isin(typed_values(spec, constraints["enum"]), name="enum"))

@@ -26,7 +26,7 @@ from datapackage.package import Package, Resource
 from datapackage.publish.release_names import release_name_findings
 from datapackage.publish.search_index import KEYS as SEARCH_KEYS
 from datapackage.site.metadata import PAGE_KINDS
-from datapackage.read.convert import CUSTOM_FORMATS, ITEM_TYPES, WHAT, zone_free, zoned
+from datapackage.read.convert import CUSTOM_FORMATS, ITEM_TYPES, JSON_KINDS, WHAT, zone_free, zoned
 from datapackage.read.formats import format_problem
 from datapackage.validate.pandera_schemas import BOUNDS, typed_values
 from datapackage.validate.rules import dated
@@ -34,10 +34,11 @@ from datapackage.read.structure import sqlite_case
 from datapackage.read.table import added_columns
 
 TYPES = {"string", "integer", "number", "boolean", "date", "datetime", "time", "year", "yearmonth", "geopoint",
-         "duration", "list", "object", "array", "any"}
+         "duration", "list", "object", "array", "geojson", "any"}
 # The default format of each type that has formats; a kind written in a form also reads custom (%) ones.
 FORMATS = {kind: {"default"} for kind in ("string", "duration", "list", "object", "array", *WHAT)}
 FORMATS["geopoint"] = {"default", "array", "object"}
+FORMATS["geojson"] = {"default", "topojson"}
 NUMERIC_BOUNDS = {"integer", "number", "year"}
 
 
@@ -250,7 +251,7 @@ def _field_problems(package: Package, resource: Resource, spec: dict, known: set
         yield from _number_char_problems(name, spec)
     if kind == "list":
         yield from _list_problems(name, spec)
-    if kind in ("object", "array"):
+    if kind in JSON_KINDS:
         told = sorted(set(spec.get("constraints") or {}) - {"required"}) if isinstance(spec.get("constraints"), dict) \
             else []
         if told:  # (Frictionless counts keys or items, and compares values the column engine cannot hold)
