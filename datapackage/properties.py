@@ -65,6 +65,7 @@ KNOWN: dict[str, dict] = {
         "constraints": None, "categories": ["category"], "sourceList": "sourceList", "withholdsRow": "withholdsRow",
         # Declared here: a partial date drawn on the timelines, how its marks look.
         "timeline": "timeline",
+        "arrayItem": None,  # Frictionless's; read to refuse it (its checks of each item are not applied)
     },
     # A value, its label and, declared here, other names of it (a rank in
     # Azerbaijani, naval and Russian terms, its group) and what a metric counts.

@@ -50,9 +50,25 @@ def test_json_is_text_for_the_checks_of_text(tmp_path):
     assert code == 1 and checks(findings) == [("people.csv", 2, 2, "invisible-character")]
 
 
-@pytest.mark.parametrize("constraints", [{"minLength": 1}, {"enum": ["{}"]}])
-def test_what_is_not_read_of_json_is_said(tmp_path, constraints):
-    root = one_column(tmp_path, {"type": "object", "constraints": constraints}, ["{}"])
+@pytest.mark.parametrize("kind, constraints, counted", [
+    ("object", {"minLength": 1, "maxLength": 2}, ['{"a": 1}', "{}", '{"a": 1, "b": 2, "c": 3}']),
+    ("array", {"minLength": 2}, ["[1, 2]", "[[1, 2, 3]]", "[]"]),
+])
+def test_lengths_count_keys_or_items(tmp_path, kind, constraints, counted):
+    # A cell of the other kind of JSON is a type finding only (its keys or items are not counted).
+    other = "[1, 2, 3, 4]" if kind == "object" else '{"a": 1, "b": 2}'
+    root = one_column(tmp_path, {"type": kind, "constraints": constraints}, counted + [other])
+    code, findings = findings_of(root)
+    bounds = ["minLength", "maxLength"] if kind == "object" else ["minLength", "minLength"]
+    assert code == 1 and checks(findings) == [("people.csv", 3, 2, bounds[0]), ("people.csv", 4, 2, bounds[1]),
+                                              ("people.csv", 5, 2, "type")]
+    assert "keys" if kind == "object" else "items" in findings[0]["message"]
+
+
+@pytest.mark.parametrize("spec", [{"constraints": {"enum": ["{}"]}}, {"constraints": {"unique": True}},
+                                  {"type": "array", "arrayItem": {"type": "integer"}}])
+def test_what_is_not_read_of_json_is_said(tmp_path, spec):
+    root = one_column(tmp_path, {"type": "object", **spec}, ["{}" if spec.get("type") != "array" else "[]"])
     code, findings = findings_of(root)
     assert code == 1 and "not-supported" in [f["check"] for f in findings]
     assert {f["check"] for f in findings} <= {"not-supported", "descriptor"}

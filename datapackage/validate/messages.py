@@ -11,6 +11,7 @@ from datapackage.validate.nearest import Nearest, did_you_mean, folded, iso_date
 from datapackage.validate.pandera_schemas import DEFAULT_MAX_LENGTH
 
 PARTIAL_DATE_FORM = "a date written YYYY, YYYY-MM or YYYY-MM-DD"
+COUNTED = {"list": "items", "array": "items", "object": "keys"}  # what minLength and maxLength count
 
 
 def cell(check: str, resource: Resource, field: str | None, value, earlier: int | None = None,
@@ -44,9 +45,9 @@ def cell(check: str, resource: Resource, field: str | None, value, earlier: int 
         word, side = ("at or below", "above") if check == "exclusiveMinimum" else ("at or above", "below")
         bound = constraints[check]
         return f"{field} {value} is {word} the {check} {bound}; expected a value {side} {bound}"
-    if check in ("minLength", "maxLength") and spec.get("type") == "list":
+    if check in ("minLength", "maxLength") and spec.get("type") in COUNTED:
         word = "fewer than the minimum" if check == "minLength" else "more than the maximum"
-        return f"{field} '{value}' has {word} of {constraints[check]} items"
+        return f"{field} '{value}' has {word} of {constraints[check]} {COUNTED[spec['type']]}"
     if check in ("minLength", "maxLength", "cell-too-long"):
         limit = constraints.get(check, DEFAULT_MAX_LENGTH)  # cell-too-long: no maxLength declared
         word = "shorter than the minimum" if check == "minLength" else "longer than the maximum"

@@ -24,7 +24,7 @@ import re
 import sys
 from pathlib import Path
 
-from datapackage.read.convert import JSON_KINDS, WHAT, convert
+from datapackage.read.convert import JSON_KINDS, JSON_OPENS, WHAT, convert
 from datapackage.package import Resource, load_package
 
 # The longest text cell of a field that declares no maxLength: no dataset of
@@ -99,9 +99,12 @@ def column_checks(pa, spec: dict) -> list:
 
                 limit = pd.Timestamp(limit)  # pandas holds dates as timestamps (so does Parquet read by it)
             checks.append(getattr(pa.Check, check)(limit, name=bound))
-    if text and "minLength" in constraints:
+    counted = kind in JSON_OPENS  # an object's keys or an array's items, not its characters
+    if counted:
+        checks += _json_length_checks(pa, kind, constraints)
+    if text and not counted and "minLength" in constraints:
         checks.append(pa.Check.str_length(min_value=constraints["minLength"], name="minLength"))
-    if text and "maxLength" in constraints:
+    if text and not counted and "maxLength" in constraints:
         checks.append(pa.Check.str_length(max_value=constraints["maxLength"], name="maxLength"))
     elif text:
         checks.append(pa.Check.str_length(max_value=DEFAULT_MAX_LENGTH, name="cell-too-long"))
@@ -129,6 +132,39 @@ def _list_checks(pa, spec: dict) -> list:
         checks += [_on_text(pa, delimiter, name, lambda t, p=NEVER_PATTERNS[name]: ~_holds(t, p),
                             {NEVER: NEVER_PATTERNS[name]}) for name in names]
     return checks
+
+
+def _json_length_checks(pa, kind: str, constraints: dict) -> list:
+    """minLength and maxLength of an object or array field: how many keys or
+    items each cell's JSON has, read as Frictionless reads it (Python's json).
+    A cell that is not JSON of the kind passes: its type finding says what
+    it is."""
+    import json
+
+    wanted = dict if kind == "object" else list
+
+    def within(bound):
+        limit = constraints[bound]
+
+        def passes(cell) -> bool:
+            try:
+                value = json.loads(cell)
+            except (ValueError, RecursionError):
+                return True
+            if not isinstance(value, wanted):
+                return True
+            return len(value) >= limit if bound == "minLength" else len(value) <= limit
+        return passes
+
+    def each(passes):
+        def test(text):
+            if _polars(text):
+                import polars as pl
+
+                return text.map_elements(passes, return_dtype=pl.Boolean)
+            return text.map(passes, na_action="ignore")
+        return test
+    return [_on_text(pa, ",", bound, each(within(bound))) for bound in ("minLength", "maxLength") if bound in constraints]
 
 
 def _on_text(pa, delimiter: str, name: str, test, statistics: dict | None = None):

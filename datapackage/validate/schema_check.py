@@ -252,10 +252,10 @@ def _field_problems(package: Package, resource: Resource, spec: dict, known: set
     if kind == "list":
         yield from _list_problems(name, spec)
     if kind in JSON_KINDS:
-        told = sorted(set(spec.get("constraints") or {}) - {"required"}) if isinstance(spec.get("constraints"), dict) \
-            else []
-        if told:  # (Frictionless counts keys or items, and compares values the column engine cannot hold)
-            yield "not-supported", name, f"not supported: {', '.join(told)} on a field of type {kind} (field {name})"
+        yield from _json_problems(name, kind, spec)
+    if "arrayItem" in spec:  # Frictionless's own property, which checks each item of an array
+        yield "not-supported", name, (f"not supported: arrayItem (field {name}); declare a field of type list with "
+                                      "its itemType")
     if "missingValues" in spec:
         yield from _missing_values_problems(spec["missingValues"], name)
     constraints = spec.get("constraints", {})
@@ -270,6 +270,20 @@ def _field_problems(package: Package, resource: Resource, spec: dict, known: set
                                    or [c.get("value") if isinstance(c, dict) else c for c in categories]
                                    != constraints.get("enum")):
         yield "schema", name, f"field {name}: categories must list the enum values in the same order"
+
+
+# The constraints read on JSON fields: an object's keys or an array's items are
+# counted, as Frictionless counts them; an enum (Frictionless compares values
+# read from JSON) would need a vocabulary of values no release column holds.
+JSON_CONSTRAINTS = {"object": {"required", "minLength", "maxLength"}, "array": {"required", "minLength", "maxLength"},
+                    "geojson": {"required"}}
+
+
+def _json_problems(name: str, kind: str, spec: dict):
+    constraints = spec.get("constraints")
+    told = sorted(set(constraints) - JSON_CONSTRAINTS[kind]) if isinstance(constraints, dict) else []
+    if told:
+        yield "not-supported", name, f"not supported: {', '.join(told)} on a field of type {kind} (field {name})"
 
 
 # Characters a number is written with: as a group or decimal character they
