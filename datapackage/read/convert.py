@@ -499,12 +499,13 @@ def _geojson(form: str, present: pl.Series) -> list[Converted]:
 
 @cache
 def _profile_validator(form: str):
-    # Frictionless's own profiles, so that a cell is GeoJSON exactly where it says so.
+    # Frictionless's own profiles and JSON Schema validator, so that a cell is
+    # GeoJSON exactly where it says so.
     from frictionless import settings
-    from jsonschema.validators import validator_for
+    from frictionless.platform import platform
 
     profile = settings.TOPOJSON_PROFILE if form == "topojson" else settings.GEOJSON_PROFILE
-    return validator_for(profile)(profile)
+    return platform.jsonschema_validators.validator_for(profile)(profile)
 
 
 def _conforms(validator, value) -> bool:
