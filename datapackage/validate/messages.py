@@ -46,8 +46,9 @@ def cell(check: str, resource: Resource, field: str | None, value, earlier: int 
         bound = constraints[check]
         return f"{field} {value} is {word} the {check} {bound}; expected a value {side} {bound}"
     if check in ("minLength", "maxLength") and spec.get("type") in COUNTED:
-        word = "fewer than the minimum" if check == "minLength" else "more than the maximum"
-        return f"{field} '{value}' has {word} of {constraints[check]} {COUNTED[spec['type']]}"
+        unit = COUNTED[spec["type"]]
+        word = f"fewer {unit} than the minimum" if check == "minLength" else f"more {unit} than the maximum"
+        return f"{field} '{value}' has {word}, {constraints[check]}"
     if check in ("minLength", "maxLength", "cell-too-long"):
         limit = constraints.get(check, DEFAULT_MAX_LENGTH)  # cell-too-long: no maxLength declared
         word = "shorter than the minimum" if check == "minLength" else "longer than the maximum"
