@@ -65,6 +65,16 @@ def test_lengths_count_keys_or_items(tmp_path, kind, constraints, counted):
     assert f"fewer {'keys' if kind == 'object' else 'items'} than the minimum" in findings[0]["message"]
 
 
+@pytest.mark.parametrize("kind, value, said", [("object", "{}", "at most 2 keys"),
+                                               ("array", "[1]", "at least 1 items; at most 2 items")])
+def test_the_data_dictionary_says_what_lengths_count(tmp_path, kind, value, said):
+    constraints = {"maxLength": 2} if kind == "object" else {"minLength": 1, "maxLength": 2}
+    root = one_column(tmp_path, {"type": kind, "constraints": constraints}, [value])
+    published(root)
+    dictionary = (root / "dist" / "data-dictionary.md").read_text(encoding="utf-8")
+    assert f"| `x` | {kind} | {said} |" in dictionary
+
+
 @pytest.mark.parametrize("spec", [{"constraints": {"enum": ["{}"]}}, {"constraints": {"unique": True}},
                                   {"type": "array", "arrayItem": {"type": "integer"}}])
 def test_what_is_not_read_of_json_is_said(tmp_path, spec):

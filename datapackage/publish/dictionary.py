@@ -10,7 +10,7 @@ import re
 from pathlib import PurePosixPath
 
 from datapackage.package import Package, Resource
-from datapackage.read.convert import CUSTOM_FORMATS
+from datapackage.read.convert import COUNTED, CUSTOM_FORMATS
 from datapackage.validate.pandera_schemas import DEFAULT_MAX_LENGTH
 
 MISSING = ("A blank cell means the sources give no value (unknown or not stated). In Parquet and "
@@ -95,8 +95,11 @@ def _rules(resource: Resource, spec: dict) -> list[str]:
     for bound, word in (("minimum", ">="), ("maximum", "<="), ("exclusiveMinimum", ">"), ("exclusiveMaximum", "<")):
         if bound in c:
             rules.append(f"{word} {c[bound]}")
+    counted = COUNTED.get(spec.get("type", "string"))  # items or keys, not characters
     if "minLength" in c:
-        rules.append(f"at least {c['minLength']:,} characters")
+        rules.append(f"at least {c['minLength']:,} {counted or 'characters'}")
+    if counted and "maxLength" in c:
+        rules.append(f"at most {c['maxLength']:,} {counted}")
     if _is_text(spec):
         # The limit validation applies: declared, or the default for a field that declares none.
         rules.append(f"at most {c.get('maxLength', DEFAULT_MAX_LENGTH):,} characters")

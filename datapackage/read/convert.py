@@ -90,6 +90,8 @@ EXPECTED = {
 TOPOJSON = "a TopoJSON object, such as {\"type\": \"Topology\", \"objects\": {}, \"arcs\": []}"
 JSON_OPENS = {"object": "{", "array": "["}  # the first character of each kind of JSON value
 JSON_KINDS = (*JSON_OPENS, "geojson")  # the types of JSON, kept as written (text to every check of text)
+# What minLength and maxLength count in a field of each type that does not count characters.
+COUNTED = {"list": "items", "array": "items", "object": "keys"}
 # The types of the items of a `list` field this toolkit reads (Table Schema's, but datetime:
 # a list of them could mix times with and without their zone, which no release column holds).
 ITEM_TYPES = ("string", "integer", "number", "boolean", "date", "time")

@@ -6,12 +6,11 @@ import re
 
 from datapackage.findings import shown
 from datapackage.package import Resource
-from datapackage.read.convert import EXACT_CHECKS
+from datapackage.read.convert import COUNTED, EXACT_CHECKS
 from datapackage.validate.nearest import Nearest, did_you_mean, folded, iso_date, plain_integer
 from datapackage.validate.pandera_schemas import DEFAULT_MAX_LENGTH
 
 PARTIAL_DATE_FORM = "a date written YYYY, YYYY-MM or YYYY-MM-DD"
-COUNTED = {"list": "items", "array": "items", "object": "keys"}  # what minLength and maxLength count
 
 
 def cell(check: str, resource: Resource, field: str | None, value, earlier: int | None = None,
