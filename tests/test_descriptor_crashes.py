@@ -109,8 +109,9 @@ def test_a_schema_without_fields_is_a_finding(tmp_path):
     assert "no fields" in findings[0]["message"]
 
 
-@pytest.mark.parametrize("missing, check", [([0], "schema"), (["", None], "schema"),
-                                            ([{"value": "NA", "label": "not asked"}], "not-supported")])
+@pytest.mark.parametrize("missing, check", [([0], "schema"), (["", None], "schema"), (["", {"value": "NA"}], "schema"),
+                                            ([{"value": "NA"}, {"value": "NA", "label": "not asked"}], "schema"),
+                                            ([{"label": "not asked"}], "schema")])
 @pytest.mark.parametrize("on_field", [False, True], ids=["schema", "field"])
 def test_missing_values_that_are_not_text_are_a_finding(tmp_path, missing, check, on_field):
     """The profile's message is about the package, and the cells were still

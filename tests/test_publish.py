@@ -233,6 +233,37 @@ def test_a_fields_own_missing_values_are_null_in_the_release_and_kept_in_its_csv
     assert result.returncode == 1 and "readings.csv:3:2: error: count '' is not a whole number [type]" in result.stdout
 
 
+def test_missing_values_written_as_objects_are_read_and_their_labels_shown(tmp_path):
+    """Table Schema 2 may write each missing value as an object with a label:
+    the cells are NULL in the release, the CSV keeps them, the data dictionary
+    and a required cell's finding say what each stands for."""
+    fields = [{"name": "id", "type": "string"}, {"name": "age", "type": "integer"},
+              {"name": "note", "type": "string", "missingValues": [{"value": "n/a"}]}]
+    missing = [{"value": "", "label": "not asked"}, {"value": "-99", "label": "refused"}]
+    (tmp_path / "datapackage.json").write_text(json.dumps({
+        "$schema": "https://datapackage.org/profiles/2.0/datapackage.json", "name": "ages", "resources": [
+            {"name": "ages", "path": "ages.csv", "schema": {"fields": fields, "missingValues": missing}}]}),
+        encoding="utf-8")
+    text = "id,age,note\na,-99,n/a\nb,,x\nc,40,\n"
+    (tmp_path / "ages.csv").write_text(text, encoding="utf-8")
+    result = invoke("publish", "--out", str(tmp_path / "dist"), cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    rows = sqlite3.connect(tmp_path / "dist" / "ages.db").execute("select * from ages order by id").fetchall()
+    assert rows == [("a", None, None), ("b", None, "x"), ("c", 40, "")]
+    assert (tmp_path / "dist" / "csv" / "ages.csv").read_text(encoding="utf-8") == text
+    dictionary = (tmp_path / "dist" / "data-dictionary.md").read_text(encoding="utf-8")
+    assert "ages: '' (not asked), '-99' (refused); ages.note: 'n/a'." in dictionary
+    fields[1]["constraints"] = {"required": True}
+    (tmp_path / "datapackage.json").write_text(
+        (tmp_path / "datapackage.json").read_text(encoding="utf-8").replace('"integer"}', '"integer", '
+                                                                             '"constraints": {"required": true}}'),
+        encoding="utf-8")
+    result = invoke("validate", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "ages.csv:2:2: error: age '-99' is declared a missing value (missingValues, where it stands for " \
+           "'refused'); a value is required" in result.stdout
+
+
 def test_a_required_cell_holding_a_declared_missing_value_says_so(tmp_path):
     fields = [{"name": "id", "type": "string", "missingValues": ["NA"], "constraints": {"required": True}}]
     (tmp_path / "datapackage.json").write_text(json.dumps({"name": "ids", "resources": [

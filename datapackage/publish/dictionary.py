@@ -10,7 +10,7 @@ import re
 from pathlib import PurePosixPath
 
 from datapackage.package import Package, Resource
-from datapackage.read.convert import COUNTED, CUSTOM_FORMATS
+from datapackage.read.convert import COUNTED, CUSTOM_FORMATS, missing_labels, missing_texts
 from datapackage.validate.pandera_schemas import DEFAULT_MAX_LENGTH
 
 MISSING = ("A blank cell means the sources give no value (unknown or not stated). In Parquet and "
@@ -50,8 +50,13 @@ def _missing(package: Package) -> str:
                      if isinstance(spec.get("missingValues"), list) and spec["missingValues"] != own]
     if not declared:
         return MISSING
-    return DECLARED + " " + "; ".join(f"{where}: {', '.join(repr(v) for v in values) or 'none'}"
-                                      for where, values in declared) + "."
+    return DECLARED + " " + "; ".join(f"{where}: {_missing_list(entries)}" for where, entries in declared) + "."
+
+
+def _missing_list(entries: list) -> str:
+    labels = missing_labels(entries)
+    return ", ".join(repr(text) + (f" ({labels[text]})" if text in labels else "")
+                     for text in missing_texts(entries)) or "none"
 
 
 def _lengths(package: Package) -> str:

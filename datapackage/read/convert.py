@@ -156,8 +156,27 @@ def convert(spec: dict, text: pl.Series, missing_values: list[str]) -> list[Conv
 def missing_values(schema: dict, spec: dict) -> list[str]:
     """The cells that stand for no value in a field: its own missingValues
     (Table Schema 2) in place of the schema's, as Frictionless reads them."""
+    return missing_texts(missing_entries(schema, spec))
+
+
+def missing_entries(schema: dict, spec: dict) -> list:
+    """A field's missingValues as declared: its own, or the schema's."""
     own = spec.get("missingValues")
     return own if isinstance(own, list) else schema.get("missingValues", [""])
+
+
+def missing_texts(entries: list) -> list[str]:
+    """The texts of missingValues, which Table Schema 2 may also write as
+    objects, `{"value": "-99", "label": "refused"}` (the schema check says
+    when an entry is neither)."""
+    texts = [entry.get("value") if isinstance(entry, dict) else entry for entry in entries]
+    return [text for text in texts if isinstance(text, str)]
+
+
+def missing_labels(entries: list) -> dict[str, str]:
+    """What each labelled missing value stands for, such as {"-99": "refused"}."""
+    return {entry["value"]: entry["label"] for entry in entries if isinstance(entry, dict)
+            and isinstance(entry.get("value"), str) and isinstance(entry.get("label"), str)}
 
 
 def typed_is_text(spec: dict, missing_values: list[str]) -> bool:

@@ -6,7 +6,7 @@ import re
 
 from datapackage.findings import shown
 from datapackage.package import Resource
-from datapackage.read.convert import COUNTED, EXACT_CHECKS
+from datapackage.read.convert import COUNTED, EXACT_CHECKS, missing_entries, missing_labels
 from datapackage.validate.nearest import Nearest, did_you_mean, folded, iso_date, plain_integer
 from datapackage.validate.pandera_schemas import DEFAULT_MAX_LENGTH
 
@@ -20,7 +20,9 @@ def cell(check: str, resource: Resource, field: str | None, value, earlier: int 
     value = shown(value) or ""
     if check == "required":
         if value:  # written, but one of the declared missing values
-            return f"{field} '{value}' is declared a missing value (missingValues); a value is required"
+            label = missing_labels(missing_entries(resource.schema, spec)).get(value)
+            said = f"missingValues, where it stands for '{label}'" if label else "missingValues"
+            return f"{field} '{value}' is declared a missing value ({said}); a value is required"
         return f"{field} is empty; a value is required"
     if check == "enum":
         allowed = [str(v) for v in constraints["enum"]]

@@ -229,12 +229,30 @@ def _missing_values_problems(missing, field: str | None = None):
     if not isinstance(missing, list):
         yield "schema", field, f"{said} must be a list of strings"
     elif any(isinstance(value, dict) for value in missing):
-        yield "not-supported", field, f"not supported: {said} written as objects; expected a list of strings"
+        yield from _labelled_missing_problems(missing, field, said)
     elif not all(isinstance(value, str) for value in missing):
         # A cell is text: a number here would never match one, and the column engine refuses the mix.
         odd = next(value for value in missing if not isinstance(value, str))
         yield "schema", field, (f"{said} has {json.dumps(odd)}, which is not text; "
                                 "expected a list of strings, such as [\"\", \"NA\"]")
+
+
+def _labelled_missing_problems(missing: list, field: str | None, said: str):
+    """missingValues written as objects (Table Schema 2): every entry one,
+    each with a text value and at most a text label, values and labels
+    each used once (as Frictionless has them)."""
+    form = '[{"value": "-99", "label": "refused to answer"}]'
+    odd = next((entry for entry in missing if not isinstance(entry, dict) or not isinstance(entry.get("value"), str)
+                or not isinstance(entry.get("label", ""), str)), None)
+    if odd is not None:
+        yield "schema", field, (f"{said} has {json.dumps(odd)}; expected every entry an object with a text value "
+                                f"and, if any, a text label, such as {form}")
+        return
+    for key in ("value", "label"):
+        written = [entry[key] for entry in missing if key in entry]
+        twice = next((text for number, text in enumerate(written) if text in written[:number]), None)
+        if twice is not None:
+            yield "schema", field, f"{said} has the {key} {json.dumps(twice)} twice; expected each {key} once"
 
 
 def _field_problems(package: Package, resource: Resource, spec: dict, known: set[str]):
@@ -357,9 +375,11 @@ V2_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 # Frictionless's note for them under v1: said here once, with the field's name.
 V2_GATE = re.compile(r'constraint "(?:exclusiveMinimum|exclusiveMaximum)" requires datapackage v2')
 # Profile notes the checks here make too, naming the schema file and field:
-# the v1 gate of exclusive bounds, and a foreign key whose reference names
-# another number of fields.
-SAID_HERE = re.compile(V2_GATE.pattern + r'|^foreign key fields ".*" does not match the reference fields ".*"$')
+# the v1 gate of exclusive bounds, a foreign key whose reference names
+# another number of fields, and missingValues of the wrong shape or repeated.
+SAID_HERE = re.compile(V2_GATE.pattern + r'|^foreign key fields ".*" does not match the reference fields ".*"$'
+                       r"|is not valid under any of the given schemas at property 'missingValues'$"
+                       r'|^missing value (?:label )?".*" is not unique$')
 
 
 def datapackage_version(descriptor: dict) -> str:
