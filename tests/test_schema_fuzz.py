@@ -23,7 +23,8 @@ SCHEMA_KEYS = ["primaryKey", "foreignKeys", "missingValues", "page", "labelField
                "fieldsMatch", "uniqueKeys", "fields", "description", "made-up"]
 FIELD_KEYS = ["name", "type", "format", "example", "description", "constraints", "missingValues", "trueValues",
               "falseValues", "bareNumber", "groupChar", "decimalChar", "categories", "partialDate", "sourceList",
-              "personName", "timeline", "label", "withholdsRow", "notAfter", "notBefore", "allowFormula", "made-up"]
+              "personName", "timeline", "label", "withholdsRow", "notAfter", "notBefore", "allowFormula", "arrayItem",
+              "made-up"]
 PACKAGE_KEYS = ["name", "version", "$schema", "profile", "resources", "licenses", "sources", "contributors",
                 "homepage", "title", "description", "created", "keywords", "image", "made-up"]
 RESOURCE_KEYS = ["name", "path", "schema", "dialect", "encoding", "format", "mediatype", "bytes", "hash", "sources",
@@ -33,12 +34,12 @@ CONSTRAINT_KEYS = ["required", "unique", "pattern", "enum", "minimum", "maximum"
 WORDS = st.sampled_from(["", "x", "string", "integer", "date", "datetime", "any", "geopoint", "duration", "default",
                          "%Y-%m-%d", "^(", "[a-z]+", "v-001", "2017-05-13", "2017-05-13T00:00:00Z", "victim_id",
                          "source_id", "sources", "victims.victim_id", ";", "∑\u202e", "a" * 300, "time", "%H:%M",
-                         "12:30:00", "47.11, 40.35"])
+                         "12:30:00", "47.11, 40.35", "object", "array", "list", "geojson", "topojson", "NA"])
 SCALARS = (st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats(allow_nan=False, allow_infinity=False)
            | WORDS)
 VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=3)
                       | st.dictionaries(WORDS | st.sampled_from(CONSTRAINT_KEYS + ["resource", "field", "fields",
-                                                                                "reference", "value"]),
+                                                                                "reference", "value", "label"]),
                                         inner, max_size=3), max_leaves=6)
 
 
