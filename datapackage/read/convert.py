@@ -192,11 +192,13 @@ def _result(values: pl.Series, present: pl.Series, kind: str, **words) -> Conver
 
 def _bare(spec: dict, text: pl.Series, group: str | None = None) -> pl.Series:
     """Text without `group` characters and, when bareNumber is false, without
-    leading and trailing non-numeric characters (such as % or a currency)."""
+    leading and trailing non-numeric characters (such as % or a currency).
+    A digit of any script stops the stripping, as in Frictionless: `١1%` is
+    then no number here (only ASCII digits are), rather than 1."""
     if group:
         text = text.str.replace_all(group, "", literal=True)
     if spec.get("bareNumber", True) is False:
-        text = text.str.replace(r"^[^0-9+\-.]+", "").str.replace(r"[^0-9.]+$", "")
+        text = text.str.replace(r"^[^\d+\-.]+", "").str.replace(r"[^\d.]+$", "")
     return text
 
 
@@ -255,7 +257,7 @@ def _led_by_mark(present: pl.Series, decimal: str) -> pl.Series:
     """Cells whose number starts with its decimal mark (`.5%`, `+.5`):
     text around a number is taken off up to a digit or a minus, as
     Frictionless does it, so the mark would go with it (5, not 0.5)."""
-    return present.str.contains(f"^[^-0-9{re.escape(decimal)}]*{re.escape(decimal)}").fill_null(False)
+    return present.str.contains(f"^[^-\\d{re.escape(decimal)}]*{re.escape(decimal)}").fill_null(False)
 
 
 def _booleans(spec: dict, present: pl.Series) -> Converted:
