@@ -22,6 +22,7 @@ from datapackage.read.csvfile import (NotPlain, file_pieces, header, plain_label
 from datapackage.dates import partial_date_bounds
 from datapackage.read.declared import declared_file_findings
 from datapackage.read.encoding import SAVED_AS_UTF16, utf8_problem
+from datapackage.read.patterns import whole
 from datapackage.findings import ERROR, Finding
 from datapackage.package import Package, Resource
 from datapackage.read.structure import (blank_row_findings, header_findings, moved_columns, ragged_keys,
@@ -360,7 +361,7 @@ def _typed(resource: Resource, text: pl.DataFrame, labels: list[str], lines: np.
             typed += [earliest, latest]
             pattern = spec.get("constraints", {}).get("pattern")
             if pattern:  # a date not in the declared form is a pattern finding only
-                impossible = impossible & text[name].str.contains(f"^(?:{pattern})$").fill_null(False)
+                impossible = impossible & text[name].str.contains(whole(pattern)).fill_null(False)
             if impossible.any():
                 failures[name].append(Converted(results[0].values, impossible, "a real calendar date", "date-invalid"))
     given_back = {s["name"] for s in resource.fields[:usable] if typed_is_text(s, missing_values(resource.schema, s))}

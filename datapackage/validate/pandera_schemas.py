@@ -25,6 +25,7 @@ import sys
 from pathlib import Path
 
 from datapackage.read.convert import JSON_KINDS, JSON_OPENS, WHAT, convert
+from datapackage.read.patterns import whole
 from datapackage.package import Resource, load_package
 
 # The longest text cell of a field that declares no maxLength: no dataset of
@@ -88,7 +89,7 @@ def column_checks(pa, spec: dict) -> list:
     if "enum" in constraints and kind != "geopoint":  # (not supported: schema_check says so)
         checks.append(pa.Check.isin(typed_values(spec, constraints["enum"]), name="enum"))
     if "pattern" in constraints and text:
-        checks.append(pa.Check.str_matches(f"^(?:{constraints['pattern']})$", name="pattern"))
+        checks.append(pa.Check.str_matches(whole(constraints["pattern"]), name="pattern"))
     for bound, check in BOUNDS.items():
         if bound in constraints:
             # A date's or a time's bound is written as its cells are: typed as they are.

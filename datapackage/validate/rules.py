@@ -27,6 +27,7 @@ import polars as pl
 from datapackage.validate import messages
 from datapackage.validate.nearest import Nearest, did_you_mean
 from datapackage.read.convert import zone_free, zoned
+from datapackage.read.patterns import whole
 from datapackage.findings import ERROR, WARNING
 from datapackage.folding import fold
 from datapackage.package import Package, Resource
@@ -205,7 +206,7 @@ def _well_formed(table: Table, name: str) -> pl.Series:
     `V-001` is a finding of its own, and not a value to suggest elsewhere."""
     values = table.frame[name].cast(pl.String).drop_nulls().unique(maintain_order=True)
     pattern = ((table.resource.field(name) or {}).get("constraints") or {}).get("pattern")
-    return values.filter(values.str.contains(f"^(?:{pattern})$")) if pattern else values
+    return values.filter(values.str.contains(whole(pattern))) if pattern else values
 
 
 def dated(spec: dict) -> bool:

@@ -3,7 +3,7 @@
 Frictionless is the authority on the Data Package and Table Schema profiles;
 its messages are passed on as they are. The checks here cover what the
 profiles do not: names that must point somewhere (keys, our declared rules),
-patterns that must compile, and features this toolkit does not read. A
+patterns both regular-expression engines read alike, and features this toolkit does not read. A
 resource whose schema has an error is still checked for structure (header,
 ragged rows, encoding), but not cell by cell.
 """
@@ -28,6 +28,7 @@ from datapackage.publish.search_index import KEYS as SEARCH_KEYS
 from datapackage.site.metadata import PAGE_KINDS
 from datapackage.read.convert import CUSTOM_FORMATS, ITEM_TYPES, JSON_KINDS, WHAT, zone_free, zoned
 from datapackage.read.formats import format_problem
+from datapackage.read.patterns import pattern_problem, whole
 from datapackage.validate.pandera_schemas import BOUNDS, typed_values
 from datapackage.validate.rules import dated
 from datapackage.read.structure import sqlite_case
@@ -342,7 +343,7 @@ def _constraint_problems(spec: dict, kind: str, constraints: dict):
         problem = pattern_problem(pattern)
         if problem:
             yield "schema", name, f"field {name}: pattern {pattern!r} {problem}"
-        elif isinstance(example, str) and not pl.select(pl.lit(example).str.contains(f"^(?:{pattern})$")).item():
+        elif isinstance(example, str) and not pl.select(pl.lit(example).str.contains(whole(pattern))).item():
             # The example is what a finding about the pattern shows as the form to follow.
             yield "schema", name, f"field {name}: example {example!r} does not match its pattern {pattern!r}"
     for bound in ("minLength", "maxLength"):
@@ -402,29 +403,6 @@ def _version_problems(package: Package, name: str, constraints: dict):
             yield "schema", name, (f"field {name}: '{bound}' is a Data Package v2 constraint, and the package is v1 "
                                    f"(it declares no v2 \"$schema\"); expected \"$schema\": \"{V2_PROFILE}\" "
                                    "in datapackage.json")
-
-
-def pattern_problem(pattern) -> str | None:
-    """Why a pattern cannot be used, or None. Patterns are matched by the
-    column engine (Rust regex syntax, which lacks look-around and
-    back-references), so they must compile there and in Python."""
-    if not isinstance(pattern, str):
-        return "is not text"
-    try:
-        re.compile(pattern)
-    except (re.error, RecursionError, OverflowError) as error:
-        return f"is not a valid regular expression ({error})"
-    whole = f"^(?:{pattern})$"  # the form every check matches: the whole value
-    try:
-        re.compile(whole)
-    except (re.error, RecursionError, OverflowError):
-        return ("cannot be matched against a whole value, as every pattern is; a flag such as (?i) "
-                "must apply to a group, written (?i:...)")
-    try:
-        pl.select(pl.lit("").str.contains(whole))
-    except Exception:  # polars raises its own ComputeError for unsupported syntax
-        return "uses look-around or back-references, which this toolkit does not support"
-    return None
 
 
 def _rule_problems(package: Package, resource: Resource, spec: dict, known: set[str]):
