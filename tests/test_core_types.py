@@ -9,12 +9,13 @@ import os
 import re
 
 import polars as pl
+import pytest
 from frictionless import fields as reference_fields
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from test_convert_exact import one_column
-from test_hostile_inputs import checks, findings_of
+from test_hostile_inputs import checks, findings_of, published
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "100"))
 DIGITS = ["0", "1", "5", "9", "07", "2017"]
@@ -146,3 +147,37 @@ def test_text_around_a_number_stops_at_a_digit_of_any_script(tmp_path):
         root = one_column(tmp_path / spec["type"], spec, ["١1%", "7%", "$ 95١", "USD 12"])
         code, findings = findings_of(root)
         assert code == 1 and checks(findings) == [("people.csv", 2, 2, "type"), ("people.csv", 4, 2, "type")]
+
+
+# ------------------------------------------------------------ enum values written as JSON
+
+@pytest.mark.parametrize("spec, cells, refused", [
+    ({"type": "boolean", "trueValues": ["y"], "falseValues": ["n"], "constraints": {"enum": [True]}}, ["y", "n"], [3]),
+    ({"type": "number", "decimalChar": ",", "constraints": {"enum": [2.5, "3,5"]}}, ["2,5", "3,5", "4,5"], [4]),
+    ({"type": "year", "constraints": {"enum": [17, "2017"]}}, ["0017", "2017", "2016"], [4]),
+    ({"type": "integer", "constraints": {"enum": [1.0, "2"]}}, ["1", "02", "3"], [4])])
+def test_an_enum_value_written_as_json_is_the_value_it_is(tmp_path, spec, cells, refused):
+    # As Frictionless reads it, whatever the field's trueValues or decimalChar: 17 is the year 17, 1.0 the integer 1.
+    root = one_column(tmp_path, spec, cells)
+    code, findings = findings_of(root)
+    assert code == 1 and checks(findings) == [("people.csv", line, 2, "enum") for line in refused]
+    (tmp_path / "valid").mkdir()
+    valid = one_column(tmp_path / "valid", spec, [cell for line, cell in enumerate(cells, 2) if line not in refused])
+    assert findings_of(valid) == (0, [])
+    parquet, _ = published(valid)
+    assert len(parquet["people"]) == len(cells) - len(refused)
+
+
+@pytest.mark.parametrize("spec, expected", [
+    ({"type": "date", "constraints": {"enum": ["2017-05-13", "2017-5-13"]}},
+     'enum value "2017-5-13" is not a value of the field; expected a date written YYYY-MM-DD'),
+    ({"type": "integer", "constraints": {"enum": [1, True]}}, "enum value true is not a value of the field"),
+    ({"type": "integer", "constraints": {"enum": [1.5]}}, "expected a whole number"),
+    ({"type": "boolean", "trueValues": ["y"], "falseValues": ["n"], "constraints": {"enum": ["true"]}},
+     "expected one of y, or one of n"),
+    ({"type": "year", "constraints": {"enum": [10000]}}, "expected a year written YYYY")])
+def test_an_enum_value_no_cell_could_hold_is_a_schema_finding(tmp_path, spec, expected):
+    # Left out silently, it would make the enum stricter than declared (and the message suggest it).
+    root = one_column(tmp_path, spec, [])
+    code, findings = findings_of(root)
+    assert code == 1 and [f["check"] for f in findings] == ["schema"] and expected in findings[0]["message"]

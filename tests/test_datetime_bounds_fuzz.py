@@ -6,15 +6,13 @@ stop it), so each package is of one kind; the mixed kinds are our own
 runs FUZZ_EXAMPLES packages (25 by default)."""
 
 import datetime
-import json
 import os
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from test_conformance import assert_conforms
+from test_conformance import assert_conforms, one_table_package
 
-V2 = "https://datapackage.org/profiles/2.0/datapackage.json"
 BOUNDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
 MOMENTS = st.datetimes(min_value=datetime.datetime(1990, 1, 1), max_value=datetime.datetime(2030, 12, 31))
 OFFSETS = st.sampled_from(["Z", "+00:00", "+04:00", "-01:30", "+14:00"])
@@ -44,9 +42,7 @@ def packages(draw):
 @given(package=packages())
 def test_datetime_bounds_find_what_the_reference_finds(tmp_path_factory, package):
     cells, bounds = package
-    root = tmp_path_factory.mktemp("datetime-bounds")
     fields = [{"name": "id", "type": "string"}, {"name": "at", "type": "datetime", "constraints": bounds}]
-    (root / "datapackage.json").write_text(json.dumps({"$schema": V2, "name": "fuzz", "resources": [
-        {"name": "events", "path": "events.csv", "schema": {"fields": fields}}]}), encoding="utf-8")
-    (root / "events.csv").write_text("id,at\n" + "".join(f"{n},{c}\n" for n, c in enumerate(cells)), encoding="utf-8")
-    assert_conforms("datetime-bounds-fuzz", root / "datapackage.json")
+    root = one_table_package(tmp_path_factory.mktemp("datetime-bounds"), {"fields": fields},
+                             [[str(n), c] for n, c in enumerate(cells)])
+    assert_conforms("datetime-bounds-fuzz", root)

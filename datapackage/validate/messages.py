@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from datapackage.findings import shown
@@ -25,7 +26,7 @@ def cell(check: str, resource: Resource, field: str | None, value, earlier: int 
             return f"{field} '{value}' is declared a missing value ({said}); a value is required"
         return f"{field} is empty; a value is required"
     if check == "enum":
-        allowed = [str(v) for v in constraints["enum"]]
+        allowed = [v if isinstance(v, str) else json.dumps(v) for v in constraints["enum"]]  # true, not True
         return (f"{field} '{value}' is not an allowed value{did_you_mean(Nearest(lambda: allowed).of(value))}; "
                 f"expected one of: {', '.join(allowed)}")
     if check == "pattern":

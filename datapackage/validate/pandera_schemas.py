@@ -244,13 +244,58 @@ def _never(pa, pattern: str, name: str):
 
 
 def typed_values(spec: dict, values: list) -> list:
-    """Enum values as the typed column holds them (an integer enum may be
-    written [1, 2] or ["1", "2"])."""
+    """Enum values or bounds as the typed column holds them, in their order.
+    Text is read as the field's cells are (an integer enum may be written
+    ["1", "2"], a date's in the field's format); a JSON number or boolean is
+    the value it is, as Frictionless reads it, whatever the field's
+    trueValues or decimalChar: 1.0 is the integer 1, 17 the year 17. A value
+    that is neither is left out (`unreadable` says why)."""
     import polars as pl
 
-    text = pl.Series("enum", [v if isinstance(v, str) else str(v).lower() if isinstance(v, bool) else str(v)
-                              for v in values])
-    return convert(spec, text, [])[0].values.drop_nulls().to_list()
+    texts = [_as_text(spec, v) for v in values]
+    direct = [_as_value(spec, v) for v in values]
+    read = convert(spec, pl.Series("enum", [t for t in texts if t is not None], dtype=pl.String), [])[0]
+    from_text = iter(read.values.to_list())
+    typed = [next(from_text) if text is not None else value for text, value in zip(texts, direct)]
+    return [value for value in typed if value is not None]
+
+
+def unreadable(spec: dict, value) -> str | None:
+    """Why an enum value or bound is no value of the field (what a cell
+    would have to be), or None when it is one."""
+    import polars as pl
+
+    if typed_values(spec, [value]):
+        return None
+    text = _as_text(spec, value)
+    results = convert(spec, pl.Series("enum", [text if text is not None else "\x00"], dtype=pl.String), [])
+    return next((r.reason for r in results if r.failed.any()), results[0].reason)
+
+
+def _as_text(spec: dict, value) -> str | None:
+    """The text of `value` to read as a cell, or None where the JSON value
+    itself is read (`_as_value`)."""
+    kind = spec.get("type", "string")
+    if kind in ("number", "boolean") and not isinstance(value, str):
+        return None
+    if kind in ("integer", "year") and isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if kind in ("integer", "year") and not isinstance(value, (str, int)) or isinstance(value, bool) and kind != "string":
+        return None
+    if kind == "year" and isinstance(value, int) and 0 <= value <= 9999:
+        return f"{value:04d}"
+    return value if isinstance(value, str) else str(value)
+
+
+def _as_value(spec: dict, value):
+    """A JSON number or boolean as the value the typed column holds; None
+    for what is no such value (a boolean in a number's enum, or NaN)."""
+    kind = spec.get("type", "string")
+    if kind == "boolean":
+        return value if isinstance(value, bool) else None
+    if kind == "number" and isinstance(value, (int, float)) and not isinstance(value, bool) and value == value:
+        return float(value)
+    return None
 
 
 class _WithoutPandas(importlib.abc.MetaPathFinder):

@@ -29,7 +29,7 @@ from datapackage.site.metadata import PAGE_KINDS
 from datapackage.read.convert import CUSTOM_FORMATS, ITEM_TYPES, JSON_KINDS, WHAT, zone_free, zoned
 from datapackage.read.formats import format_problem
 from datapackage.read.patterns import pattern_problem, whole
-from datapackage.validate.pandera_schemas import BOUNDS, typed_values
+from datapackage.validate.pandera_schemas import BOUNDS, typed_values, unreadable
 from datapackage.validate.rules import dated
 from datapackage.read.structure import sqlite_case
 from datapackage.read.table import added_columns
@@ -370,6 +370,10 @@ def _constraint_problems(spec: dict, kind: str, constraints: dict):
                                "zone; expected all with their zone (Z or +hh:mm), or all without")
 
 
+# Types whose enum values are read as values (text as a cell, or a JSON number or boolean).
+READ_VALUES = ("integer", "number", "boolean", "year", *WHAT)
+
+
 # Constraints Table Schema added in v2, and the profile a package declares to use them.
 V2_CONSTRAINTS = ("exclusiveMinimum", "exclusiveMaximum")
 V2_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
@@ -607,11 +611,20 @@ def _list_problems(name: str, spec: dict):
 
 def _enum_repeat_problems(spec: dict):
     """An enum is a vocabulary, published coded in schema order: each value
-    once, as the column holds it (an integer enum's 1 and "1" are one value)."""
+    once, as the column holds it (an integer enum's 1 and "1" are one
+    value), and each one a value of the field: one no cell could match
+    would otherwise make the enum silently stricter than declared."""
     enum = spec.get("constraints", {}).get("enum")
     if not isinstance(enum, list) or not enum or not all(isinstance(v, (str, int, float, bool)) for v in enum) \
             or spec.get("type") == "geopoint":
         return  # reported by _constraint_problems, or values no cell can hold
+    if spec.get("type") in READ_VALUES:
+        for value in enum:
+            reason = unreadable(spec, value)
+            if reason:
+                yield "schema", spec["name"], (f"field {spec['name']}: enum value {json.dumps(value)} is not a value "
+                                               f"of the field; expected {reason}")
+                return
     seen = set()
     for value, typed in ((v, typed_values(spec, [v])) for v in enum):
         if typed and typed[0] in seen:
