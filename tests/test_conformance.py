@@ -85,14 +85,19 @@ def reference(descriptor: Path) -> set[tuple]:
         resource = resources.get(task.name, {})
         lines = record_lines(descriptor.parent, resource)
         schema = schema_of(descriptor.parent, resource)
-        for error in task.errors:
-            found.add(_position(resource.get("path", task.name), lines, schema, error.to_dict()))
+        errors = [error.to_dict() for error in task.errors]
+        key = schema.get("primaryKey", [])
+        # A key with a cell not of its type: its error is placed at that cell (see form_first).
+        no_value = {e["rowNumber"]: e["fieldNumber"] for e in errors
+                    if e["type"] == "type-error" and e.get("fieldName") in ([key] if isinstance(key, str) else key)}
+        for error in errors:
+            found.add(_position(resource.get("path", task.name), lines, schema, error, no_value))
     for error in report.errors:
         found.add(("datapackage.json", None, None, "descriptor:" + error.type))
     return found
 
 
-def _position(path: str, lines: list[int], schema: dict, error: dict) -> tuple:
+def _position(path: str, lines: list[int], schema: dict, error: dict, no_value: dict) -> tuple:
     kind = error["type"]
     if kind == "primary-key" and NO_KEY in error["note"]:
         kind = "required"  # a key cell left empty (or of no value: see form_first), not a duplicate
@@ -108,6 +113,8 @@ def _position(path: str, lines: list[int], schema: dict, error: dict) -> tuple:
         key = schema.get("primaryKey", []) if error["type"] == "primary-key" else error.get("fieldNames", [])
         key = [key] if isinstance(key, str) else key
         column = fields.index(key[0]) + 1 if key and key[0] in fields else None
+    if error["type"] == "primary-key" and row in no_value:
+        column = no_value[row]
     return path, line, column, kind
 
 
@@ -164,11 +171,11 @@ def blank_key_once(found: set[tuple]) -> set[tuple]:
 def form_first(found: set[tuple]) -> set[tuple]:
     """A cell not in its form (type, pattern, enum) is one finding: not also
     too long or too short, nor a foreign key that matches nothing, nor (not
-    of its type, so of no value) a key left empty."""
+    of its type, so of no value) a key left empty or a key like another."""
     wrong_form = {f[:3] for f in found if f[3] in ("type", "pattern", "enum")}
     no_value = {f[:3] for f in found if f[3] == "type"}
     return {f for f in found if not (f[3] in ("maxLength", "minLength", "foreign-key") and f[:3] in wrong_form
-                                     or f[3] == "required" and f[:3] in no_value)}
+                                     or f[3] in ("required", "unique") and f[:3] in no_value)}
 
 
 RULES = {"rest-of-ragged-row": rest_of_ragged_rows, "blank-key-once": blank_key_once, "form-first": form_first}
@@ -199,15 +206,14 @@ def assert_conforms(case: str, descriptor: Path) -> None:
     assert code == (1 if reference_found or ours_found or own_rules else 0)
 
 
-def one_table_package(root: Path, schema: dict, rows: list) -> Path:
-    """A Data Package (v2) of one table `t.csv` in `root`, rows after the
-    header of the schema's field names; its descriptor's path."""
-    (root / "datapackage.json").write_text(json.dumps({"$schema": V2, "name": "random", "resources": [
-        {"name": "t", "path": "t.csv", "schema": schema}]}), encoding="utf-8")
-    with open(root / "t.csv", "w", newline="", encoding="utf-8") as file:
-        writer = csv.writer(file, lineterminator="\n")
-        writer.writerow([spec["name"] for spec in schema["fields"]])
-        writer.writerows(rows)
+def v2_package(root: Path, resources: list[dict], tables: dict[str, list]) -> Path:
+    """A Data Package (v2) of `resources` in `root`, each file's rows (header
+    first) in `tables`; its descriptor's path."""
+    (root / "datapackage.json").write_text(json.dumps({"$schema": V2, "name": "random", "resources": resources}),
+                                           encoding="utf-8")
+    for name, rows in tables.items():
+        with open(root / name, "w", newline="", encoding="utf-8") as file:
+            csv.writer(file, lineterminator="\n").writerows(rows)
     return root / "datapackage.json"
 
 

@@ -11,7 +11,7 @@ import os
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from test_conformance import assert_conforms, one_table_package
+from test_conformance import assert_conforms, v2_package
 
 BOUNDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
 MOMENTS = st.datetimes(min_value=datetime.datetime(1990, 1, 1), max_value=datetime.datetime(2030, 12, 31))
@@ -43,6 +43,7 @@ def packages(draw):
 def test_datetime_bounds_find_what_the_reference_finds(tmp_path_factory, package):
     cells, bounds = package
     fields = [{"name": "id", "type": "string"}, {"name": "at", "type": "datetime", "constraints": bounds}]
-    root = one_table_package(tmp_path_factory.mktemp("datetime-bounds"), {"fields": fields},
-                             [[str(n), c] for n, c in enumerate(cells)])
+    resource = {"name": "events", "path": "events.csv", "schema": {"fields": fields}}
+    root = v2_package(tmp_path_factory.mktemp("datetime-bounds"), [resource],
+                      {"events.csv": [["id", "at"]] + [[str(n), c] for n, c in enumerate(cells)]})
     assert_conforms("datetime-bounds-fuzz", root)

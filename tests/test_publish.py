@@ -265,10 +265,12 @@ def test_missing_values_written_as_objects_are_read_and_their_labels_shown(tmp_p
 
 
 def test_a_required_cell_holding_a_declared_missing_value_says_so(tmp_path):
-    fields = [{"name": "id", "type": "string", "missingValues": ["NA"], "constraints": {"required": True}}]
+    # (A row of missing values only would be a blank row, as in Frictionless: a second cell holds a value.)
+    fields = [{"name": "id", "type": "string", "missingValues": ["NA"], "constraints": {"required": True}},
+              {"name": "name", "type": "string"}]
     (tmp_path / "datapackage.json").write_text(json.dumps({"name": "ids", "resources": [
         {"name": "ids", "path": "ids.csv", "schema": {"fields": fields}}]}), encoding="utf-8")
-    (tmp_path / "ids.csv").write_text("id\na\nNA\n", encoding="utf-8")
+    (tmp_path / "ids.csv").write_text("id,name\na,x\nNA,y\n", encoding="utf-8")
     result = invoke("validate", cwd=tmp_path)
     assert result.returncode == 1
     assert "ids.csv:3:1: error: id 'NA' is declared a missing value (missingValues); a value is required" \

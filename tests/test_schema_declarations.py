@@ -431,3 +431,46 @@ def test_a_date_bound_not_written_as_the_field_writes_dates_is_a_finding(tmp_pat
     code, findings = findings_of(root)
     assert code == 1 and schema_findings(findings) == [("schema", "on")]
     assert "'minimum'" in findings[0]["message"] and "is not a date as the field writes them" in findings[0]["message"]
+
+
+def test_a_row_of_missing_values_is_a_blank_row_and_a_row_of_values_is_not(tmp_path):
+    # As Frictionless has it: with missingValues ["NA"], `NA,NA` stands for no row, and `,` for two empty texts.
+    fields = [{"name": "id", "type": "string"}, {"name": "name", "type": "string"}]
+    resource = {"name": "people", "path": "people.csv", "schema": {"fields": fields, "missingValues": ["NA"]}}
+    root = write_package(tmp_path, [resource], {"people.csv": [["id", "name"], ["1", "a"], ["NA", "NA"], ["", ""]]})
+    code, findings = findings_of(root)
+    assert code == 1 and checks(findings) == [("people.csv", 3, None, "blank-row")]
+    assert findings[0]["message"] == "every cell of the row is a missing value; remove the row"
+
+
+def test_a_field_of_its_own_missing_values_makes_a_row_blank_with_them(tmp_path):
+    fields = [{"name": "id", "type": "integer", "missingValues": ["-"]}, {"name": "name", "type": "string"}]
+    resource = {"name": "people", "path": "people.csv", "schema": {"fields": fields}}
+    root = write_package(tmp_path, [resource], {"people.csv": [["id", "name"], ["1", "a"], ["-", ""], ["", ""]]})
+    code, findings = findings_of(root)
+    # The last row's id is "", which is no missing value of that field: not blank, and no integer.
+    assert code == 1 and checks(findings) == [("people.csv", 3, None, "blank-row"), ("people.csv", 4, 1, "type")]
+
+
+@pytest.mark.parametrize("theirs, mine", [("2017-05-13T10:00:00", "2017-05-13T10:00:00Z"),
+                                          ("2017-05-13T10:00:00+00:00", "2017-05-13T10:00:00")])
+def test_a_datetime_with_its_zone_does_not_refer_to_one_without(tmp_path, theirs, mine):
+    # Frictionless compares them as unequal; published, the two are different text, so a link would lead nowhere.
+    events = {"name": "events", "path": "events.csv", "schema": {
+        "fields": [{"name": "at", "type": "datetime"}], "primaryKey": ["at"]}}
+    notes = {"name": "notes", "path": "notes.csv", "schema": {
+        "fields": [{"name": "at", "type": "datetime"}],
+        "foreignKeys": [{"fields": ["at"], "reference": {"resource": "events", "fields": ["at"]}}]}}
+    tables = {"events.csv": [["at"], [theirs]], "notes.csv": [["at"], [mine]]}
+    code, findings = findings_of(write_package(tmp_path, [events, notes], tables))
+    assert code == 1 and checks(findings) == [("notes.csv", 2, 1, "foreign-key")]
+
+
+def test_the_same_instant_in_other_zones_refers_to_its_row(tmp_path):
+    events = {"name": "events", "path": "events.csv", "schema": {
+        "fields": [{"name": "at", "type": "datetime"}], "primaryKey": ["at"]}}
+    notes = {"name": "notes", "path": "notes.csv", "schema": {
+        "fields": [{"name": "at", "type": "datetime"}],
+        "foreignKeys": [{"fields": ["at"], "reference": {"resource": "events", "fields": ["at"]}}]}}
+    tables = {"events.csv": [["at"], ["2017-05-13T10:00:00Z"]], "notes.csv": [["at"], ["2017-05-13T14:00:00+04:00"]]}
+    assert findings_of(write_package(tmp_path, [events, notes], tables)) == (0, [])

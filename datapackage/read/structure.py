@@ -206,7 +206,11 @@ def _cells(data: bytes, records: Records, record: int, dialect: Dialect) -> list
     return next(csv.reader(io.StringIO(raw, newline=""), delimiter=dialect.delimiter, quotechar=dialect.quote), [])
 
 
-def blank_row_findings(resource: Resource, empty_rows: np.ndarray, lines: np.ndarray) -> list[Finding]:
-    """Rows whose every cell is empty (such as a line of commas)."""
+def blank_row_findings(resource: Resource, empty_rows: np.ndarray, lines: np.ndarray,
+                       written: np.ndarray) -> list[Finding]:
+    """Rows whose every cell stands for no value (such as a line of commas);
+    `written`: those of them with a missing value written out (`NA,NA`)."""
+    said = set(written.tolist())
     return [Finding(resource.path, int(lines[row]), None, None, None, "blank-row", ERROR,
-                    "the row is empty; remove the blank line") for row in empty_rows]
+                    "every cell of the row is a missing value; remove the row" if row in said
+                    else "the row is empty; remove the blank line") for row in empty_rows]

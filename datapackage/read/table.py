@@ -280,10 +280,19 @@ def _header_stop(resource: Resource, labels: list[str]) -> list[Finding]:
 def _typed_rows(resource: Resource, names: list[str], columns: list[pa.ChunkedArray], labels: list[str],
                 lines: np.ndarray) -> tuple[Table, list[Finding]]:
     """The typed table of rows read as text (each column let go of once
-    copied), and its rows of empty cells."""
+    copied), and its blank rows: rows whose every cell stands for no value
+    (is one of its field's missingValues), as Frictionless has them. With
+    missingValues ["NA"], `NA,NA` is such a row and `,` is not."""
     text = _as_frame(names, columns)
-    empty = np.flatnonzero(text.select(pl.all_horizontal(pl.all() == "")).to_series().to_numpy())
-    return _typed(resource, text, labels, lines), blank_row_findings(resource, empty, lines)
+    # Columns are named by position (c0, c1, ...), as `_typed` matches them with fields.
+    fields = resource.fields if resource.checkable else []
+    missing = {name: missing_values(resource.schema, fields[i]) if i < len(fields) else [""]
+               for i, name in enumerate(names)}
+    blank = text.select(pl.all_horizontal(pl.col(n) == "" if missing[n] == [""] else pl.col(n).is_in(missing[n])
+                                          for n in names)).to_series()
+    empty = np.flatnonzero(blank.to_numpy())
+    written = np.flatnonzero((blank & ~text.select(pl.all_horizontal(pl.all() == "")).to_series()).to_numpy())
+    return _typed(resource, text, labels, lines), blank_row_findings(resource, empty, lines, written)
 
 
 def _read_in_pieces(resource: Resource, path, facts, piece: Piece) -> tuple[Table | None, list[Finding]]:

@@ -26,7 +26,7 @@ import polars as pl
 
 from datapackage.validate import messages
 from datapackage.validate.nearest import Nearest, did_you_mean
-from datapackage.read.convert import zone_free, zoned
+from datapackage.read.convert import convert, missing_values, zone_free, zoned
 from datapackage.read.patterns import whole
 from datapackage.findings import ERROR, WARNING
 from datapackage.folding import fold
@@ -179,15 +179,23 @@ def _foreign_key_rule(table: Table, target: Table, key: dict) -> Rule:
     local, remote = key["fields"], key["reference"]["fields"]
     frame = table.frame
 
+    # A datetime written with its time zone is no datetime written without
+    # one (whose zone is not stated), as in Frictionless; published, the two
+    # are different text, and a link from one to the other would lead nowhere.
+    zones = [(l, r) for l, r in zip(local, remote)
+             if zone_free(table.resource.field(l) or {}) and zone_free(target.resource.field(r) or {})]
+
     def passes():
-        mine = frame.select(pl.col(local).cast(pl.String)).with_row_index("__row")
+        mine = frame.select(pl.col(local).cast(pl.String)).with_columns(
+            zoned(table.text_of(l)).alias(f"__zone_{l}") for l, _ in zones).with_row_index("__row")
         # As they are: repeated keys change nothing in an anti join, and making them distinct costs a pass.
-        theirs = target.frame.select(pl.col(r).cast(pl.String).alias(l) for l, r in zip(local, remote))
+        theirs = target.frame.select(pl.col(r).cast(pl.String).alias(l) for l, r in zip(local, remote)).with_columns(
+            zoned(target.text_of(r)).alias(f"__zone_{l}") for l, r in zones)
         ragged = [row for row in target.ragged if all(r in row for r in remote)]
         if ragged:  # rows with a wrong number of cells are findings of their own; their keys exist
-            theirs = pl.concat([theirs, pl.DataFrame({l: [row[r] for row in ragged] for l, r in zip(local, remote)},
-                                                     schema={l: pl.String for l in local})])
-        unmatched = mine.drop_nulls(local).join(theirs, on=local, how="anti")["__row"]
+            theirs = pl.concat([theirs, _ragged_keys(target, ragged, local, remote, zones)])
+        unmatched = mine.drop_nulls(local).join(theirs, on=local + [f"__zone_{l}" for l, _ in zones],
+                                                how="anti")["__row"]
         return pl.Series(~pl.int_range(len(frame), eager=True).is_in(unmatched.implode(), nulls_equal=False))
 
     # Only a single-field key is suggested: a composite one's slip could be in any of its cells.
@@ -199,6 +207,18 @@ def _foreign_key_rule(table: Table, target: Table, key: dict) -> Rule:
         return messages.cell("foreign-key", table.resource, local[0], value, suggestion=suggestion)
 
     return Rule("foreign-key", local[0], ERROR, passes, says)
+
+
+def _ragged_keys(target: Table, ragged: list[dict], local: list[str], remote: list[str], zones) -> pl.DataFrame:
+    """The keys of the target's ragged rows, typed as its columns are."""
+    columns = {}
+    for l, r in zip(local, remote):
+        spec = target.resource.field(r) or {"name": r}
+        written = pl.Series(r, [row[r] for row in ragged], dtype=pl.String)
+        columns[l] = convert(spec, written, missing_values(target.resource.schema, spec))[0].values.cast(pl.String)
+        if (l, r) in zones:
+            columns[f"__zone_{l}"] = zoned(written)
+    return pl.DataFrame(columns)
 
 
 def _well_formed(table: Table, name: str) -> pl.Series:
