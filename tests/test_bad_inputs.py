@@ -378,6 +378,17 @@ def test_a_line_break_in_an_unquoted_cell_says_so(package):
     assert finding["value"] == "Held"
 
 
+@pytest.mark.parametrize("text", ['f0,f1\n"a"\nb,c\n', 'f0,f1\na\n"b",c\n'])
+def test_a_short_row_ending_or_followed_by_a_quoted_cell_is_not_cut_by_a_line_break(tmp_path, text):
+    # A cell in quotes was whole: the short row is one missing a cell, the next a row of its own.
+    (tmp_path / "datapackage.json").write_text(json.dumps({"name": "cut", "resources": [{
+        "name": "t", "path": "t.csv", "schema": {"fields": [{"name": "f0"}, {"name": "f1"}]}}]}), encoding="utf-8")
+    (tmp_path / "t.csv").write_text(text, encoding="utf-8")
+    _, findings = validate(tmp_path)
+    assert [(f["line"], f["column"], f["check"]) for f in findings] == [(2, 2, "missing-cell")]
+    assert findings[0]["message"] == "the row has 1 cells but the header has 2 columns; expected one cell per column"
+
+
 @pytest.mark.parametrize("surplus, ending", [
     ("", "; or, if the line ends with a comma too many, remove it"),
     ("surplus", 'must be in double quotes ("Held, then released"), or it is read as two cells'),

@@ -11,8 +11,15 @@ Left out, each a deliberate difference docs/conformance.md lists and a test
 of its own covers: forms of a type we are stricter about (test_core_types.py,
 test_patterns.py, `24:00:00`), an empty cell in a key of two fields (every
 key field is required: corpus/composite-key-partly-empty) and a column of
-datetimes with and without time zones (datetime-zone). The suite runs
-FUZZ_EXAMPLES packages (25 by default)."""
+datetimes with and without time zones (datetime-zone).
+
+A second test writes the file's bytes at random: quoted cells holding commas,
+line breaks and quotes, empty and blank lines, rows with too few or too many
+cells, and LF, CRLF or CR line endings. The dialect is declared (Frictionless
+otherwise guesses which line is the header), and a row with too few cells
+ends with a quoted cell: an unquoted one followed by the rest of its row is
+read as one row cut by a typed line break (bad-input/line_break_unquoted).
+The suite runs FUZZ_EXAMPLES packages of each (25 by default)."""
 
 import os
 
@@ -130,3 +137,41 @@ def packages(draw):
 def test_random_packages_find_what_the_reference_finds(tmp_path_factory, package):
     resources, tables = package
     assert_conforms("random-packages", v2_package(tmp_path_factory.mktemp("random-package"), resources, tables))
+
+
+# ------------------------------------------------------------ the bytes of the file
+
+CELL_TEXTS = ["a", "b c", "1", "", '"q, r"', '"x\ny"', '"x\r\ny"', '"he said ""hi"""', '""', "ə", "İ"]
+QUOTED = ['"a"', '""', '"x\ny"']
+
+
+@st.composite
+def files(draw):
+    """(field types, the file's text) of a table of one to three columns."""
+    types = draw(st.lists(st.sampled_from(["string", "string", "integer"]), min_size=1, max_size=3))
+    lines = [",".join(f"f{i}" for i in range(len(types)))]
+    for _ in range(draw(st.integers(1, 6))):
+        shape = draw(st.sampled_from(["row"] * 6 + ["blank", "short", "long"]))
+        if shape == "blank":
+            lines.append("")
+            continue
+        count = len(types) + {"row": 0, "short": -1, "long": 1}[shape]
+        cells = draw(st.lists(st.sampled_from(CELL_TEXTS), min_size=max(count, 1), max_size=max(count, 1)))
+        if shape == "short" or count == 0:
+            cells[-1] = draw(st.sampled_from(QUOTED))
+        lines.append(",".join(cells))
+    end = draw(st.sampled_from(["\n", "\r\n", "\r"]))
+    return types, end.join(lines) + draw(st.sampled_from([end, ""]))
+
+
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "25")), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(file=files())
+def test_random_files_find_what_the_reference_finds(tmp_path_factory, file):
+    types, text = file
+    root = tmp_path_factory.mktemp("random-file")
+    schema = {"fields": [{"name": f"f{i}", "type": kind} for i, kind in enumerate(types)]}
+    resource = {"name": "t", "path": "t.csv", "dialect": {"delimiter": ",", "headerRows": [1]}, "schema": schema}
+    descriptor = v2_package(root, [resource], {})
+    (root / "t.csv").write_bytes(text.encode("utf-8"))
+    assert_conforms("random-files", descriptor)

@@ -140,7 +140,7 @@ def row_findings(resource: Resource, data: bytes, records: Records, columns: int
         cells = _cells(data, records, int(record), dialect)
         line, count = int(records.start_line[record]), len(cells)
         message = f"the row has {count} cells but the header has {columns} columns; expected one cell per column"
-        if _cut_by_line_break(records, int(record), columns):
+        if _cut_by_line_break(data, records, int(record), columns, dialect.quote.encode()):
             split.add(record + 1)
             field = names[count - 1] if count <= len(names) else None
             findings.append(Finding(resource.path, line, count, field, shown(cells[-1]), "missing-cell", ERROR,
@@ -162,12 +162,16 @@ def row_findings(resource: Resource, data: bytes, records: Records, columns: int
     return findings
 
 
-def _cut_by_line_break(records: Records, record: int, columns: int) -> bool:
+def _cut_by_line_break(data: bytes, records: Records, record: int, columns: int, quote: bytes) -> bool:
     """A row too short followed by one whose cells make up the rest of it,
     the cell cut in two counted in both: a line break typed in a cell that
-    is not in quotes."""
+    is not in quotes. A cell in quotes on either side of the break was
+    whole: the rows are then two rows, each of them short or long."""
     following = record + 1
     if record + 1 >= len(records.cells) or records.blank[following]:
+        return False
+    end = int(records.start[record] + records.length[record])
+    if data[end - 1:end] == quote or data[int(records.start[following]):int(records.start[following]) + 1] == quote:
         return False
     return bool(records.cells[record] < columns and records.cells[record] + records.cells[following] - 1 == columns)
 
