@@ -19,13 +19,23 @@ cells, and LF, CRLF or CR line endings. The dialect is declared (Frictionless
 otherwise guesses which line is the header), and a row with too few cells
 ends with a quoted cell: an unquoted one followed by the rest of its row is
 read as one row cut by a typed line break (bad-input/line_break_unquoted).
-The suite runs FUZZ_EXAMPLES packages of each (25 by default)."""
+A third writes packages that are valid, publishes them, and reads the Parquet
+files back: every value is the one Frictionless reads from the CSV (a date
+as a timestamp at midnight and a year and month as its text, as the release
+publishes them). The suite runs FUZZ_EXAMPLES packages of each (25 by
+default)."""
 
+import datetime
+import decimal
+import math
 import os
 
+import pyarrow.parquet as pq
+from frictionless import Package as Reference
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import invoke
 from test_conformance import assert_conforms, v2_package
 
 # Cells of each type, some of them no value of it ("x"), or a missing value ("", "NA", "-").
@@ -175,3 +185,61 @@ def test_random_files_find_what_the_reference_finds(tmp_path_factory, file):
     descriptor = v2_package(root, [resource], {})
     (root / "t.csv").write_bytes(text.encode("utf-8"))
     assert_conforms("random-files", descriptor)
+
+
+# ------------------------------------------------------------ valid packages, published
+
+VALID = {
+    "integer": ["0", "1", "-1", "42", "01", "+3", "9007199254740991", "-9007199254740991"],
+    "number": ["0", "0.1", "0.10", "2.5", "-1", "1e3", "1E-2", "1.0", "-0", "INF", "-INF", "1e308", "123456789012345"],
+    "string": ["a", "v-001", "ə", "İlham", "x y", "x, y", "x\ny"],
+    "boolean": ["true", "false", "1", "0", "True", "FALSE"],
+    "date": ["2017-05-13", "2020-02-29", "0001-01-01", "9999-12-31"],
+    "year": ["2017", "0001", "9999"],
+    "time": ["10:00:00", "23:59:59", "00:00:00", "10:00:00.5", "10:00:00.123456"],
+    "yearmonth": ["2017-05", "0001-01", "9999-12"],
+    "datetime": ["2017-05-13T10:00:00", "2017-05-13T23:59:59.5", "0001-01-01T00:00:00", "9999-12-31T23:59:59"],
+    "datetime with zones": ["2017-05-13T10:00:00Z", "2017-05-13T14:00:00+04:00", "2017-05-13T00:30:00-01:30",
+                            "2017-05-13T10:00:00.25Z"],
+}
+
+
+@st.composite
+def valid_packages(draw):
+    kinds = draw(st.lists(st.sampled_from(list(VALID)), min_size=1, max_size=4))
+    fields = [{"name": f"f{i}", "type": kind.split()[0]} for i, kind in enumerate(kinds)]
+    rows = draw(st.lists(st.tuples(*(st.sampled_from(VALID[kind] + [""]) for kind in kinds)), min_size=1, max_size=6))
+    rows = [list(row) for row in rows if any(row)] or [[VALID[kind][0] for kind in kinds]]  # no blank row
+    resource = {"name": "t", "path": "t.csv", "schema": {"fields": fields}}
+    return [resource], {"t.csv": [[f["name"] for f in fields]] + rows}
+
+
+def _published_as_read(published, read) -> bool:
+    """A Parquet value against what Frictionless reads of the same cell."""
+    if read is None or type(read).__name__ == "yearmonth":
+        return published == (None if read is None else f"{read.year:04d}-{read.month:02d}")
+    if isinstance(read, decimal.Decimal):
+        return published == float(read) or math.isinf(published) and published == float(read)
+    if type(read) is datetime.date:
+        return published == datetime.datetime.combine(read, datetime.time())
+    if isinstance(read, datetime.datetime) and read.tzinfo is not None:
+        return published == read.astimezone(datetime.timezone.utc)
+    return published == read
+
+
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "25")), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(package=valid_packages())
+def test_valid_random_packages_publish_what_the_reference_reads(tmp_path_factory, package):
+    resources, tables = package
+    root = tmp_path_factory.mktemp("valid-package")
+    descriptor = v2_package(root, resources, tables)
+    assert invoke("validate", cwd=root).returncode == 0
+    assert invoke("publish", "--out", "dist", cwd=root).returncode == 0
+    for resource in Reference(str(descriptor)).resources:
+        read = resource.read_rows()
+        published = pq.read_table(root / "dist" / "parquet" / f"{resource.name}.parquet").to_pylist()
+        assert len(published) == len(read)
+        for mine, theirs in zip(published, read):
+            for field in resource.schema.field_names:
+                assert _published_as_read(mine[field], theirs[field]), (field, mine[field], theirs[field])
