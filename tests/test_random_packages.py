@@ -38,6 +38,8 @@ from hypothesis import strategies as st
 from conftest import invoke
 from test_conformance import assert_conforms, v2_package
 
+FUZZ = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "25")), deadline=None,
+                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 # Cells of each type, some of them no value of it ("x"), or a missing value ("", "NA", "-").
 CELLS = {
     "integer": ["0", "1", "-1", "7", "10", "42", "01", "x", "1.5", "9007199254740991"],
@@ -141,8 +143,7 @@ def packages(draw):
     return resources, {"t.csv": [[s["name"] for s in specs]] + [list(r) for r in rows], **tables}
 
 
-@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "25")), deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@FUZZ
 @given(package=packages())
 def test_random_packages_find_what_the_reference_finds(tmp_path_factory, package):
     resources, tables = package
@@ -174,8 +175,7 @@ def files(draw):
     return types, end.join(lines) + draw(st.sampled_from([end, ""]))
 
 
-@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "25")), deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@FUZZ
 @given(file=files())
 def test_random_files_find_what_the_reference_finds(tmp_path_factory, file):
     types, text = file
@@ -227,8 +227,7 @@ def _published_as_read(published, read) -> bool:
     return published == read
 
 
-@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "25")), deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@FUZZ
 @given(package=valid_packages())
 def test_valid_random_packages_publish_what_the_reference_reads(tmp_path_factory, package):
     resources, tables = package
