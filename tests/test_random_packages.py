@@ -20,8 +20,9 @@ otherwise guesses which line is the header), and a row with too few cells
 ends with a quoted cell: an unquoted one followed by the rest of its row is
 read as one row cut by a typed line break (bad-input/line_break_unquoted).
 A third writes packages that are valid, publishes them, and reads the Parquet
-files back: every value is the one Frictionless reads from the CSV (a date
-as a timestamp at midnight and a year and month as its text, as the release
+files and the SQLite database back: every value is the one Frictionless reads
+from the CSV (in Parquet a date as a timestamp at midnight, in SQLite dates
+and times as ISO 8601 text, and a year and month as its text, as the release
 publishes them). The suite runs FUZZ_EXAMPLES packages of each (25 by
 default)."""
 
@@ -29,6 +30,7 @@ import datetime
 import decimal
 import math
 import os
+import sqlite3
 
 import pyarrow.parquet as pq
 from frictionless import Package as Reference
@@ -204,12 +206,36 @@ VALID = {
 }
 
 
+# Fields with options, and the cells they read.
+VALID_WITH_OPTIONS = [
+    ({"type": "number", "decimalChar": ",", "groupChar": "."}, ["2,5", "1.000,5", "-0,1", "1.234.567"]),
+    ({"type": "number", "bareNumber": False}, ["5%", "€7", "2.5 USD", "-3 km"]),
+    ({"type": "integer", "bareNumber": False}, ["5%", "$7", "42 km"]),
+    ({"type": "boolean", "trueValues": ["y", "Ja"], "falseValues": ["n"]}, ["y", "Ja", "n"]),
+    ({"type": "date", "format": "%d/%m/%Y"}, ["13/05/2017", "1/5/2017", "29/02/2020"]),
+    ({"type": "datetime", "format": "%d/%m/%Y %H:%M"}, ["13/05/2017 10:30", "1/1/2000 0:00"]),
+    ({"type": "string", "missingValues": ["NA", "-"]}, ["a", "NA", "-", ""]),
+    ({"type": "integer", "missingValues": ["NA"]}, ["1", "NA", "-7"]),
+]
+
+
 @st.composite
 def valid_packages(draw):
-    kinds = draw(st.lists(st.sampled_from(list(VALID)), min_size=1, max_size=4))
-    fields = [{"name": f"f{i}", "type": kind.split()[0]} for i, kind in enumerate(kinds)]
-    rows = draw(st.lists(st.tuples(*(st.sampled_from(VALID[kind] + [""]) for kind in kinds)), min_size=1, max_size=6))
-    rows = [list(row) for row in rows if any(row)] or [[VALID[kind][0] for kind in kinds]]  # no blank row
+    specs, pools = [], []
+    for index in range(draw(st.integers(1, 4))):
+        if draw(st.booleans()):
+            kind = draw(st.sampled_from(list(VALID)))
+            spec, cells = {"type": kind.split()[0]}, VALID[kind] + [""]
+        else:
+            spec, cells = draw(st.sampled_from(VALID_WITH_OPTIONS))
+            cells = cells + ([""] if "missingValues" not in spec else [])
+        specs.append({"name": f"f{index}", **spec})
+        pools.append(cells)
+    fields = specs
+    rows = draw(st.lists(st.tuples(*(st.sampled_from(cells) for cells in pools)), min_size=1, max_size=6))
+    # No row of missing values only: that is a blank row.
+    rows = [list(row) for row in rows if any(c not in ("", "NA", "-") for c in row)] or \
+        [[next(c for c in cells if c not in ("", "NA", "-")) for cells in pools]]
     resource = {"name": "t", "path": "t.csv", "schema": {"fields": fields}}
     return [resource], {"t.csv": [[f["name"] for f in fields]] + rows}
 
@@ -227,6 +253,16 @@ def _published_as_read(published, read) -> bool:
     return published == read
 
 
+def _stored_as_read(stored, read) -> bool:
+    """A SQLite value (dates and times as ISO 8601 text, booleans as 0 and 1)
+    against what Frictionless reads of the same cell."""
+    if isinstance(read, (datetime.date, datetime.time)) and stored is not None:
+        return type(read).fromisoformat(stored) == read  # a datetime with a zone: the same instant
+    if isinstance(read, bool):
+        return stored == int(read)
+    return _published_as_read(stored, read)
+
+
 @FUZZ
 @given(package=valid_packages())
 def test_valid_random_packages_publish_what_the_reference_reads(tmp_path_factory, package):
@@ -239,6 +275,10 @@ def test_valid_random_packages_publish_what_the_reference_reads(tmp_path_factory
         read = resource.read_rows()
         published = pq.read_table(root / "dist" / "parquet" / f"{resource.name}.parquet").to_pylist()
         assert len(published) == len(read)
-        for mine, theirs in zip(published, read):
+        with sqlite3.connect(next((root / "dist").glob("*.db"))) as db:
+            db.row_factory = sqlite3.Row
+            stored = [dict(row) for row in db.execute(f"select * from [{resource.name}] order by rowid")]
+        for mine, in_sqlite, theirs in zip(published, stored, read):
             for field in resource.schema.field_names:
                 assert _published_as_read(mine[field], theirs[field]), (field, mine[field], theirs[field])
+                assert _stored_as_read(in_sqlite[field], theirs[field]), (field, in_sqlite[field], theirs[field])
