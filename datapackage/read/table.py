@@ -291,7 +291,9 @@ def _typed_rows(resource: Resource, names: list[str], columns: list[pa.ChunkedAr
     blank = text.select(pl.all_horizontal(pl.col(n) == "" if missing[n] == [""] else pl.col(n).is_in(missing[n])
                                           for n in names)).to_series()
     empty = np.flatnonzero(blank.to_numpy())
-    written = np.flatnonzero((blank & ~text.select(pl.all_horizontal(pl.all() == "")).to_series()).to_numpy())
+    written = empty[:0]  # of them, rows with a missing value written out (`NA`): looked at in those rows only
+    if len(empty) and any(values != [""] for values in missing.values()):
+        written = empty[~text[empty].select(pl.all_horizontal(pl.all() == "")).to_series().to_numpy()]
     return _typed(resource, text, labels, lines), blank_row_findings(resource, empty, lines, written)
 
 
