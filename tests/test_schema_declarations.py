@@ -474,3 +474,15 @@ def test_the_same_instant_in_other_zones_refers_to_its_row(tmp_path):
         "foreignKeys": [{"fields": ["at"], "reference": {"resource": "events", "fields": ["at"]}}]}}
     tables = {"events.csv": [["at"], ["2017-05-13T10:00:00Z"]], "notes.csv": [["at"], ["2017-05-13T14:00:00+04:00"]]}
     assert findings_of(write_package(tmp_path, [events, notes], tables)) == (0, [])
+
+
+def test_a_key_in_a_row_of_the_wrong_length_is_read_as_its_type(tmp_path):
+    # The ragged row is a finding of its own; a row elsewhere that refers to its key (01, the integer 1) is not.
+    events = {"name": "events", "path": "events.csv", "schema": {
+        "fields": [{"name": "id", "type": "integer"}, {"name": "what", "type": "string"}], "primaryKey": ["id"]}}
+    notes = {"name": "notes", "path": "notes.csv", "schema": {
+        "fields": [{"name": "id", "type": "integer"}],
+        "foreignKeys": [{"fields": ["id"], "reference": {"resource": "events", "fields": ["id"]}}]}}
+    tables = {"events.csv": [["id", "what"], ["01", "a", "surplus"], ["2", "b"]], "notes.csv": [["id"], ["1"], ["2"]]}
+    code, findings = findings_of(write_package(tmp_path, [events, notes], tables))
+    assert code == 1 and checks(findings) == [("events.csv", 2, 3, "extra-cell")]
