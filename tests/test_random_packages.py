@@ -1,5 +1,5 @@
-"""Random small packages against the reference: fields of the core types
-with random options (decimal and group marks, bareNumber, true and false
+"""Random small packages against the reference: fields of the core types,
+dates and times, lists, points, durations and JSON, with random options (decimal and group marks, bareNumber, true and false
 values, a date format, missingValues of the schema or the field) and random
 constraints (required, unique, bounds, lengths, patterns, enums written as
 JSON values), a primary key of one field or two, or none, a foreign key to
@@ -53,7 +53,14 @@ CELLS = {
     "time": ["10:00:00", "23:59:59", "00:00:00", "10:00", "x"],
     "yearmonth": ["2017-05", "2017-12", "2017-13", "x"],
     "datetime": ["2017-05-13T10:00:00", "2017-05-13T23:59:59", "2017-05-13", "x"],
+    "list": ["a,b", "a", "1,2,3", "x, y"],
+    "geopoint": ["47.1, 40.3", "47.1,40.3", "200, 1", "x"],
+    "duration": ["P1Y", "PT36H", "P1Y2M3DT4H5M6S", "x", "P"],
+    "object": ['{"a": 1}', "{}", "[1]", "x", '{"a": {"b": 2}}'],
+    "array": ["[1, 2]", "[]", '{"a": 1}', "x", '["a"]'],
 }
+# Kinds counted in items or keys by minLength and maxLength, and with no unique (not supported).
+COUNTED = ("list", "object", "array")
 MISSING = ["", "NA", "-"]
 # Cells a field's options read, beside the plain ones.
 OPTIONS = {
@@ -78,7 +85,7 @@ PATTERNS = ["[a-z]+", "v-[0-9]{3}", ".*", "[a-zəİı ]+", "[^A-Z]*"]
 def fields(draw, index: int, key: bool):
     """A field and the cells it may hold. A field of a key of two takes no
     missing value (each is required)."""
-    kind = draw(st.sampled_from(list(CELLS)))
+    kind = draw(st.sampled_from([k for k in CELLS if index > 1 or k not in COUNTED]))  # f0 and f1 may be keys
     spec, cells = {"name": f"f{index}", "type": kind}, list(CELLS[kind])
     if kind in OPTIONS and draw(st.booleans()):
         options, read = draw(st.sampled_from(OPTIONS[kind]))
@@ -103,17 +110,18 @@ def _written(spec: dict, value, zone: bool):
 
 
 def _constraints(draw, kind: str, written) -> dict:
-    constraints = {name: True for name in ("required", "unique") if draw(st.integers(0, 3)) == 0}
+    constraints = {name: True for name in ("required", "unique") if draw(st.integers(0, 3)) == 0
+                   and not (name == "unique" and kind in COUNTED)}
     for name in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         if kind in BOUNDS and draw(st.integers(0, 3)) == 0:
             constraints[name] = written(draw(st.sampled_from(BOUNDS[kind])))
-    if kind == "string":
+    if kind == "string" or kind in COUNTED:
         for name, sizes in (("minLength", (0, 3)), ("maxLength", (1, 5))):
             if draw(st.booleans()):
                 constraints[name] = draw(st.integers(*sizes))
-        if draw(st.booleans()):
-            constraints["pattern"] = draw(st.sampled_from(PATTERNS))
-    if draw(st.integers(0, 3)) == 0:
+    if kind == "string" and draw(st.booleans()):
+        constraints["pattern"] = draw(st.sampled_from(PATTERNS))
+    if kind in ENUMS and draw(st.integers(0, 3)) == 0:
         values = draw(st.lists(st.sampled_from(ENUMS[kind]), min_size=1, max_size=3, unique=True))
         constraints["enum"] = [written(v) if kind in ("date", "datetime") else v for v in values]
     return constraints
