@@ -22,16 +22,19 @@ read as one row cut by a typed line break (bad-input/line_break_unquoted).
 A third writes packages that are valid, publishes them, and reads the Parquet
 files and the SQLite database back: every value is the one Frictionless reads
 from the CSV (in Parquet a date as a timestamp at midnight, in SQLite dates
-and times as ISO 8601 text, and a year and month as its text, as the release
-publishes them). The suite runs FUZZ_EXAMPLES packages of each (25 by
+and times as ISO 8601 text, a year and month as its text, and lists, points,
+durations and JSON in SQLite, durations and JSON in Parquet too, as written,
+as the release publishes them). The suite runs FUZZ_EXAMPLES packages of each (25 by
 default)."""
 
 import datetime
 import decimal
+import json
 import math
 import os
 import sqlite3
 
+import isodate
 import pyarrow.parquet as pq
 from frictionless import Package as Reference
 from hypothesis import HealthCheck, given, settings
@@ -211,7 +214,14 @@ VALID = {
     "datetime": ["2017-05-13T10:00:00", "2017-05-13T23:59:59.5", "0001-01-01T00:00:00", "9999-12-31T23:59:59"],
     "datetime with zones": ["2017-05-13T10:00:00Z", "2017-05-13T14:00:00+04:00", "2017-05-13T00:30:00-01:30",
                             "2017-05-13T10:00:00.25Z"],
+    "list": ["a,b", "x", "a, b"],
+    "geopoint": ["47.1, 40.3", "-1.5,2", "180, -90"],
+    "duration": ["P1Y2M", "PT36H", "P1DT2H"],
+    "object": ['{"a": 1}', "{}", '{"a": [1, {"b": null}]}'],
+    "array": ["[1, 2]", "[]", '["ə", {"a": 1}]'],
 }
+# Kept as written in SQLite (and durations and JSON in Parquet too).
+AS_WRITTEN = ("list", "geopoint", "duration", "object", "array")
 
 
 # Fields with options, and the cells they read.
@@ -224,6 +234,8 @@ VALID_WITH_OPTIONS = [
     ({"type": "datetime", "format": "%d/%m/%Y %H:%M"}, ["13/05/2017 10:30", "1/1/2000 0:00"]),
     ({"type": "string", "missingValues": ["NA", "-"]}, ["a", "NA", "-", ""]),
     ({"type": "integer", "missingValues": ["NA"]}, ["1", "NA", "-7"]),
+    ({"type": "list", "itemType": "integer"}, ["1,2", "01", "-3,4,5"]),
+    ({"type": "list", "delimiter": ";"}, ["a;b", "x, y;z"]),
 ]
 
 
@@ -250,6 +262,12 @@ def valid_packages(draw):
 
 def _published_as_read(published, read) -> bool:
     """A Parquet value against what Frictionless reads of the same cell."""
+    if isinstance(published, dict) and set(published) == {"lon", "lat"}:  # a point
+        return [published["lon"], published["lat"]] == [float(read[0]), float(read[1])]
+    if isinstance(read, (dict, list)) and isinstance(published, str):  # JSON, kept as written
+        return json.loads(published) == read
+    if type(read).__name__ in ("Duration", "timedelta"):  # kept as written
+        return isodate.parse_duration(published) == read
     if read is None or type(read).__name__ == "yearmonth":
         return published == (None if read is None else f"{read.year:04d}-{read.month:02d}")
     if isinstance(read, decimal.Decimal):
@@ -261,9 +279,12 @@ def _published_as_read(published, read) -> bool:
     return published == read
 
 
-def _stored_as_read(stored, read) -> bool:
-    """A SQLite value (dates and times as ISO 8601 text, booleans as 0 and 1)
-    against what Frictionless reads of the same cell."""
+def _stored_as_read(stored, read, written: str, kind: str) -> bool:
+    """A SQLite value (dates and times as ISO 8601 text, booleans as 0 and 1,
+    lists, points, durations and JSON as written) against what Frictionless
+    reads of the same cell."""
+    if kind in AS_WRITTEN:
+        return stored == (written or None)
     if isinstance(read, (datetime.date, datetime.time)) and stored is not None:
         return type(read).fromisoformat(stored) == read  # a datetime with a zone: the same instant
     if isinstance(read, bool):
@@ -286,7 +307,10 @@ def test_valid_random_packages_publish_what_the_reference_reads(tmp_path_factory
         with sqlite3.connect(next((root / "dist").glob("*.db"))) as db:
             db.row_factory = sqlite3.Row
             stored = [dict(row) for row in db.execute(f"select * from [{resource.name}] order by rowid")]
-        for mine, in_sqlite, theirs in zip(published, stored, read):
-            for field in resource.schema.field_names:
-                assert _published_as_read(mine[field], theirs[field]), (field, mine[field], theirs[field])
-                assert _stored_as_read(in_sqlite[field], theirs[field]), (field, in_sqlite[field], theirs[field])
+        written = [dict(zip(tables["t.csv"][0], row)) for row in tables["t.csv"][1:]]
+        for mine, in_sqlite, theirs, cells in zip(published, stored, read, written):
+            for field in resource.schema.fields:
+                name = field.name
+                assert _published_as_read(mine[name], theirs[name]), (name, mine[name], theirs[name])
+                assert _stored_as_read(in_sqlite[name], theirs[name], cells[name], field.type), \
+                    (name, in_sqlite[name], theirs[name])
