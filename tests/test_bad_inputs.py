@@ -378,7 +378,7 @@ def test_a_line_break_in_an_unquoted_cell_says_so(package):
     assert finding["value"] == "Held"
 
 
-@pytest.mark.parametrize("text", ['f0,f1\n"a"\nb,c\n', 'f0,f1\na\n"b",c\n'])
+@pytest.mark.parametrize("text", ['f0,f1\n"a"\nb,c\n', 'f0,f1\na\n"b",c\n', 'f0,f1\na\nb,c\n'])
 def test_a_short_row_ending_or_followed_by_a_quoted_cell_is_not_cut_by_a_line_break(tmp_path, text):
     # A cell in quotes was whole: the short row is one missing a cell, the next a row of its own.
     (tmp_path / "datapackage.json").write_text(json.dumps({"name": "cut", "resources": [{
@@ -386,7 +386,7 @@ def test_a_short_row_ending_or_followed_by_a_quoted_cell_is_not_cut_by_a_line_br
     (tmp_path / "t.csv").write_text(text, encoding="utf-8")
     _, findings = validate(tmp_path)
     assert [(f["line"], f["column"], f["check"]) for f in findings] == [(2, 2, "missing-cell")]
-    assert findings[0]["message"] == "the row has 1 cells but the header has 2 columns; expected one cell per column"
+    assert findings[0]["message"] == "the row has 1 cell but the header has 2 columns; expected one cell per column"
 
 
 @pytest.mark.parametrize("surplus, ending", [
@@ -399,3 +399,50 @@ def test_a_cell_too_many_says_how_a_comma_made_it(package, surplus, ending):
     _, findings = validate(package)
     (finding,) = [f for f in findings if f["check"] == "extra-cell"]
     assert finding["line"] == line and finding["message"].endswith(ending)
+
+
+def one_table(root, text: str, fields: list[str], dialect: dict | None = None):
+    """A package of one table `t.csv` of text fields, written as `text`."""
+    resource = {"name": "t", "path": "t.csv", "schema": {"fields": [{"name": name} for name in fields]}}
+    (root / "datapackage.json").write_text(json.dumps({"name": "one", "resources": [
+        {**resource, **({"dialect": dialect} if dialect else {})}]}), encoding="utf-8")
+    (root / "t.csv").write_text(text, encoding="utf-8", newline="")
+    return [(f["line"], f["column"], f["check"]) for f in validate(root)[1]]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('f0,f1\na,b"c,d"\n', [(2, 3, "extra-cell")]),  # a quote after text, then a comma: text, not a quote
+    ('f0,f1\n",a\n"x\ny",a\n', [(2, 2, "missing-cell")]),  # a quoted cell going on unquoted: its next quote
+    ('f0,f1\na,"b"x"c,d"\ne,f\n', [(2, 3, "extra-cell")]),
+])
+def test_a_quote_the_csv_module_reads_as_text_opens_no_cell(tmp_path, text, expected):
+    # Counting quotes would take each for the start of a quoted cell and join the lines after it.
+    assert one_table(tmp_path, text, ["f0", "f1"]) == expected
+
+
+def test_a_space_before_a_quote_is_text_where_the_dialect_keeps_spaces(tmp_path):
+    assert one_table(tmp_path, 'f0,f1\na, "b,c"\n', ["f0", "f1"], {"skipInitialSpace": False}) == [(2, 3, "extra-cell")]
+
+
+def test_spaces_after_delimiters_that_readers_would_guess_away_are_a_finding(tmp_path):
+    """Frictionless skips them when the sniffer guesses so from the first lines; we keep them."""
+    assert one_table(tmp_path, 'f0,f1\n"a", "b"\n', ["f0", "f1"]) == [(2, None, "dialect")]
+    assert one_table(tmp_path, 'f0,f1\n"a", "b"\n', ["f0", "f1"], {"skipInitialSpace": False}) == []  # ` "b"`
+    # The sniffer also counts spaces after a colon in JSON: no cell reads otherwise, no finding.
+    assert one_table(tmp_path, 'f0,f1\n1,"{""a"": ""b""}"\n', ["f0", "f1"]) == []
+
+
+def test_a_delimiter_readers_would_guess_otherwise_is_a_finding(tmp_path):
+    text = 'name,note\n"A";"b",c\n"C";"d",e\n'  # Python's sniffer, which Frictionless asks, says `;`
+    assert one_table(tmp_path, text, ["name", "note"]) == [(1, None, "dialect")]
+    assert one_table(tmp_path, text, ["name", "note"], {"delimiter": ","}) == []
+
+
+@pytest.mark.parametrize("header, expected", [
+    ("f0,f0", [(1, 2, "extra-column")]),  # a column past the schema's is extra, whatever its name
+    ("f0,", [(1, 2, "extra-column")]),
+    ("f0 , f1", []),  # labels are read without the spaces around them, as Frictionless reads them
+])
+def test_header_labels_are_read_as_frictionless_reads_them(tmp_path, header, expected):
+    fields = ["f0"] if header.count(",") == 1 and "f1" not in header else ["f0", "f1"]
+    assert one_table(tmp_path, header + "\na,b\n", fields) == expected

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 
 import numpy as np
 from hypothesis import given, settings
@@ -113,3 +114,34 @@ def test_a_file_is_parsed_from_disk_as_from_its_bytes(tmp_path):
     assert from_disk[0] == from_bytes[0] == ["id", "note"]
     assert from_disk[1].to_pylist() == from_bytes[1].to_pylist()
     assert from_disk[2].tolist() == from_bytes[2].tolist() == [2, 4]
+
+
+# Any text of quotes, commas, line breaks and letters: quotes after text, after a quoted cell
+# that goes on unquoted (`"a"x"`), after a space, left open.
+ANY_TEXT = st.lists(st.sampled_from(list('ab ,"\n\r') + ["\r\n", '""']), max_size=40).map("".join)
+
+
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "300")), deadline=None)
+@given(text=ANY_TEXT)
+def test_the_record_map_places_records_as_the_csv_module_reads_them(text):
+    record_map = records(text.encode("utf-8"), DIALECT)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    cells, lines, line = [], [], 1
+    for row in reader:
+        cells.append(len(row))
+        lines.append(line)
+        line = reader.line_num + 1
+    assert [0 if blank else count for blank, count in zip(record_map.blank, record_map.cells)] == cells
+    assert record_map.start_line.tolist() == lines
+
+
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "300")), deadline=None)
+@given(text=ANY_TEXT)
+def test_a_record_s_length_leaves_out_its_line_ending(text):
+    data = text.encode("utf-8")
+    record_map = records(data, DIALECT)
+    for start, length in zip(record_map.start, record_map.length):
+        record = data[start:start + length]
+        following = data[start + length:start + length + 1]
+        assert following in (b"", b"\n", b"\r")
+        assert not record.endswith((b"\n", b"\r")) or not following  # but in a quote left open at the end

@@ -8,10 +8,11 @@ from __future__ import annotations
 import csv
 import io
 import string
+from pathlib import Path
 
 import numpy as np
 
-from datapackage.read.csvfile import Dialect, Records, open_quote_at_end
+from datapackage.read.csvfile import Dialect, Records, open_quote_at_end, sample_lines, stripped_labels
 from datapackage.findings import ERROR, Finding, shown
 from datapackage.package import Resource
 
@@ -32,12 +33,17 @@ def header_findings(resource: Resource, header: list[str]) -> list[Finding]:
 
     expected = f"expected the columns {', '.join(names)}" if names else ""
     for position, label in enumerate(header, start=1):
-        if not label.strip():
+        twice = bool(label.strip()) and header.index(label) != position - 1
+        if names and position > len(names):  # past the schema's columns first, as in Frictionless
+            said = (f"column {position} has no name in the header and is past the schema's columns" if not label.strip()
+                    else f"column '{label}' appears twice in the header, the second time past the schema's columns"
+                    if twice else f"column '{label}' is not in the schema")
+            add(position, label.strip() and label or None, label.strip() and label or None, "extra-column",
+                f"{said}; {expected}")
+        elif not label.strip():
             add(position, None, None, "header", f"column {position} has no name in the header; {expected or 'expected a name'}")
-        elif header.index(label) != position - 1:
+        elif twice:
             add(position, label, label, "header", f"column '{label}' appears twice in the header; expected each column once")
-        elif names and position > len(names):
-            add(position, label, label, "extra-column", f"column '{label}' is not in the schema; {expected}")
         elif names and label != names[position - 1]:
             add(position, names[position - 1], label, "header",
                 f"column {position} is '{label}' but the schema expects '{names[position - 1]}' there; {expected}")
@@ -124,6 +130,68 @@ def undeclared_delimiter(resource: Resource, header: list[str]) -> Finding | Non
                    f"or declare \"dialect\": {{\"delimiter\": \"{found}\"}} for this resource in datapackage.json")
 
 
+def guessed_dialect(resource: Resource, path: Path) -> Finding | None:
+    """Frictionless guesses what the dialect leaves out (the delimiter among
+    `,`, tab, `;` and `|`, and whether spaces after a delimiter are skipped)
+    from the file's first lines, with Python's `csv.Sniffer`; we read Table
+    Dialect's defaults. Where its guess would read the file otherwise, the
+    cells are not the same to everyone who reads the package: a finding."""
+    declared = _declared_dialect(resource)
+    delimiter, quote = declared.get("delimiter", ","), declared.get("quoteChar", '"')
+    sample = sample_lines(path)
+    if not sample or "skipInitialSpace" in declared and "delimiter" in declared:
+        return None
+    try:
+        guess = csv.Sniffer().sniff(sample, delimiter if "delimiter" in declared else ",\t;|")
+    except csv.Error:
+        return None  # Frictionless then reads Python's default, ours
+    if "delimiter" not in declared and guess.delimiter != delimiter:
+        shown_as = {"\t": "a tab"}.get(guess.delimiter, f"'{guess.delimiter}'")
+        return Finding(resource.path, 1, None, None, None, "dialect", ERROR,
+                       f"the first lines look separated by {shown_as} to readers that guess the delimiter "
+                       "(Frictionless among them), where this toolkit reads commas, as the descriptor says "
+                       f"nothing; declare \"dialect\": {{\"delimiter\": \"{delimiter}\"}} for this resource in "
+                       "datapackage.json, or the delimiter the file is written with")
+    # The sniffer also counts spaces after characters that are no delimiter (`: "` in JSON).
+    line = guess.skipinitialspace and "skipInitialSpace" not in declared and \
+        _first_skipped_space(path, delimiter, quote)
+    if not line:
+        return None
+    return Finding(resource.path, line, None, None, None, "dialect", ERROR,
+                   "a cell starts with a space after the delimiter, which readers that guess the dialect from "
+                   "the file's first lines (Frictionless among them) would drop here, where this toolkit keeps "
+                   "it, as Table Dialect says by default; remove the space, or declare \"dialect\": "
+                   "{\"skipInitialSpace\": false} for this resource in datapackage.json to keep it")
+
+
+def _first_skipped_space(path: Path, delimiter: str, quote: str) -> int | None:
+    """The line of the first row that reads otherwise when spaces after a
+    delimiter are skipped. Only run where the sniffer guesses they are,
+    which the files we have met never lead it to."""
+    def rows(skip: bool):
+        file = open(path, encoding="utf-8-sig", errors="replace", newline="")
+        return file, csv.reader(file, delimiter=delimiter, quotechar=quote, skipinitialspace=skip)
+
+    (kept_file, kept), (skipped_file, skipped) = rows(False), rows(True)
+    with kept_file, skipped_file:
+        line = 1
+        for as_written, as_skipped in zip(kept, skipped):
+            if as_written != as_skipped and (line > 1 or stripped_labels(as_written) != stripped_labels(as_skipped)):
+                return line  # (labels are read without the spaces around them)
+            line = kept.line_num + 1
+    return None
+
+
+def _declared_dialect(resource: Resource) -> dict:
+    """The dialect's CSV properties as the descriptor gives them (at its top
+    level or in its `csv` part)."""
+    dialect = resource.descriptor.get("dialect")
+    if not isinstance(dialect, dict):
+        return {}
+    part = dialect.get("csv")
+    return {**dialect, **part} if isinstance(part, dict) else dialect
+
+
 def row_findings(resource: Resource, data: bytes, records: Records, columns: int, dialect: Dialect) -> list[Finding]:
     """Empty lines and ragged rows, one finding each (the cells of a ragged
     row are not checked: which column is which cannot be known)."""
@@ -139,7 +207,8 @@ def row_findings(resource: Resource, data: bytes, records: Records, columns: int
             continue  # the second half of a row cut by a line break, said with its first half
         cells = _cells(data, records, int(record), dialect)
         line, count = int(records.start_line[record]), len(cells)
-        message = f"the row has {count} cells but the header has {columns} columns; expected one cell per column"
+        message = (f"the row has {count} cell{'s' * (count != 1)} but the header has {columns} "
+                   f"column{'s' * (columns != 1)}; expected one cell per column")
         if _cut_by_line_break(data, records, int(record), columns, dialect.quote.encode()):
             split.add(record + 1)
             field = names[count - 1] if count <= len(names) else None
@@ -173,7 +242,8 @@ def _cut_by_line_break(data: bytes, records: Records, record: int, columns: int,
     end = int(records.start[record] + records.length[record])
     if data[end - 1:end] == quote or data[int(records.start[following]):int(records.start[following]) + 1] == quote:
         return False
-    return bool(records.cells[record] < columns and records.cells[record] + records.cells[following] - 1 == columns)
+    # A break in the first cell leaves a whole row after it: that is a short row and a row.
+    return bool(1 < records.cells[record] < columns and records.cells[record] + records.cells[following] - 1 == columns)
 
 
 def ragged_keys(resource: Resource, data: bytes, records: Records, columns: int, dialect: Dialect) -> list[dict]:

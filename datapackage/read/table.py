@@ -26,7 +26,7 @@ from datapackage.read.patterns import whole
 from datapackage.findings import ERROR, Finding
 from datapackage.package import Package, Resource
 from datapackage.read.structure import (blank_row_findings, header_findings, moved_columns, ragged_keys,
-                                       row_findings, undeclared_delimiter)
+                                       guessed_dialect, row_findings, undeclared_delimiter)
 
 BOUNDS = ("_from", "_to")
 # Parquet adds FIELD_order beside each ordered list of allowed values (see `parquet`).
@@ -243,7 +243,7 @@ def read_table(package: Package, resource: Resource, piece: Piece | None = None
     stop = _header_stop(resource, labels)
     if stop:
         return None, stop
-    findings, ragged = header_findings(resource, labels), []
+    findings, ragged = header_findings(resource, labels) + _guessed(resource, path), []
     if plain is None:
         findings += row_findings(resource, data, record_map, len(labels), dialect)
         ragged = ragged_keys(resource, data, record_map, len(labels), dialect)
@@ -277,6 +277,11 @@ def _header_stop(resource: Resource, labels: list[str]) -> list[Finding]:
     return []
 
 
+def _guessed(resource: Resource, path) -> list[Finding]:
+    guess = guessed_dialect(resource, path)
+    return [guess] if guess else []
+
+
 def _typed_rows(resource: Resource, names: list[str], columns: list[pa.ChunkedArray], labels: list[str],
                 lines: np.ndarray) -> tuple[Table, list[Finding]]:
     """The typed table of rows read as text (each column let go of once
@@ -304,7 +309,7 @@ def _read_in_pieces(resource: Resource, path, facts, piece: Piece) -> tuple[Tabl
     stop = _header_stop(resource, labels)
     if stop:
         return None, stop
-    findings, kept, checked = header_findings(resource, labels), [], []
+    findings, kept, checked = header_findings(resource, labels) + _guessed(resource, path), [], []
     for cells, lines in _one_ahead(plain_pieces(path, resource.dialect, facts, len(labels))):
         names, columns = cells.column_names, cells.columns
         del cells
