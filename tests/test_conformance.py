@@ -90,7 +90,12 @@ def reference(descriptor: Path) -> set[tuple]:
         # A key with a cell not of its type: its error is placed at that cell (see form_first).
         no_value = {e["rowNumber"]: e["fieldNumber"] for e in errors
                     if e["type"] == "type-error" and e.get("fieldName") in ([key] if isinstance(key, str) else key)}
+        # A foreign key with a cell not of its type: placed at that cell too.
+        unread = {(e["rowNumber"], e.get("fieldName")): e["fieldNumber"] for e in errors if e["type"] == "type-error"}
         for error in errors:
+            if error["type"] == "foreign-key":
+                error = {**error, "unread": next((unread[error["rowNumber"], name] for name in error["fieldNames"]
+                                                  if (error["rowNumber"], name) in unread), None)}
             found.add(_position(resource.get("path", task.name), lines, schema, error, no_value))
     for error in report.errors:
         found.add(("datapackage.json", None, None, "descriptor:" + error.type))
@@ -115,6 +120,8 @@ def _position(path: str, lines: list[int], schema: dict, error: dict, no_value: 
         column = fields.index(key[0]) + 1 if key and key[0] in fields else None
     if error["type"] == "primary-key" and row in no_value:
         column = no_value[row]
+    if error.get("unread"):
+        column = error["unread"]
     return path, line, column, kind
 
 

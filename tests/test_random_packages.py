@@ -22,8 +22,11 @@ guesses which line is the header), and a row with too few cells ends with a
 quoted cell: an unquoted one followed by the rest of its row is read as one
 row cut by a typed line break (bad-input/line_break_unquoted). A third
 writes headers at random against the schema's names: renamed, blank,
-repeated, padded with spaces, too few or too many labels.
-A fourth writes packages that are valid, publishes them, and reads the Parquet
+repeated, padded with spaces, too few or too many labels. A fourth refers
+from one table to another by one or two fields, keyed or not, with cells
+that match in another form (`01`, `1.0`), do not match, are empty or of no
+value.
+A fifth writes packages that are valid, publishes them, and reads the Parquet
 files and the SQLite database back: every value is the one Frictionless reads
 from the CSV (in Parquet a date as a timestamp at midnight, in SQLite dates
 and times as ISO 8601 text, a year and month as its text, and lists, points,
@@ -247,6 +250,43 @@ def test_random_headers_find_what_the_reference_finds(tmp_path_factory, table):
         assert [(f["line"], f["check"]) for f in findings] == [(1, "header")]
         return
     assert_conforms("random-headers", descriptor)
+
+
+# ------------------------------------------------------------ foreign keys of one or two fields
+
+KEY_CELLS = {"integer": ["1", "01", "2", "x", ""], "string": ["1", "a", "01", "", "A"],
+             "number": ["1", "1.0", "2.5", ""], "date": ["2017-05-13", "2017-05-12", ""],
+             "boolean": ["true", "1", "false", ""], "year": ["2017", "0017", "17", ""]}
+
+
+@st.composite
+def referring(draw):
+    """(resources, tables): t refers to u by one or two fields of the same
+    types, u keyed by them (a primary key, a unique field) or not; cells that
+    match, match in another form, do not match, are empty or of no value."""
+    kinds = draw(st.lists(st.sampled_from(list(KEY_CELLS)), min_size=1, max_size=2))
+    keyed = draw(st.sampled_from(["primary", "unique", "none"]))
+    theirs = [{"name": f"k{i}", "type": kind} for i, kind in enumerate(kinds)]
+    if keyed == "unique" and len(kinds) == 1:
+        theirs[0]["constraints"] = {"unique": True}
+    u = {"fields": theirs + [{"name": "z", "type": "string"}],
+         **({"primaryKey": [f["name"] for f in theirs]} if keyed == "primary" else {})}
+    mine = [{"name": f"a{i}", "type": kind} for i, kind in enumerate(kinds)]
+    t = {"fields": mine, "foreignKeys": [{"fields": [f["name"] for f in mine],
+                                          "reference": {"resource": "u", "fields": [f["name"] for f in theirs]}}]}
+    keys = draw(st.lists(st.tuples(*(st.sampled_from([c for c in KEY_CELLS[k] if c or keyed == "none"])
+                                     for k in kinds)), min_size=1, max_size=4))
+    rows = draw(st.lists(st.tuples(*(st.sampled_from(KEY_CELLS[k]) for k in kinds)), min_size=1, max_size=5))
+    return ([{"name": "t", "path": "t.csv", "schema": t}, {"name": "u", "path": "u.csv", "schema": u}],
+            {"t.csv": [[f["name"] for f in mine]] + [list(r) for r in rows],
+             "u.csv": [[f["name"] for f in theirs] + ["z"]] + [list(k) + ["z"] for k in keys]})
+
+
+@FUZZ
+@given(package=referring())
+def test_random_foreign_keys_find_what_the_reference_finds(tmp_path_factory, package):
+    resources, tables = package
+    assert_conforms("random-foreign-keys", v2_package(tmp_path_factory.mktemp("random-keys"), resources, tables))
 
 
 # ------------------------------------------------------------ valid packages, published

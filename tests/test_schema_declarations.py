@@ -486,3 +486,34 @@ def test_a_key_in_a_row_of_the_wrong_length_is_read_as_its_type(tmp_path):
     tables = {"events.csv": [["id", "what"], ["01", "a", "surplus"], ["2", "b"]], "notes.csv": [["id"], ["1"], ["2"]]}
     code, findings = findings_of(write_package(tmp_path, [events, notes], tables))
     assert code == 1 and checks(findings) == [("events.csv", 2, 3, "extra-cell")]
+
+
+def pairs_package(tmp_path, rows, kinds=("integer", "integer")):
+    """pairs (a, b) and refs (c, d) referring to them."""
+    pairs = {"name": "pairs", "path": "pairs.csv", "schema": {
+        "fields": [{"name": n, "type": k} for n, k in zip("ab", kinds)]}}
+    refs = {"name": "refs", "path": "refs.csv", "schema": {
+        "fields": [{"name": "c", "type": "integer"}, {"name": "d", "type": "integer"}],
+        "foreignKeys": [{"fields": ["c", "d"], "reference": {"resource": "pairs", "fields": ["a", "b"]}}]}}
+    return write_package(tmp_path, [pairs, refs], {"pairs.csv": [["a", "b"], ["1", "2"], ["3", ""]],
+                                                    "refs.csv": [["c", "d"]] + rows})
+
+
+def test_a_composite_foreign_key_partly_empty_is_looked_for_with_its_empty_cells(tmp_path):
+    # As in Frictionless: only a key empty in every cell refers to nothing (here a blank row).
+    rows = [["1", "2"], ["3", ""], ["1", ""], ["", ""], ["", "2"]]
+    _, findings = findings_of(pairs_package(tmp_path, rows))
+    assert checks(findings) == [("refs.csv", 4, 1, "foreign-key"), ("refs.csv", 5, None, "blank-row"),
+                                ("refs.csv", 6, 1, "foreign-key")]
+
+
+def test_a_composite_foreign_key_with_a_cell_not_of_its_type_is_that_one_finding(tmp_path):
+    _, findings = findings_of(pairs_package(tmp_path, [["1", "x"], ["y", "2"]]))
+    assert checks(findings) == [("refs.csv", 2, 2, "type"), ("refs.csv", 3, 1, "type")]
+
+
+def test_a_foreign_key_between_fields_of_different_types_is_a_schema_finding(tmp_path):
+    # Frictionless matches the number 1.0 with the integer 1 and never the text "1" with it.
+    _, findings = findings_of(pairs_package(tmp_path, [["1", "2"]], kinds=("integer", "number")))
+    assert [(f["check"], f["field"]) for f in findings] == [("schema", "d")]
+    assert "refers to pairs.b (number); expected fields of the same type" in findings[0]["message"]

@@ -194,8 +194,12 @@ def _foreign_key_rule(table: Table, target: Table, key: dict) -> Rule:
         ragged = [row for row in target.ragged if all(r in row for r in remote)]
         if ragged:  # rows with a wrong number of cells are findings of their own; their keys exist
             theirs = pl.concat([theirs, _ragged_keys(target, ragged, local, remote, zones)])
-        unmatched = mine.drop_nulls(local).join(theirs, on=local + [f"__zone_{l}" for l, _ in zones],
-                                                how="anti")["__row"]
+        on = local + [f"__zone_{l}" for l, _ in zones]
+        if len(local) == 1:
+            unmatched = mine.drop_nulls(local).join(theirs, on=on, how="anti")["__row"]
+        else:  # a key partly empty is looked for with its empty cells, as in Frictionless
+            checked = mine.filter(~pl.all_horizontal(pl.col(local).is_null()) & ~_unread(table, local))
+            unmatched = checked.join(theirs, on=on, how="anti", nulls_equal=True)["__row"]
         return pl.Series(~pl.int_range(len(frame), eager=True).is_in(unmatched.implode(), nulls_equal=False))
 
     # Only a single-field key is suggested: a composite one's slip could be in any of its cells.
@@ -207,6 +211,18 @@ def _foreign_key_rule(table: Table, target: Table, key: dict) -> Rule:
         return messages.cell("foreign-key", table.resource, local[0], value, suggestion=suggestion)
 
     return Rule("foreign-key", local[0], ERROR, passes, says)
+
+
+def _unread(table: Table, names: list[str]) -> pl.Series:
+    """Rows with a cell of these fields that is not of its type (no value,
+    but not a missing value either): the cell is its own finding, and its
+    key is not also looked for (as a single field's is not)."""
+    unread = pl.repeat(False, len(table), eager=True)
+    for name in names:
+        spec = table.resource.field(name) or {"name": name}
+        missing = missing_values(table.resource.schema, spec)
+        unread = unread | (table.frame[name].is_null() & ~table.text_of(name).is_in(missing))
+    return unread
 
 
 def _ragged_keys(target: Table, ragged: list[dict], local: list[str], remote: list[str], zones) -> pl.DataFrame:

@@ -551,6 +551,26 @@ def _foreign_key_problems(package: Package, resource: Resource, key, known: set[
         missing = next(f for f in reference["fields"] if f not in _names(target))
         yield "schema", fields[0], (f"foreign key on {fields[0]} refers to {target_name}.{missing}, "
                                     f"which {target_name} does not have; expected one of its fields")
+    else:
+        yield from _key_type_problems(resource, fields, target, reference["fields"])
+
+
+def _key_type_problems(resource: Resource, fields: list[str], target: Resource, remote: list[str]):
+    """A key and the fields it refers to are of one type each: values of two
+    types match in Frictionless only by Python's equality (the number 1.0
+    the integer 1, true the integer 1, never the text "1"), and the release
+    links rows only where the stored values are equal."""
+    for mine, theirs in zip(fields, remote):
+        kinds = [_type_of(resource, mine), _type_of(target, theirs)]
+        if kinds[0] != kinds[1]:
+            yield "schema", mine, (f"foreign key on {mine} ({kinds[0]}) refers to {target.name}.{theirs} "
+                                   f"({kinds[1]}); expected fields of the same type, so that equal values match")
+            return
+
+
+def _type_of(resource: Resource, name: str):
+    spec = next((f for f in resource.schema.get("fields", []) if isinstance(f, dict) and f.get("name") == name), {})
+    return spec.get("type", "string")
 
 
 def _publishable_problems(resource: Resource, fields: list[dict]):
