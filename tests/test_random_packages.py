@@ -15,9 +15,10 @@ datetimes with and without time zones (datetime-zone).
 
 A second test writes the file's bytes at random: quoted cells holding
 delimiters, line breaks and quotes, quotes inside unquoted cells, empty and
-blank lines, rows with too few or too many cells, LF, CRLF or CR line
-endings, and a comma, semicolon, tab or bar between cells with a double or
-single quote around them. The dialect is declared (Frictionless otherwise
+blank lines, rows with too few or too many cells, cells of or led by spaces,
+LF, CRLF or CR line endings mixed, a byte order mark or none, and a comma,
+semicolon, tab or bar between cells with a double or single quote around
+them. The dialect is declared (Frictionless otherwise
 guesses which line is the header), and a row with too few cells ends with a
 quoted cell: an unquoted one followed by the rest of its row is read as one
 row cut by a typed line break (bad-input/line_break_unquoted). A third
@@ -44,7 +45,7 @@ import sqlite3
 import isodate
 import pyarrow.parquet as pq
 from frictionless import Package as Reference
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from conftest import invoke
@@ -172,7 +173,8 @@ def test_random_packages_find_what_the_reference_finds(tmp_path_factory, package
 
 # ------------------------------------------------------------ the bytes of the file
 
-CELL_TEXTS = ["a", "b c", "1", "", 'Qq, rQ', "QxNyQ", "QxRNyQ", "Qhe said QQhiQQQ", "QQ", "ə", "İ", "x'y", 'x"y']
+CELL_TEXTS = ["a", "b c", "1", "", 'Qq, rQ', "QxNyQ", "QxRNyQ", "Qhe said QQhiQQQ", "QQ", "ə", "İ", "x'y", 'x"y',
+              " ", " a"]
 QUOTED = ["QaQ", "QQ", "QxNyQ"]
 
 
@@ -182,19 +184,16 @@ def files(draw):
     columns, in cells written with Q for the quote and , for the delimiter."""
     delimiter, quote = draw(st.sampled_from([",", ";", "\t", "|"])), draw(st.sampled_from(['"', "'"]))
     types = draw(st.lists(st.sampled_from(["string", "string", "integer"]), min_size=1, max_size=3))
-    lines = [",".join(f"f{i}" for i in range(len(types)))]
+    text = draw(st.sampled_from(["", "\ufeff"])) + ",".join(f"f{i}" for i in range(len(types)))
+    ends = st.sampled_from(["\n", "\r\n", "\r"])
     for _ in range(draw(st.integers(1, 6))):
         shape = draw(st.sampled_from(["row"] * 6 + ["blank", "short", "long"]))
-        if shape == "blank":
-            lines.append("")
-            continue
-        count = len(types) + {"row": 0, "short": -1, "long": 1}[shape]
+        count = len(types) + {"row": 0, "short": -1, "long": 1, "blank": 0}[shape]
         cells = draw(st.lists(st.sampled_from(CELL_TEXTS), min_size=max(count, 1), max_size=max(count, 1)))
         if shape == "short" or count == 0:
             cells[-1] = draw(st.sampled_from(QUOTED))
-        lines.append(",".join(cells))
-    end = draw(st.sampled_from(["\n", "\r\n", "\r"]))
-    text = end.join(lines) + draw(st.sampled_from([end, ""]))
+        text += draw(ends) + ("" if shape == "blank" else ",".join(cells))
+    text += draw(st.sampled_from(["", "\n", "\r\n", "\r"]))
     written = text.replace(",", delimiter).replace("Q", quote).replace("N", "\n").replace("R", "\r")
     return types, {"delimiter": delimiter, "quoteChar": quote, "headerRows": [1]}, written
 
@@ -208,6 +207,10 @@ def test_random_files_find_what_the_reference_finds(tmp_path_factory, file):
     resource = {"name": "t", "path": "t.csv", "dialect": dialect, "schema": schema}
     descriptor = v2_package(root, [resource], {})
     (root / "t.csv").write_bytes(text.encode("utf-8"))
+    findings = json.loads(invoke("validate", "--format", "json", cwd=root).stdout)
+    # Spaces after a delimiter that Frictionless would guess are padding: a finding
+    # of their own, and its reading differs (tests/test_bad_inputs.py).
+    assume(not any(f["check"] == "dialect" for f in findings))
     assert_conforms("random-files", descriptor)
 
 
