@@ -8,6 +8,7 @@ import io
 import os
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -145,3 +146,13 @@ def test_a_record_s_length_leaves_out_its_line_ending(text):
         following = data[start + length:start + length + 1]
         assert following in (b"", b"\n", b"\r")
         assert not record.endswith((b"\n", b"\r")) or not following  # but in a quote left open at the end
+
+
+@pytest.mark.parametrize("text, left_open", [
+    ('id,note\n1,"two\n', True), ('id,note\n1,"two', True), ('id,note\n1,"tw""', True),
+    ('id,note\n""a,"b\n\n', True),  # a quote out of place before it: strict reading stops there
+    ('id,note\n1,"two"\n', False), ('id,note\n1,"tw"""', False), ('id,note\n1,t"w\n', False), ('id,note\n1,\n', False),
+])
+def test_a_quote_left_open_at_the_end_is_told_from_one_closed(text, left_open):
+    data = text.encode("utf-8")
+    assert open_quote_at_end(data, records(data, DIALECT), DIALECT) is left_open

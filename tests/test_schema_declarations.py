@@ -517,3 +517,27 @@ def test_a_foreign_key_between_fields_of_different_types_is_a_schema_finding(tmp
     _, findings = findings_of(pairs_package(tmp_path, [["1", "2"]], kinds=("integer", "number")))
     assert [(f["check"], f["field"]) for f in findings] == [("schema", "d")]
     assert "refers to pairs.b (number); expected fields of the same type" in findings[0]["message"]
+
+
+def zone_package(tmp_path, cells, constraints=None, key=None):
+    schema = {"fields": [{"name": "at", "type": "datetime", **({"constraints": constraints} if constraints else {})},
+                         {"name": "n", "type": "integer"}], **({"primaryKey": key} if key else {})}
+    rows = [["at", "n"]] + [[cell, "1"] for cell in cells]
+    return write_package(tmp_path, [{"name": "events", "path": "events.csv", "schema": schema}], {"events.csv": rows})
+
+
+@pytest.mark.parametrize("constraints, key", [({"unique": True}, None), (None, ["at"]), (None, ["at", "n"])])
+def test_a_datetime_with_its_zone_is_no_repeat_of_one_without(tmp_path, constraints, key):
+    # The column is a datetime-zone finding; as in Frictionless, 10:00Z and 10:00 are not the same value.
+    cells = ["2017-05-13T10:00:00Z", "2017-05-13T14:00:00+04:00", "2017-05-13T10:00:00", "2017-05-13T10:00:00"]
+    _, findings = findings_of(zone_package(tmp_path, cells, constraints, key))
+    assert checks(findings) == [("events.csv", 3, 1, "unique"), ("events.csv", 4, 1, "datetime-zone"),
+                                ("events.csv", 5, 1, "datetime-zone"), ("events.csv", 5, 1, "unique")]
+
+
+def test_an_allowed_datetime_with_its_zone_is_no_cell_without_one(tmp_path):
+    cells = ["2017-05-13T10:00:00Z", "2017-05-13T10:00:00+00:00", "2017-05-13T12:00:00Z"]
+    _, findings = findings_of(zone_package(tmp_path, cells, {"enum": ["2017-05-13T10:00:00"]}))
+    assert checks(findings) == [("events.csv", 2, 1, "enum"), ("events.csv", 3, 1, "enum"), ("events.csv", 4, 1, "enum")]
+    _, findings = findings_of(zone_package(tmp_path, cells, {"enum": ["2017-05-13T10:00:00Z"]}))
+    assert checks(findings) == [("events.csv", 4, 1, "enum")]

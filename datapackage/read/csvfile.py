@@ -133,6 +133,8 @@ def _records_by_csv_module(data: bytes, dialect: Dialect) -> Records:
         end = offsets[min(line - 1, len(offsets) - 1)]
         end -= 2 if data[end - 2:end] == b"\r\n" else data[end - 1:end] in (b"\n", b"\r")  # its line ending
         lengths.append(max(end - begin, 0))
+    if starts and _quote_left_open(data[starts[-1]:], dialect):  # the last line break is in the cell
+        lengths[-1] = len(data) - starts[-1]
     return Records(np.array(starts, dtype=np.int64), np.array(lines, dtype=np.int64), np.array(blank, dtype=bool),
                    np.array(cells, dtype=np.int64), np.array(lengths, dtype=np.int64))
 
@@ -416,16 +418,24 @@ def open_quote_at_end(data: bytes, record_map: Records, dialect: Dialect) -> boo
     """The last record opens a quote that the file never closes. Python's csv
     module and Arrow read everything after it into one cell without a word;
     its strict mode is what tells (only this record is read again)."""
-    if not len(record_map.start) or dialect.quote.encode() not in data[int(record_map.start[-1]):]:
+    return bool(len(record_map.start)) and _quote_left_open(data[int(record_map.start[-1]):], dialect)
+
+
+def _quote_left_open(tail: bytes, dialect: Dialect) -> bool:
+    """Whether the records of `tail` end inside a quote, which the csv
+    module ends quietly with the text. A closing quote, a delimiter and a
+    cell written after them then only add that cell to the last row; in any
+    other state they change the last cell or start a row (strict mode would
+    tell too, but stops first at any quote it finds out of place)."""
+    if dialect.quote.encode() not in tail:
         return False
-    tail = data[int(record_map.start[-1]):].decode("utf-8", errors="replace")
-    try:
-        for _ in csv.reader(io.StringIO(tail, newline=""), delimiter=dialect.delimiter, quotechar=dialect.quote,
-                            strict=True):
-            pass
-    except csv.Error as error:
-        return "unexpected end of data" in str(error)
-    return False
+    text = tail.decode("utf-8", errors="replace")
+
+    def rows(text: str) -> list[list[str]]:
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=dialect.delimiter, quotechar=dialect.quote))
+
+    as_is, closed = rows(text), rows(text + dialect.quote + dialect.delimiter + "x")
+    return bool(as_is) and closed == as_is[:-1] + [as_is[-1] + ["x"]]
 
 
 def _open_at_end(cells: pa.Table) -> bool:

@@ -90,6 +90,18 @@ class Table:
             return spec["name"] in self.naive
         return zone_free(spec) and not zoned(self.text_of(spec["name"])).any()
 
+    def zone_mixed(self, name: str) -> pl.Series | None:
+        """Which cells of a datetime field name their time zone, when some do
+        and some do not (a `datetime-zone` finding); None otherwise. Such a
+        column's values are compared with the zone as Frictionless compares
+        them: a time with its zone is never equal to one without."""
+        spec = self.resource.field(name) or {}
+        if spec.get("type") != "datetime" or not zone_free(spec) or name not in self.frame.columns:
+            return None
+        present = self.frame[name].is_not_null()
+        with_zone = zoned(self.text_of(name)) & present
+        return with_zone if with_zone.any() and with_zone.sum() < present.sum() else None
+
     def filtered(self, keep: pl.Series) -> Table:
         """The rows where `keep` is true."""
         # (a frame of no columns, as a table of a few fields may have, has no rows to filter)

@@ -160,8 +160,10 @@ def _column_schema(table: Table, unique: bool, others: bool):
         schema = schema.update_columns({name: {"checks": [], "nullable": True} for name in schema.columns})
     # Pandera hashes a unique column whole (0.6 s for two million ids); one in
     # order is known to have no duplicate without it.
+    # A column of datetimes with and without zones: its repeats are a rule (see `rules._zone_unique_rule`).
     repeats_unseen = {name: {"unique": False} for name, column in schema.columns.items()
-                      if column.unique and (not unique or name in table.frame.columns and in_order(table.frame[name]))}
+                      if column.unique and (not unique or name in table.frame.columns and in_order(table.frame[name])
+                                            or table.zone_mixed(name) is not None)}
     return schema.update_columns(repeats_unseen) if repeats_unseen else schema
 
 

@@ -33,7 +33,7 @@ from datapackage.folding import fold
 from datapackage.package import Package, Resource
 from datapackage.privacy import mark_field, marked, references_withheld
 from datapackage.read.table import Table
-from datapackage.validate.pandera_schemas import BOUNDS as LIMITS
+from datapackage.validate.pandera_schemas import BOUNDS as LIMITS, typed_values
 
 
 @dataclass
@@ -66,7 +66,7 @@ def rules_for(table: Table, tables: dict[str, Table], package: Package, today: d
         if spec.get("personName"):
             rules.append(_duplicate_person_rule(table, name))
         if zone_free(spec):
-            rules += _zone_rules(table, spec)
+            rules += _zone_rules(table, spec) + _zone_unique_rule(table, spec) + _zone_enum_rule(table, spec)
     return rules
 
 
@@ -130,7 +130,9 @@ def _key_rules(table: Table, tables: dict[str, Table], package: Package) -> list
     rules = []
     keys = [k for k in resource.primary_key if k in frame.columns]
     if len(keys) > 1:
-        key = pl.struct(keys)
+        # A datetime with its zone is never the same key as one without (see Table.zone_mixed).
+        zones = [flags.alias(f"__zone_{k}") for k in keys if (flags := table.zone_mixed(k)) is not None]
+        key = pl.struct([pl.col(k) for k in keys] + [pl.lit(flags) for flags in zones])
         firsts = first_rows(frame.select(key.alias("key")))
 
         def unique():
@@ -334,6 +336,52 @@ def _zone_rules(table: Table, spec: dict) -> list[Rule]:
     return [Rule("datetime-zone", name, ERROR, lambda: ~without,
                  lambda row: (f"{name} {table.cell(name, row)} has no time zone, but the one on line {first} has; "
                               "expected every date and time of the column with its zone (Z or +hh:mm), or none"))]
+
+
+def _zone_unique_rule(table: Table, spec: dict) -> list[Rule]:
+    """Repeats in a unique column of datetimes with and without zones, each
+    compared with the zone: Frictionless, like Python, never takes a time
+    with its zone for one without, and the column is a `datetime-zone`
+    finding already, not also a repeat where there is none."""
+    name = spec["name"]
+    with_zone = table.zone_mixed(name)
+    if with_zone is None or not (spec.get("constraints", {}).get("unique") or table.resource.primary_key == [name]):
+        return []
+    keys = pl.DataFrame({"value": table.frame[name], "zoned": with_zone})
+    firsts = first_rows(keys)
+
+    def unique():
+        return keys.select(pl.col("value").is_null() | pl.struct("value", "zoned").is_first_distinct()).to_series()
+
+    return [Rule("unique", name, ERROR, unique,
+                 lambda row: messages.cell("unique", table.resource, name, table.cell(name, row),
+                                           int(table.lines[firsts[row]])))]
+
+
+def _zone_enum_rule(table: Table, spec: dict) -> list[Rule]:
+    """An allowed datetime written with its zone is no cell written without
+    one, nor the reverse, as in Frictionless; the column check compares
+    instants, so a cell equal to an allowed value only as an instant is the
+    enum finding here."""
+    name = spec["name"]
+    allowed = (spec.get("constraints") or {}).get("enum")
+    if not isinstance(allowed, list) or name not in table.frame.columns:
+        return []
+    texts = [value for value in allowed if isinstance(value, str)]
+    flags = zoned(pl.Series(texts, dtype=pl.String)).to_list()
+    values, dtype = table.frame[name], table.frame[name].dtype
+
+    def typed(keep: bool) -> pl.Series:
+        return pl.Series(typed_values(spec, [t for t, flag in zip(texts, flags) if flag == keep]), dtype=dtype).implode()
+
+    with_zone, without = typed(True), typed(False)
+    cells_zoned = zoned(table.text_of(name))
+    mismatched = (cells_zoned & values.is_in(without) & ~values.is_in(with_zone)) | \
+        (~cells_zoned & values.is_in(with_zone) & ~values.is_in(without))
+    if not mismatched.any():
+        return []
+    return [Rule("enum", name, ERROR, lambda: ~mismatched.fill_null(False),
+                 lambda row: messages.cell("enum", table.resource, name, table.cell(name, row)))]
 
 
 def _bound_zone_rule(table: Table, name: str, present: pl.Series, with_zone: pl.Series, said: str, value: str) -> Rule:
