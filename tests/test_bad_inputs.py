@@ -446,3 +446,12 @@ def test_a_delimiter_readers_would_guess_otherwise_is_a_finding(tmp_path):
 def test_header_labels_are_read_as_frictionless_reads_them(tmp_path, header, expected):
     fields = ["f0"] if header.count(",") == 1 and "f1" not in header else ["f0", "f1"]
     assert one_table(tmp_path, header + "\na,b\n", fields) == expected
+
+
+@pytest.mark.parametrize("text, said", [("", "the file is empty"), ("\nf0\na\n", "the first line is empty")])
+def test_a_file_without_a_header_says_whether_it_is_empty(tmp_path, text, said):
+    (tmp_path / "datapackage.json").write_text(json.dumps({"name": "one", "resources": [
+        {"name": "t", "path": "t.csv", "schema": {"fields": [{"name": "f0"}]}}]}), encoding="utf-8")
+    (tmp_path / "t.csv").write_text(text, encoding="utf-8")
+    (finding,) = validate(tmp_path)[1]
+    assert (finding["line"], finding["check"]) == (1, "header") and finding["message"].startswith(said)

@@ -17,8 +17,8 @@ import polars as pl
 import pyarrow as pa
 
 from datapackage.read.convert import Converted, convert, missing_values, typed_is_text, zone_free, zoned
-from datapackage.read.csvfile import (NotPlain, file_pieces, header, plain_labels, plain_pieces, read_cells, read_plain,
-                                 records, scan)
+from datapackage.read.csvfile import (NotPlain, Scan, file_pieces, header, plain_labels, plain_pieces, read_cells,
+                                 read_plain, records, scan)
 from datapackage.dates import partial_date_bounds
 from datapackage.read.declared import declared_file_findings
 from datapackage.read.encoding import SAVED_AS_UTF16, utf8_problem
@@ -252,7 +252,7 @@ def read_table(package: Package, resource: Resource, piece: Piece | None = None
         labels = header(data, record_map, dialect)
     else:
         labels, cells, lines = plain
-    stop = _header_stop(resource, labels)
+    stop = _header_stop(resource, labels, facts)
     if stop:
         return None, stop
     findings, ragged = header_findings(resource, labels) + _guessed(resource, path), []
@@ -272,12 +272,14 @@ def read_table(package: Package, resource: Resource, piece: Piece | None = None
     return table, findings + blank
 
 
-def _header_stop(resource: Resource, labels: list[str]) -> list[Finding]:
+def _header_stop(resource: Resource, labels: list[str], facts: Scan) -> list[Finding]:
     """A header that leaves nothing to check: no header, or a delimiter other
     than the declared one. A resource without a schema gets one from it."""
     if not labels:
+        said = ("the file is empty" if not facts.head and facts.body < 0
+                else "the first line is empty (a blank line above the header?)")
         return [Finding(resource.path, 1, None, None, None, "header", ERROR,
-                        "the file is empty; expected a header row naming the columns")]
+                        f"{said}; expected a header row naming the columns on line 1")]
     delimiter = undeclared_delimiter(resource, labels)
     if delimiter:
         return [delimiter]
@@ -318,7 +320,7 @@ def _read_in_pieces(resource: Resource, path, facts, piece: Piece) -> tuple[Tabl
     labels = plain_labels(facts, resource.dialect)
     if not labels:
         raise NotPlain
-    stop = _header_stop(resource, labels)
+    stop = _header_stop(resource, labels, facts)
     if stop:
         return None, stop
     findings, kept, checked = header_findings(resource, labels) + _guessed(resource, path), [], []
