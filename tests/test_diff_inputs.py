@@ -267,6 +267,18 @@ def test_a_change_in_the_first_of_two_columns_of_one_name(tmp_path, monkeypatch)
     assert '    v (column 2): "x" -> "y"\n' in diff(tmp_path, monkeypatch)
 
 
+def test_a_header_label_is_read_without_the_spaces_around_it(tmp_path, monkeypatch):
+    # As validation reads it: `id ` is the key column id, and rows are matched by it.
+    package(tmp_path / "a", {"data.csv": "id,v\n1,x\n2,y\n"})
+    package(tmp_path / "b", {"data.csv": "id , v\n2,y\n1,z\n"})
+    assert diff(tmp_path, monkeypatch) == (
+        "Comparing a with b.\n"
+        "r (data.csv)\n"
+        "  changed 1 (line 3)\n"
+        '    v: "x" -> "z"\n'
+        "0 rows added, 0 rows removed, 1 row changed.\n")
+
+
 def test_a_change_past_the_header(tmp_path, monkeypatch):
     package(tmp_path / "a", {"data.csv": "id,v\n1,x,p\n2,x\n"})
     package(tmp_path / "b", {"data.csv": "id,v\n1,x,q\n2,x,,r\n"})

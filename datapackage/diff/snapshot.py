@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from datapackage.package import NUL_IN_PATH, SPECIAL, Resource, leaves, read_dialect, special
-from datapackage.read.csvfile import Dialect
+from datapackage.read.csvfile import Dialect, stripped_labels
 from datapackage.read.encoding import utf8_problem
 
 DESCRIPTOR = "datapackage.json"
@@ -330,7 +330,7 @@ def _cells_of_any_length():
 
 def _rows(origin: Origin, relative: str, reader) -> tuple[list[str], list[Row]]:
     try:
-        header = next(reader, [])
+        header = stripped_labels(next(reader, []))  # as validation reads the header
         columns = Columns.of(header)
         rows, line = [], reader.line_num + 1
         for record in reader:
