@@ -27,7 +27,7 @@ writes headers at random against the schema's names: renamed, blank,
 repeated, padded with spaces, too few or too many labels. A fourth refers
 from one table to another by one or two fields, keyed or not, with cells
 that match in another form (`01`, `1.0`), do not match, are empty or of no
-value.
+value; and valid ones of them are published, whichever table comes first.
 A fifth writes packages that are valid, publishes them, and reads the Parquet
 files and the SQLite database back: every value is the one Frictionless reads
 from the CSV (in Parquet a date as a timestamp at midnight, in SQLite dates
@@ -295,6 +295,46 @@ def referring(draw):
 def test_random_foreign_keys_find_what_the_reference_finds(tmp_path_factory, package):
     resources, tables = package
     assert_conforms("random-foreign-keys", v2_package(tmp_path_factory.mktemp("random-keys"), resources, tables))
+
+
+KEY_VALUES = {"integer": ["1", "2", "3"], "string": ["a", "b", "ə"], "date": ["2017-05-12", "2017-05-13"],
+              "year": ["2016", "2017"]}
+
+
+@st.composite
+def valid_referring(draw):
+    """(resources, tables) of a table t whose every key is a key of u, by one
+    or two fields, u keyed or not, either table listed first."""
+    kinds = draw(st.lists(st.sampled_from(list(KEY_VALUES)), min_size=1, max_size=2))
+    keys = draw(st.lists(st.tuples(*(st.sampled_from(KEY_VALUES[k]) for k in kinds)), min_size=1, max_size=4,
+                         unique=True))
+    rows = draw(st.lists(st.sampled_from(keys), min_size=1, max_size=5))
+    theirs = [{"name": f"k{i}", "type": kind} for i, kind in enumerate(kinds)]
+    mine = [{"name": f"a{i}", "type": kind} for i, kind in enumerate(kinds)]
+    u = {"fields": theirs, **({"primaryKey": [f["name"] for f in theirs]} if draw(st.booleans()) else {})}
+    t = {"fields": mine, "foreignKeys": [{"fields": [f["name"] for f in mine],
+                                          "reference": {"resource": "u", "fields": [f["name"] for f in theirs]}}]}
+    resources = [{"name": "t", "path": "t.csv", "schema": t}, {"name": "u", "path": "u.csv", "schema": u}]
+    return (resources if draw(st.booleans()) else resources[::-1],
+            {"t.csv": [[f["name"] for f in mine]] + [list(r) for r in rows],
+             "u.csv": [[f["name"] for f in theirs]] + [list(k) for k in keys]})
+
+
+@FUZZ
+@given(package=valid_referring())
+def test_random_valid_foreign_keys_are_published(tmp_path_factory, package):
+    """What validates publishes, keys and all, whichever table the package lists first."""
+    resources, tables = package
+    root = tmp_path_factory.mktemp("keys-published")
+    v2_package(root, resources, tables)
+    assert invoke("validate", cwd=root).returncode == 0
+    assert invoke("publish", "--out", "dist", cwd=root).returncode == 0
+    with sqlite3.connect(next((root / "dist").glob("*.db"))) as db:
+        for resource in resources:
+            assert db.execute(f"select count(*) from {resource['name']}").fetchone()[0] == \
+                len(tables[resource["path"]]) - 1
+        single = len(tables["t.csv"][0]) == 1  # (a key of one field is declared in SQLite, for the site's links)
+        assert [tuple(row)[2:4] for row in db.execute("pragma foreign_key_list(t)")] == ([("u", "a0")] if single else [])
 
 
 # ------------------------------------------------------------ valid packages, published

@@ -541,3 +541,21 @@ def test_an_allowed_datetime_with_its_zone_is_no_cell_without_one(tmp_path):
     assert checks(findings) == [("events.csv", 2, 1, "enum"), ("events.csv", 3, 1, "enum"), ("events.csv", 4, 1, "enum")]
     _, findings = findings_of(zone_package(tmp_path, cells, {"enum": ["2017-05-13T10:00:00Z"]}))
     assert checks(findings) == [("events.csv", 4, 1, "enum")]
+
+
+@pytest.mark.parametrize("loop", [False, True])
+def test_a_table_listed_before_the_one_it_refers_to_is_published_with_its_key(tmp_path, loop):
+    notes = {"name": "notes", "path": "notes.csv", "schema": {
+        "fields": [{"name": "id", "type": "integer"}, {"name": "event", "type": "integer"}], "primaryKey": ["id"],
+        "foreignKeys": [{"fields": ["event"], "reference": {"resource": "events", "fields": ["id"]}}]}}
+    events = {"name": "events", "path": "events.csv", "schema": {
+        "fields": [{"name": "id", "type": "integer"}, {"name": "note", "type": "integer"}], "primaryKey": ["id"],
+        **({"foreignKeys": [{"fields": ["note"], "reference": {"resource": "notes", "fields": ["id"]}}]} if loop else {})}}
+    root = write_package(tmp_path, [notes, events], {"notes.csv": [["id", "event"], ["1", "7"]],
+                                                      "events.csv": [["id", "note"], ["7", "1"]]})
+    assert findings_of(root) == (0, [])
+    _, db = published(root)
+    keys = {(table, row["from"], row["table"]) for table in ("notes", "events")
+            for row in db.execute(f"pragma foreign_key_list({table})")}
+    assert keys == {("notes", "event", "events")} | ({("events", "note", "notes")} if loop else set())
+    assert [tuple(row) for row in db.execute("select event from notes")] == [(7,)]

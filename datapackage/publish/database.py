@@ -62,8 +62,8 @@ def empty_schema(package: Package) -> sqlite3.Connection:
     not compile here (a package without the tables it reads) is absent."""
     db = sqlite_utils.Database(memory=True)
     add_search_functions(db.conn)
+    _create_all(db, package)
     for resource in package.resources:
-        _create(db, resource)
         create_search_index(db.conn, resource)
     _create_citations(db, package)
     _vocabularies(db, package)
@@ -79,8 +79,7 @@ def _open(path: Path) -> sqlite_utils.Database:
 
 
 def _tables(db: sqlite_utils.Database, path: Path, package: Package, tables: dict[str, StoredTable]) -> None:
-    for resource in package.resources:
-        _create(db, resource)
+    _create_all(db, package)
     db.conn.commit()  # the tables exist for the writer's own connection
     for resource in package.resources:
         append(path, resource.name, _rows(tables[resource.name]))
@@ -142,12 +141,47 @@ def _columns(resource: Resource) -> dict[str, type]:
     return columns
 
 
-def _create(db: sqlite_utils.Database, resource: Resource) -> None:
+def _create_all(db: sqlite_utils.Database, package: Package) -> None:
+    """Every resource's table, each after the tables its foreign keys refer
+    to (sqlite-utils looks for the columns a key names): a package may list
+    a table before the one it refers to. A key in a loop of references is
+    added once every table of the loop is there."""
+    created, looped = set(), []
+    for resource in _referred_first(package.resources):
+        created.add(resource.name)
+        looped += _create(db, resource, created)
+    if looped:
+        db.add_foreign_keys(looped)
+
+
+def _referred_first(resources: list[Resource]) -> list[Resource]:
+    by_name, ordered, seen = {r.name: r for r in resources}, [], set()
+
+    def visit(resource: Resource) -> None:
+        if resource.name in seen:
+            return
+        seen.add(resource.name)
+        for key in resource.foreign_keys:
+            target = by_name.get(key["reference"]["resource"])
+            if target is not None:
+                visit(target)
+        ordered.append(resource)
+
+    for resource in resources:
+        visit(resource)
+    return ordered
+
+
+def _create(db: sqlite_utils.Database, resource: Resource, created: set[str]) -> list[tuple]:
+    """The resource's table, with the foreign keys of one field to tables in
+    `created`; the others, to add later, as (table, column, other table,
+    other column)."""
     keys = resource.primary_key
-    foreign = [(k["fields"][0], k["reference"]["resource"], k["reference"]["fields"][0])
+    foreign = [(resource.name, k["fields"][0], k["reference"]["resource"], k["reference"]["fields"][0])
                for k in resource.foreign_keys if len(k["fields"]) == 1]
     db[resource.name].create(_columns(resource), pk=keys[0] if len(keys) == 1 else tuple(keys) or None,
-                             foreign_keys=foreign, not_null=set(keys))
+                             foreign_keys=[k[1:] for k in foreign if k[2] in created], not_null=set(keys))
+    return [k for k in foreign if k[2] not in created]
 
 
 def _rows(table: StoredTable) -> pa.RecordBatchReader:
