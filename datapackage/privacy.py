@@ -23,6 +23,7 @@ import polars as pl
 from datapackage.package import Package, Resource
 from datapackage.read.table import Table
 from datapackage.validate.pandera_schemas import typed_values
+from datapackage.validate.references import key_sides
 
 if TYPE_CHECKING:  # publishing's module, which validation does not load
     from datapackage.read.stored import StoredTable
@@ -98,9 +99,8 @@ def _referring_pairs(table: Table, key: dict, target: Table) -> tuple[np.ndarray
     local, remote = key["fields"], key["reference"]["fields"]
     if any(f not in table.frame.columns for f in local) or any(f not in target.frame.columns for f in remote):
         return np.empty(0, np.int64), np.empty(0, np.int64)
-    theirs = target.frame.select(pl.col(r).cast(pl.String).alias(l) for l, r in zip(local, remote))
-    pairs = table.frame.select(pl.col(local).cast(pl.String)).with_row_index("__row").join(
-        theirs.with_row_index("__target"), on=local)
+    sides = key_sides(table, target, local, remote)
+    pairs = sides.join(sides.keyed(), sides.theirs.with_row_index("__target"), "inner")
     return pairs["__row"].to_numpy().astype(np.int64), pairs["__target"].to_numpy().astype(np.int64)
 
 
@@ -128,9 +128,8 @@ def references_withheld(table: Table, key: dict, tables: dict[str, Table], hidde
     if target is None or not hidden[target.resource.name].any() \
             or any(f not in table.frame.columns for f in local) or any(f not in target.frame.columns for f in remote):
         return pl.repeat(False, len(table), eager=True)
-    secret = target.frame.filter(hidden[target.resource.name]).select(
-        pl.col(r).cast(pl.String).alias(l) for l, r in zip(local, remote)).unique()
-    rows = table.frame.select(pl.col(local).cast(pl.String)).with_row_index("__row").join(secret, on=local)["__row"]
+    sides = key_sides(table, target, local, remote)
+    rows = sides.join(sides.keyed(), sides.theirs.filter(hidden[target.resource.name]).unique(), "inner")["__row"]
     return pl.int_range(len(table), eager=True).is_in(rows.implode())
 
 

@@ -559,3 +559,64 @@ def test_a_table_listed_before_the_one_it_refers_to_is_published_with_its_key(tm
             for row in db.execute(f"pragma foreign_key_list({table})")}
     assert keys == {("notes", "event", "events")} | ({("events", "note", "notes")} if loop else set())
     assert [tuple(row) for row in db.execute("select event from notes")] == [(7,)]
+
+
+def not_before_package(tmp_path, kind, rows):
+    """events (a, b, began, a partial date) and refs (c, d, at of `kind`,
+    notBefore events.began) referring to them by both fields."""
+    events = {"name": "events", "path": "events.csv", "schema": {
+        "fields": [{"name": "a", "type": "integer"}, {"name": "b", "type": "integer"},
+                   {"name": "began", "type": "string", "partialDate": True}]}}
+    refs = {"name": "refs", "path": "refs.csv", "schema": {
+        "fields": [{"name": "c", "type": "integer"}, {"name": "d", "type": "integer"},
+                   {"name": "at", "type": kind, "notBefore": "events.began"}],
+        "foreignKeys": [{"fields": ["c", "d"], "reference": {"resource": "events", "fields": ["a", "b"]}}]}}
+    return write_package(tmp_path, [events, refs], {
+        "events.csv": [["a", "b", "began"], ["1", "1", "2020-01-01"], ["1", "2", "2021"], ["2", "", "2019-05"]],
+        "refs.csv": [["c", "d", "at"]] + rows})
+
+
+def test_not_before_compares_with_the_row_the_whole_key_points_at(tmp_path):
+    # (1, 2) began in 2021, (1, 1) on 2020-01-01: the first field alone would pick either.
+    rows = [["1", "2", "2020-06-01"], ["1", "1", "2020-06-01"], ["1", "2", "2022-01-01"], ["2", "", "2019-05-10"]]
+    _, findings = findings_of(not_before_package(tmp_path, "date", rows))
+    assert checks(findings) == [("refs.csv", 2, 3, "date-order")]
+    assert checks(findings, "warning") == [("refs.csv", 5, 3, "date-order")]
+    assert "before c 1, d 2 began (began 2021 in events.csv)" in findings[0]["message"]
+
+
+@pytest.mark.parametrize("kind", ["string", "integer", "datetime"])
+def test_not_before_on_a_field_that_is_no_date_is_a_schema_finding(tmp_path, kind):
+    code, findings = findings_of(not_before_package(tmp_path, kind, [["1", "2", "2021"]]))
+    assert code == 1
+    assert schema_findings(findings) == [("schema", "at")]
+    assert "expected two dates (partial or not)" in findings[0]["message"]
+
+
+def test_a_row_referring_to_a_withheld_row_by_a_partly_empty_key_is_withheld(tmp_path):
+    """A key of two fields, one empty, points at the row with the same empty
+    cell (as the foreign-key rule reads it): that row is withheld, so the
+    referring one is, or is an error where it is marked public itself."""
+    mark = {"name": "visibility", "type": "string", "constraints": {"enum": ["public", "withheld"]},
+            "withholdsRow": {"value": "withheld", "reason": "why"}}
+    pairs = {"name": "pairs", "path": "pairs.csv", "schema": {
+        "fields": [{"name": "a", "type": "integer"}, {"name": "b", "type": "string"}, mark,
+                   {"name": "why", "type": "string"}]}}
+
+    def refs(marked):
+        return {"name": "refs", "path": "refs.csv", "schema": {
+            "fields": [{"name": "c", "type": "integer"}, {"name": "d", "type": "string"},
+                       {"name": "note", "type": "string"}] + ([mark, {"name": "why", "type": "string"}] if marked else []),
+            "foreignKeys": [{"fields": ["c", "d"], "reference": {"resource": "pairs", "fields": ["a", "b"]}}]}}
+    tables = {"pairs.csv": [["a", "b", "visibility", "why"], ["1", "", "withheld", "no consent"],
+                            ["1", "x", "public", ""]],
+              "refs.csv": [["c", "d", "note"], ["1", "", "secret note"], ["1", "x", "public note"]]}
+    root = write_package(tmp_path, [pairs, refs(False)], tables)
+    assert findings_of(root) == (0, [])
+    parquet, db = published(root)
+    assert [r["note"] for r in parquet["refs"]] == ["public note"]
+    assert [tuple(r) for r in db.execute("select note from refs")] == [("public note",)]
+    tables["refs.csv"] = [row + extra for row, extra in zip(tables["refs.csv"], [["visibility", "why"], ["public", ""],
+                                                                                   ["public", ""]])]
+    _, findings = findings_of(write_package(tmp_path, [pairs, refs(True)], tables))
+    assert checks(findings) == [("refs.csv", 2, 4, "withheld-reference")]

@@ -4,8 +4,9 @@ Table Schema's own: foreign keys (self-references included) and composite
 primary keys. Ours, declared on fields in the schemas:
 - `notAfter: other`: this field <= other (dates by their bounds, numbers by
   value), reported on `other`;
-- `notBefore: resource.field` on a date: not before the referenced row's
-  date, joined through the foreign key to that resource;
+- `notBefore: resource.field` on a date (partial or not): not before the
+  referenced row's date (partial or not), the row the foreign key to that
+  resource points at (read as `references` reads every key);
 - every partial date: not after today;
 - `sourceList`: every entry non-empty and present in the referenced resource;
 - `personName`: names that fold to the same key are a possible duplicate.
@@ -34,6 +35,7 @@ from datapackage.package import Package, Resource
 from datapackage.privacy import mark_field, marked, references_withheld
 from datapackage.read.table import Table
 from datapackage.validate.pandera_schemas import BOUNDS as LIMITS, typed_values
+from datapackage.validate.references import key_sides
 
 
 @dataclass
@@ -179,30 +181,18 @@ def _visibility_rules(table: Table, tables: dict[str, Table], hidden: dict[str, 
 
 def _foreign_key_rule(table: Table, target: Table, key: dict) -> Rule:
     local, remote = key["fields"], key["reference"]["fields"]
-    frame = table.frame
-
-    # A datetime written with its time zone is no datetime written without
-    # one (whose zone is not stated), as in Frictionless; published, the two
-    # are different text, and a link from one to the other would lead nowhere.
-    zones = [(l, r) for l, r in zip(local, remote)
-             if zone_free(table.resource.field(l) or {}) and zone_free(target.resource.field(r) or {})]
 
     def passes():
-        mine = frame.select(pl.col(local).cast(pl.String)).with_columns(
-            zoned(table.text_of(l)).alias(f"__zone_{l}") for l, _ in zones).with_row_index("__row")
+        sides = key_sides(table, target, local, remote)
         # As they are: repeated keys change nothing in an anti join, and making them distinct costs a pass.
-        theirs = target.frame.select(pl.col(r).cast(pl.String).alias(l) for l, r in zip(local, remote)).with_columns(
-            zoned(target.text_of(r)).alias(f"__zone_{l}") for l, r in zones)
+        theirs = sides.theirs
         ragged = [row for row in target.ragged if all(r in row for r in remote)]
         if ragged:  # rows with a wrong number of cells are findings of their own; their keys exist
-            theirs = pl.concat([theirs, _ragged_keys(target, ragged, local, remote, zones)])
-        on = local + [f"__zone_{l}" for l, _ in zones]
-        if len(local) == 1:
-            unmatched = mine.drop_nulls(local).join(theirs, on=on, how="anti")["__row"]
-        else:  # a key partly empty is looked for with its empty cells, as in Frictionless
-            checked = mine.filter(~pl.all_horizontal(pl.col(local).is_null()) & ~_unread(table, local))
-            unmatched = checked.join(theirs, on=on, how="anti", nulls_equal=True)["__row"]
-        return pl.Series(~pl.int_range(len(frame), eager=True).is_in(unmatched.implode(), nulls_equal=False))
+            theirs = pl.concat([theirs, _ragged_keys(target, ragged, local, remote, sides.zones)])
+        # A cell not of its type is a finding of its own, and its key is not also looked for.
+        mine = sides.mine if len(local) == 1 else sides.mine.filter(~_unread(table, local))
+        unmatched = sides.join(sides.keyed(mine), theirs, "anti")["__row"]
+        return pl.Series(~pl.int_range(len(table), eager=True).is_in(unmatched.implode(), nulls_equal=False))
 
     # Only a single-field key is suggested: a composite one's slip could be in any of its cells.
     known = Nearest(lambda: _well_formed(target, remote[0]))
@@ -286,22 +276,26 @@ def _not_before_rules(table: Table, name: str, target: str, tables: dict[str, Ta
     other_name, other_field = target.split(".", 1)
     key = next((k for k in table.resource.foreign_keys if k["reference"]["resource"] == other_name), None)
     other = tables.get(other_name)
-    if key is None or other is None or f"{other_field}_from" not in other.frame.columns:
+    theirs_spec = other.resource.field(other_field) if other is not None else None
+    if key is None or theirs_spec is None or not (dated(theirs_spec) and dated(table.resource.field(name) or {})):
+        return []  # a schema finding
+    local, remote = key["fields"], key["reference"]["fields"]
+    if any(f not in table.frame.columns for f in local) or any(f not in other.frame.columns for f in remote):
         return []
-    local, remote = key["fields"][0], key["reference"]["fields"][0]
-    if local not in table.frame.columns or remote not in other.frame.columns:
-        return []
-    began = (table.frame.select(pl.col(local).cast(pl.String))
-             .join(other.frame.select(pl.col(remote).cast(pl.String).alias(local), f"{other_field}_from",
-                                      f"{other_field}_to", pl.col(other_field).alias("__began"))
-                   .unique(local, keep="first"), on=local, how="left", maintain_order="left"))
-    mine_from, mine_to = table.frame[f"{name}_from"], table.frame[f"{name}_to"]
-    certain = (mine_to < began[f"{other_field}_from"]).fill_null(False)
-    possible = (mine_from < began[f"{other_field}_to"]).fill_null(False) & ~certain
+    # The row each key points at, read as the foreign-key rule reads it: by every field of the key.
+    sides = key_sides(table, other, local, remote)
+    first, last = _day_bounds(other.frame, theirs_spec)
+    theirs = sides.keyed(sides.theirs.with_columns(first.alias("__first"), last.alias("__last"),
+                                                   other.frame[other_field].alias("__began")))
+    began = sides.join(sides.mine, theirs.unique(sides.on, keep="first"), "left", maintain_order="left")
+    mine_from, mine_to = _day_bounds(table.frame, table.resource.field(name))
+    certain = (mine_to < began["__first"]).fill_null(False)
+    possible = (mine_from < began["__last"]).fill_null(False) & ~certain
     path = package.resource(other_name).path
 
     def says(word):
-        return lambda row: (f"{name} {table.cell(name, row)} {word} before {local} {table.cell(local, row)} "
+        return lambda row: (f"{name} {table.cell(name, row)} {word} before "
+                            f"{', '.join(f'{field} {table.cell(field, row)}' for field in local)} "
                             f"began ({other_field} {began['__began'][row]} in {path})")
 
     return [Rule("date-order", name, ERROR, lambda: ~certain, says("is")),

@@ -450,6 +450,11 @@ def _not_before_problems(package: Package, resource: Resource, name: str, target
             and k.get("reference", {}).get("resource") == other_name]
     if not keys:
         yield "schema", name, f"field {name}: notBefore {target!r} needs a foreign key to {other_name}"
+    mine, theirs = resource.field(name) or {}, other.field(other_field) or {}
+    if not (dated(mine) and dated(theirs)):
+        yield "schema", name, (f"field {name}: notBefore {target!r} compares {name}, which is {_order_kind(mine)}, "
+                               f"with {other_field}, which is {_order_kind(theirs)}; expected two dates "
+                               "(partial or not)")
 
 
 def _source_list_problems(package: Package, name: str, sources):
