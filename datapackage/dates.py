@@ -10,7 +10,9 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-PARTIAL_DATE = r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$"
+# ASCII digits: `\d` in the column engine's patterns is any script's digit.
+PARTIAL_DATE = r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$"
+PARTIAL_DATE_FORM = "a date written YYYY, YYYY-MM or YYYY-MM-DD"
 NOT_A_DAY = np.datetime64("NaT", "D")
 
 

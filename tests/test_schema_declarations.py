@@ -620,3 +620,20 @@ def test_a_row_referring_to_a_withheld_row_by_a_partly_empty_key_is_withheld(tmp
                                                                                    ["public", ""]])]
     _, findings = findings_of(write_package(tmp_path, [pairs, refs(True)], tables))
     assert checks(findings) == [("refs.csv", 2, 4, "withheld-reference")]
+
+
+@pytest.mark.parametrize("pattern", [None, ".*", "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"])
+def test_a_partial_date_in_no_form_of_one_is_a_finding_whatever_the_pattern_admits(tmp_path, pattern):
+    """Text that is no partial date has no days for the rules to compare by:
+    the pattern finding when the field's pattern refuses it, otherwise one
+    of its own (it was accepted and published without its days)."""
+    spec = {"name": "on", "type": "string", "partialDate": True,
+            **({"constraints": {"pattern": pattern}} if pattern else {})}
+    cells = ["2017", "٢٠١٧", "2017-5", " 2017", "2017-05-13T10:00", "2017-05", "2017-02-30"]
+    root = write_package(tmp_path, [people([{"name": "id", "type": "string"}, spec])],
+                         {"people.csv": [["id", "on"]] + [[str(n), cell] for n, cell in enumerate(cells)]})
+    _, findings = findings_of(root)
+    refused = "pattern" if pattern and pattern != ".*" else "partial-date"
+    assert checks(findings) == [("people.csv", line, 2, refused) for line in (3, 4, 5, 6)] + \
+        [("people.csv", 8, 2, "date-invalid")]
+    assert "expected a date written YYYY, YYYY-MM or YYYY-MM-DD" in findings[0]["message"]

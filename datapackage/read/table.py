@@ -19,7 +19,7 @@ import pyarrow as pa
 from datapackage.read.convert import Converted, convert, missing_values, typed_is_text, zone_free, zoned
 from datapackage.read.csvfile import (NotPlain, Scan, file_pieces, header, plain_labels, plain_pieces, read_cells,
                                  read_plain, records, scan)
-from datapackage.dates import partial_date_bounds
+from datapackage.dates import PARTIAL_DATE_FORM, partial_date_bounds
 from datapackage.read.declared import declared_file_findings
 from datapackage.read.encoding import SAVED_AS_UTF16, utf8_problem
 from datapackage.read.patterns import whole
@@ -390,10 +390,16 @@ def _typed(resource: Resource, text: pl.DataFrame, labels: list[str], lines: np.
             earliest, latest, impossible = partial_date_bounds(results[0].values)
             typed += [earliest, latest]
             pattern = spec.get("constraints", {}).get("pattern")
+            # Text that is no partial date has no days to compare by: a finding
+            # of its own, unless the declared pattern already refuses it.
+            malformed = results[0].values.is_not_null() & earliest.is_null() & ~impossible
             if pattern:  # a date not in the declared form is a pattern finding only
-                impossible = impossible & text[name].str.contains(whole(pattern)).fill_null(False)
+                declared = text[name].str.contains(whole(pattern)).fill_null(False)
+                impossible, malformed = impossible & declared, malformed & declared
             if impossible.any():
                 failures[name].append(Converted(results[0].values, impossible, "a real calendar date", "date-invalid"))
+            if malformed.any():
+                failures[name].append(Converted(results[0].values, malformed, PARTIAL_DATE_FORM, "partial-date"))
     given_back = {s["name"] for s in resource.fields[:usable] if typed_is_text(s, missing_values(resource.schema, s))}
     return Table(resource, text.drop(given_back), pl.DataFrame(typed), lines, {k: v for k, v in failures.items() if v},
                  lists, text.columns)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import re
 
+from datapackage.dates import PARTIAL_DATE_FORM
 from datapackage.findings import shown
 from datapackage.package import Resource
 from datapackage.read.convert import COUNTED, EXACT_CHECKS, missing_entries, missing_labels
 from datapackage.validate.nearest import Nearest, did_you_mean, folded, iso_date, plain_integer
 from datapackage.validate.pandera_schemas import DEFAULT_MAX_LENGTH
 
-PARTIAL_DATE_FORM = "a date written YYYY, YYYY-MM or YYYY-MM-DD"
 
 
 def cell(check: str, resource: Resource, field: str | None, value, earlier: int | None = None,
@@ -29,7 +29,7 @@ def cell(check: str, resource: Resource, field: str | None, value, earlier: int 
         allowed = [v if isinstance(v, str) else json.dumps(v) for v in constraints["enum"]]  # true, not True
         return (f"{field} '{value}' is not an allowed value{did_you_mean(Nearest(lambda: allowed).of(value))}; "
                 f"expected one of: {', '.join(allowed)}")
-    if check == "pattern":
+    if check in ("pattern", "partial-date"):  # partial-date: a partialDate field without a pattern refusing it
         form = PARTIAL_DATE_FORM if spec.get("partialDate") else f"text matching {constraints['pattern']}"
         if isinstance(spec.get("example"), str):  # the schema checks that it matches
             form += f", such as '{spec['example']}'"
