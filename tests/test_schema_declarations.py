@@ -585,6 +585,25 @@ def test_not_before_compares_with_the_row_the_whole_key_points_at(tmp_path):
     assert "before c 1, d 2 began (began 2021 in events.csv)" in findings[0]["message"]
 
 
+def test_not_before_checks_the_row_of_each_key_to_the_resource(tmp_path):
+    people = {"name": "people", "path": "people.csv", "schema": {
+        "fields": [{"name": "pid", "type": "string"}, {"name": "born", "type": "date"}], "primaryKey": ["pid"]}}
+    events = {"name": "events", "path": "events.csv", "schema": {
+        "fields": [{"name": "eid", "type": "string"}, {"name": "witness", "type": "string"},
+                   {"name": "victim", "type": "string"}, {"name": "on", "type": "date", "notBefore": "people.born"}],
+        "foreignKeys": [{"fields": [f], "reference": {"resource": "people", "fields": ["pid"]}}
+                        for f in ("witness", "victim")]}}
+    root = write_package(tmp_path, [people, events], {
+        "people.csv": [["pid", "born"], ["old", "1950-01-01"], ["young", "2000-01-01"]],
+        "events.csv": [["eid", "witness", "victim", "on"], ["e1", "old", "young", "1990-01-01"],
+                       ["e2", "young", "old", "1990-01-01"], ["e3", "young", "young", "1980-01-01"],
+                       ["e4", "old", "old", "1990-01-01"]]})
+    _, findings = findings_of(root)
+    assert [(f["line"], f["message"].split(" began")[0]) for f in findings] == [
+        (2, "on 1990-01-01 is before victim young"), (3, "on 1990-01-01 is before witness young"),
+        (4, "on 1980-01-01 is before witness young")]  # one finding for the cell, however many keys it fails
+
+
 @pytest.mark.parametrize("kind", ["string", "integer", "datetime"])
 def test_not_before_on_a_field_that_is_no_date_is_a_schema_finding(tmp_path, kind):
     code, findings = findings_of(not_before_package(tmp_path, kind, [["1", "2", "2021"]]))

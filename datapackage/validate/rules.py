@@ -5,8 +5,8 @@ primary keys. Ours, declared on fields in the schemas:
 - `notAfter: other`: this field <= other (dates by their bounds, numbers by
   value), reported on `other`;
 - `notBefore: resource.field` on a date (partial or not): not before the
-  referenced row's date (partial or not), the row the foreign key to that
-  resource points at (read as `references` reads every key);
+  date (partial or not) of the row each foreign key to that resource points
+  at (read as `references` reads every key);
 - every partial date: not after today;
 - `sourceList`: every entry non-empty and present in the referenced resource;
 - `personName`: names that fold to the same key are a possible duplicate.
@@ -273,15 +273,22 @@ def _order_rules(table: Table, first_spec: dict, second_spec: dict) -> list[Rule
 
 
 def _not_before_rules(table: Table, name: str, target: str, tables: dict[str, Table], package: Package) -> list[Rule]:
+    """Not before the date of each row that a foreign key to the resource
+    points at: with two keys to it (a witness and a victim), each is checked."""
     other_name, other_field = target.split(".", 1)
-    key = next((k for k in table.resource.foreign_keys if k["reference"]["resource"] == other_name), None)
     other = tables.get(other_name)
     theirs_spec = other.resource.field(other_field) if other is not None else None
-    if key is None or theirs_spec is None or not (dated(theirs_spec) and dated(table.resource.field(name) or {})):
+    if theirs_spec is None or not (dated(theirs_spec) and dated(table.resource.field(name) or {})):
         return []  # a schema finding
+    return [rule for key in table.resource.foreign_keys if key["reference"]["resource"] == other_name
+            for rule in _not_before_key_rules(table, name, key, other, theirs_spec, package.resource(other_name).path)]
+
+
+def _not_before_key_rules(table: Table, name: str, key: dict, other: Table, theirs_spec: dict, path: str) -> list[Rule]:
     local, remote = key["fields"], key["reference"]["fields"]
     if any(f not in table.frame.columns for f in local) or any(f not in other.frame.columns for f in remote):
         return []
+    other_field = theirs_spec["name"]
     # The row each key points at, read as the foreign-key rule reads it: by every field of the key.
     sides = key_sides(table, other, local, remote)
     first, last = _day_bounds(other.frame, theirs_spec)
@@ -291,7 +298,6 @@ def _not_before_rules(table: Table, name: str, target: str, tables: dict[str, Ta
     mine_from, mine_to = _day_bounds(table.frame, table.resource.field(name))
     certain = (mine_to < began["__first"]).fill_null(False)
     possible = (mine_from < began["__last"]).fill_null(False) & ~certain
-    path = package.resource(other_name).path
 
     def says(word):
         return lambda row: (f"{name} {table.cell(name, row)} {word} before "
