@@ -122,6 +122,26 @@ def test_a_chain_of_self_references_to_a_withheld_row_is_withheld(tmp_path):
     assert MARKER not in result.stdout and "changed a withheld row (line 5; fields text)" in result.stdout
 
 
+@pytest.mark.parametrize("kind, theirs, mine", [("integer", "1", "01"), ("number", "2.5", "2.50"),
+                                                ("boolean", "true", "1")])
+def test_a_key_written_in_another_form_of_its_value_leads_to_the_withheld_row(tmp_path, kind, theirs, mine):
+    """`01` refers to the integer 1, as validation and publishing read it:
+    the death of a withheld person is concealed however its key is written."""
+    mark = {"name": "visibility", "withholdsRow": {"value": "withheld"}}
+    people = {"fields": [{"name": "pid", "type": kind}, mark], "primaryKey": "pid"}
+    deaths = {"fields": [{"name": "did"}, {"name": "pid", "type": kind}, {"name": "place"}], "primaryKey": "did",
+              "foreignKeys": [{"fields": "pid", "reference": {"resource": "people", "fields": "pid"}}]}
+    descriptor = json.dumps({"resources": [{"name": "people", "path": "people.csv", "schema": people},
+                                           {"name": "deaths", "path": "deaths.csv", "schema": deaths}]})
+    for side, rows in (("base", ""), ("head", f"d1,{mine},{MARKER} place\n")):
+        (tmp_path / side).mkdir()
+        (tmp_path / side / "datapackage.json").write_text(descriptor, encoding="utf-8")
+        (tmp_path / side / "people.csv").write_text(f"pid,visibility\n{theirs},withheld\n", encoding="utf-8")
+        (tmp_path / side / "deaths.csv").write_text(f"did,pid,place\n{rows}", encoding="utf-8")
+    result = invoke("diff", "base", "head", "--format", "markdown", cwd=tmp_path)
+    assert MARKER not in result.stdout and "a withheld row (line 2)" in result.stdout
+
+
 def test_a_maintainer_may_ask_for_withheld_rows_whole(tmp_path):
     """--show-withheld is for one's own terminal: the rows are shown whole,
     and a renumbered withheld row is said to be the row it was."""

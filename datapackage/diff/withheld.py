@@ -40,7 +40,8 @@ class Withheld:
         needed = _upstream(tid, self.keys) & self.reach
         records = {other: rows if other == tid else _records(self.tables[other]) for other in needed}
         keys = [key for key in self.keys if key[0] in needed and key[2] in needed]
-        return _walk(records, {t: m for t, m in self.marks.items() if t in needed}, keys)[tid]
+        schemas = {other: self.tables[other].schema for other in needed}
+        return _walk(records, schemas, {t: m for t, m in self.marks.items() if t in needed}, keys)[tid]
 
 
 # Table Schema's default texts of a boolean field's two values.
@@ -111,7 +112,8 @@ def _records(table: Table) -> Records | None:
         return None
 
 
-def _walk(records: dict[TableId, Records | None], marks: dict, keys: list) -> dict[TableId, set[int]]:
+def _walk(records: dict[TableId, Records | None], schemas: dict[TableId, dict], marks: dict,
+          keys: list) -> dict[TableId, set[int]]:
     """One walk from the marked rows along the foreign keys, to every row
     that refers to a withheld row, however long the chain."""
     hidden: dict[TableId, set[int]] = defaultdict(set)
@@ -122,36 +124,57 @@ def _walk(records: dict[TableId, Records | None], marks: dict, keys: list) -> di
             at = rows.header.index(field)
             queue += [(tid, i) for i, row in enumerate(rows.rows) if at < len(row.record)
                       and _loose(row.record[at]) in value]
-    referring = [(target, _places(records[target], theirs), _index(records[tid], fields), tid)
+    referring = [(target, _keys(records[target], theirs, schemas[target]),
+                  _index(_keys(records[tid], fields, schemas[tid])), tid)
                  for tid, fields, target, theirs in keys if records[tid] and records[target]]
     seen = set(queue)
     while queue:
         tid, i = queue.pop()
         hidden[tid].add(records[tid].rows[i].line)
-        for target, places, index, source in referring:
-            if target == tid and places is not None:
-                for j in index.get(_values(records[tid].rows[i].record, places), ()):
+        for target, their_keys, index, source in referring:
+            if target == tid and their_keys is not None:
+                for j in index.get(their_keys[i], ()):
                     if (source, j) not in seen:
                         seen.add((source, j))
                         queue.append((source, j))
     return hidden
 
 
-def _places(records: Records, fields: list[str]) -> list[int] | None:
-    """Each field's column, None when one is not in the header."""
+def _keys(records: Records, fields: list[str], schema: dict) -> list[tuple[str, ...]] | None:
+    """Each row's key as the foreign-key rule compares it: the text of its
+    typed value (`01` and `1` of an integer are one key, as validation and
+    publishing read them), or the text as written where it is no value of
+    its type. None when a field is not in the header."""
     header = records.header
-    return [header.index(f) for f in fields] if all(f in header for f in fields) else None
+    if not all(f in header for f in fields):
+        return None
+    columns = []
+    for field in fields:
+        at = header.index(field)
+        written = [row.record[at] if at < len(row.record) else "" for row in records.rows]
+        columns.append(_typed_texts(schema, field, written))
+    return list(zip(*columns)) if columns else None
 
 
-def _values(record: list[str], places: list[int]) -> tuple[str, ...]:
-    return tuple(record[p] if p < len(record) else "" for p in places)
+def _typed_texts(schema: dict, field: str, written: list[str]) -> list[str]:
+    spec = next((f for f in _listed(schema, "fields") if isinstance(f, dict) and f.get("name") == field), None)
+    if spec is None or spec.get("type", "string") in ("string", "any"):
+        return written
+    # Loaded only here: the data diff reads text, and types only the keys that lead to a withheld row.
+    import polars as pl
+
+    from datapackage.read.convert import convert, missing_values
+    try:
+        typed = convert(spec, pl.Series(written, dtype=pl.String), missing_values(schema, spec))[0].values
+        texts = typed.cast(pl.String).to_list()
+    except Exception:  # noqa: BLE001 - a schema validation refuses (any version may be diffed) can fail
+        return written  # anywhere in typing; its keys are then compared as written, as text is
+    return [text if text is not None else raw for text, raw in zip(texts, written)]
 
 
-def _index(records: Records, fields: list[str]) -> dict[tuple[str, ...], list[int]]:
-    """Rows by the values of `fields`."""
-    places = _places(records, fields)
+def _index(keys: list[tuple[str, ...]] | None) -> dict[tuple[str, ...], list[int]]:
+    """Rows by their keys."""
     index = defaultdict(list)
-    if places is not None:
-        for i, row in enumerate(records.rows):
-            index[_values(row.record, places)].append(i)
+    for i, key in enumerate(keys or ()):
+        index[key].append(i)
     return index
