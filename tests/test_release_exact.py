@@ -151,3 +151,26 @@ def test_a_boolean_allowed_value_is_written_as_the_schema_and_the_csv_write_it(t
     db = sqlite3.connect(root / "dist" / "test-package.db")
     assert db.execute("select value from vocabularies where field = 'alive' order by position").fetchall() == [
         ("true",), ("false",)]
+
+
+def test_the_release_descriptor_says_how_its_csv_files_are_written(tmp_path):
+    """A reader left to guess the dialect (Frictionless sniffs what a
+    descriptor leaves out) took the space opening a cell after a quoted one
+    for padding, and `;` in a table of one column for the delimiter. The
+    package declares its own, as validation asks it to."""
+    from frictionless import Package
+
+    declared = {"delimiter": ",", "skipInitialSpace": False}
+    spaced = {"name": "spaced", "path": "spaced.csv", "dialect": declared,
+              "schema": {"fields": [{"name": "a"}, {"name": "b"}]}}
+    single = {"name": "single", "path": "single.csv", "dialect": declared, "schema": {"fields": [{"name": "list"}]}}
+    root = write_package(tmp_path, [spaced, single], {
+        "spaced.csv": [["a", "b"], ["x, y", " z"], ["x, y", " w"]],
+        "single.csv": [["list"], ["p;q"], ["r;s"], ["t;u"]]})
+    assert findings_of(root) == (0, [])
+    published(root)
+    release = Package(str(root / "dist" / "datapackage.json"))
+    assert [r.to_dict() for r in release.get_resource("spaced").read_rows()] == [
+        {"a": "x, y", "b": " z"}, {"a": "x, y", "b": " w"}]
+    assert [r.to_dict() for r in release.get_resource("single").read_rows()] == [
+        {"list": "p;q"}, {"list": "r;s"}, {"list": "t;u"}]

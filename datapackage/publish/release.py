@@ -25,6 +25,7 @@ from datapackage.package import Package, Resource
 from datapackage.properties import published
 from datapackage.publish.release_documents import DICTIONARY
 from datapackage.read.stored import StoredTable
+from datapackage.read.table import WRITTEN_DIALECT
 
 # The Data Resource properties that describe a resource rather than its file.
 ABOUT = ("title", "description", "homepage", "sources", "licenses")
@@ -62,7 +63,8 @@ def descriptor(package: Package, out: Path, stamp: str) -> dict:
     for resource, told in zip(package.resources, about):
         csv_path = f"csv/{Path(resource.path).name}"
         resources.append({"name": resource.name, **told, "path": csv_path, "format": "csv", "mediatype": "text/csv",
-                          "encoding": "utf-8", "schema": _csv_schema(resource), **file_facts(out / csv_path)})
+                          "encoding": "utf-8", "dialect": dict(WRITTEN_DIALECT), "schema": _csv_schema(resource),
+                          **file_facts(out / csv_path)})
     for resource, told in zip(package.resources, about):
         parquet_path = f"parquet/{resource.name}.parquet"
         # A file resource: Frictionless reads Parquet through pandas (nulls

@@ -141,8 +141,17 @@ class Table:
         return pl.DataFrame(columns, schema=self.columns)
 
 
+# How `write_csv` writes, stated in the release descriptor: a reader left to
+# guess (Frictionless sniffs what a descriptor leaves out) could take `;` in a
+# one-column table for the delimiter, or the space opening a cell after a
+# quoted one (`"a, b", c`) for padding to skip.
+WRITTEN_DIALECT = {"delimiter": ",", "lineTerminator": "\n", "quoteChar": '"', "doubleQuote": True,
+                   "skipInitialSpace": False, "header": True}
+
+
 def write_csv(pieces, path) -> None:
-    """The rows of a table given a piece at a time (at least one), as one CSV."""
+    """The rows of a table given a piece at a time (at least one), as one CSV
+    in `WRITTEN_DIALECT`."""
     with open(path, "wb") as file:
         for number, piece in enumerate(pieces):
             piece.csv_frame().write_csv(file, null_value="", include_header=number == 0)
