@@ -19,6 +19,7 @@ import sqlite3
 import sys
 import threading
 from collections import OrderedDict
+from contextlib import closing
 from pathlib import Path
 from urllib.parse import parse_qsl
 
@@ -49,7 +50,10 @@ class NothingToServe(Exception):
 
 def command(dist: Path, port: int, host: str, allow_robots: bool, workers: int | None = None) -> list[str]:
     """The command line that serves a published folder."""
-    release_name(dist)
+    database = dist / f"{release_name(dist)}.db"
+    problem = database_problem(database)
+    if problem:
+        raise NothingToServe(f"{database}: the database cannot be read ({problem}); publish the release again")
     args = [sys.executable, "-m", "datapackage.site.serve", "--dist", str(dist), "--port", str(port), "--host", host]
     args += ["--workers", str(workers)] if workers else []
     return args + ["--allow-robots"] if allow_robots else args
@@ -64,6 +68,18 @@ def release_name(dist: Path) -> str:
     except (OSError, ValueError, KeyError, TypeError):
         pass
     raise NothingToServe(f"{dist}: no published release here; run 'datapackage publish --out {dist}' first")
+
+
+def database_problem(path: Path) -> str | None:
+    """Why the database cannot be served (cut short, or not a database), or
+    None; found in a moment whatever its size, before the site starts, where
+    the workers would otherwise each fail on it."""
+    try:
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as db:
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError as error:  # SQLite finds a file cut short as it reads its header
+        return str(error)
+    return None
 
 
 class Release:
