@@ -107,21 +107,24 @@ def test_serve_without_a_release_is_a_clear_error(tmp_path):
     assert "no published release here" in result.stderr and "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize("damage", ["cut short", "not a database"])
-def test_serve_of_a_damaged_database_is_a_clear_error(small_release, tmp_path, damage):
+@pytest.mark.parametrize("damage", ["database cut short", "no database", "settings cut short", "settings a list"])
+def test_serve_of_a_damaged_release_is_a_clear_error(small_release, tmp_path, damage):
     """One line and exit 2, before the site starts (its workers failed one
     after the other, each with a traceback)."""
     dist = tmp_path / "dist"
     shutil.copytree(small_release.folder, dist)
-    database = dist / f"{small_release.name}.db"
-    if damage == "cut short":
+    database, settings = dist / f"{small_release.name}.db", dist / "metadata.json"
+    if damage == "database cut short":
         with open(database, "r+b") as file:
             file.truncate(database.stat().st_size // 2)
-    else:
+    elif damage == "no database":
         database.write_bytes(b"not a database" * 100)
+    else:
+        settings.write_text(settings.read_text(encoding="utf-8")[:50] if damage == "settings cut short" else "[]")
     result = run("serve", "--dist", str(dist), "--port", "1", cwd=tmp_path)
     assert result.returncode == 2
-    assert result.stderr.startswith(f"Error: {database}: the database cannot be read (")
+    damaged = database if "database" in damage else settings
+    assert result.stderr.startswith(f"Error: {damaged}: the ") and result.stderr.count("\n") == 1
     assert "publish the release again" in result.stderr and "Traceback" not in result.stderr
 
 

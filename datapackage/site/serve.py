@@ -50,10 +50,9 @@ class NothingToServe(Exception):
 
 def command(dist: Path, port: int, host: str, allow_robots: bool, workers: int | None = None) -> list[str]:
     """The command line that serves a published folder."""
-    database = dist / f"{release_name(dist)}.db"
-    problem = database_problem(database)
+    problem = release_problem(dist, release_name(dist))
     if problem:
-        raise NothingToServe(f"{database}: the database cannot be read ({problem}); publish the release again")
+        raise NothingToServe(f"{problem}; publish the release again")
     args = [sys.executable, "-m", "datapackage.site.serve", "--dist", str(dist), "--port", str(port), "--host", host]
     args += ["--workers", str(workers)] if workers else []
     return args + ["--allow-robots"] if allow_robots else args
@@ -70,15 +69,22 @@ def release_name(dist: Path) -> str:
     raise NothingToServe(f"{dist}: no published release here; run 'datapackage publish --out {dist}' first")
 
 
-def database_problem(path: Path) -> str | None:
-    """Why the database cannot be served (cut short, or not a database), or
-    None; found in a moment whatever its size, before the site starts, where
-    the workers would otherwise each fail on it."""
+def release_problem(dist: Path, name: str) -> str | None:
+    """Why the release cannot be served (its site settings or its database
+    cut short or of another kind), or None; found in a moment whatever its
+    size, before the site starts, where its workers would each fail on it."""
+    settings = dist / "metadata.json"
     try:
-        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as db:
+        if not isinstance(json.loads(settings.read_text(encoding="utf-8")), dict):
+            return f"{settings}: the site's settings are not a JSON object"
+    except (OSError, ValueError) as error:
+        return f"{settings}: the site's settings cannot be read ({error})"
+    database = dist / f"{name}.db"
+    try:
+        with closing(sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True)) as db:
             db.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.DatabaseError as error:  # SQLite finds a file cut short as it reads its header
-        return str(error)
+        return f"{database}: the database cannot be read ({error})"
     return None
 
 
