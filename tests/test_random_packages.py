@@ -454,7 +454,8 @@ def test_valid_random_packages_publish_what_the_reference_reads(tmp_path_factory
                     (name, in_sqlite[name], theirs[name])
 
 
-@FUZZ
+# Most random files have a finding (a short row, a blank one, a quote left open): only the valid are published.
+@settings(FUZZ, suppress_health_check=list(FUZZ.suppress_health_check) + [HealthCheck.filter_too_much])
 @given(file=files())
 def test_valid_random_files_read_the_same_from_the_release(tmp_path_factory, file):
     """Whatever the dialect of the file, the release's CSV is read back as the

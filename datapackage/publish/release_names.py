@@ -47,7 +47,7 @@ def _windows_names(package: Package) -> list[Finding]:
     name = package.descriptor.get("name")
     published = [(name, "the package", f"{name}.db", "the package")] if isinstance(name, str) and _safe(name) else []
     for r in package.resources:
-        if NUL not in r.path:  # a NUL is a finding of its own: no system names a file so
+        if _one_file(r) and NUL not in r.path:  # a NUL is a finding of its own: no system names a file so
             published.append((r.path, f"resource {r.name!r}", f"csv/{Path(r.path).name}", "its file"))
         if isinstance(r.name, str) and _safe(r.name):  # an unsafe name is a finding of its own
             published.append((r.name, f"resource {r.name!r}", f"parquet/{r.name}.parquet", "the resource"))
@@ -90,7 +90,7 @@ def _names(package: Package) -> list[Finding]:
                                        "rename the resource")
                  for r in package.resources if r.name in reserved or OWN_TABLES.fullmatch(r.name)]
     published_as: dict[str, tuple[str, str]] = {}
-    for resource in package.resources:
+    for resource in filter(_one_file, package.resources):
         file = Path(resource.path).name
         # One file too where the release is unzipped on a system that tells
         # neither case nor Unicode forms apart (macOS, Windows).
@@ -103,6 +103,12 @@ def _names(package: Package) -> list[Finding]:
                                                          f"would both be published as {said}; rename one file"))
         published_as.setdefault(key, (resource.name, file))
     return findings
+
+
+def _one_file(resource) -> bool:
+    """A resource with a path of one file (several, or inline data, is not
+    supported: a finding of its own, and no file is published from it)."""
+    return isinstance(resource.descriptor.get("path"), str)
 
 
 def _safe(name: str) -> bool:
