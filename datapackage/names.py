@@ -10,6 +10,7 @@ same way, word by word, for the search index and the queries run against it.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 PATRONYMIC = r"\b\w+\s+(?:oğlu|oglu|oghlu|ogly|qızı|qizi|gizi|kyzy)\b"
 
@@ -34,7 +35,7 @@ FOLDS = [
 
 def fold(names: "pd.Series") -> "pd.Series":
     """One comparison key per name (lower case, patronymic dropped, letters folded)."""
-    keys = names.astype(str).str.lower().str.replace(PATRONYMIC, " ", regex=True)
+    keys = names.astype(str).str.normalize("NFC").str.lower().str.replace(PATRONYMIC, " ", regex=True)
     keys = keys.str.translate(str.maketrans(CYRILLIC))
     for old, new in FOLDS:
         keys = keys.str.replace(old, new, regex=True)
@@ -57,7 +58,9 @@ def search_key(text: str | None) -> str:
     query is rewritten before matching: 'Əhmədov' and 'Ахмедов' give 'agmadov'."""
     if not text:
         return ""
-    key = text.lower().translate(CYRILLIC_TABLE)
+    # Composed first: a letter and its accent written as two characters (as
+    # macOS and some keyboards give them: c and a cedilla) fold as the letter.
+    key = unicodedata.normalize("NFC", text).lower().translate(CYRILLIC_TABLE)
     for pattern, new in PATTERNS:
         key = pattern.sub(new, key)
     key = DOUBLED.sub(r"\1", NOT_A_LETTER.sub(" ", key))

@@ -41,6 +41,22 @@ def test_fold_is_unchanged_for_duplicate_person_warnings():
     assert keys.nunique() == 1
 
 
+@pytest.mark.parametrize("name", ["Elçin Əhmədov", "Saleh Şərif oğlu Qafarov", "Mehman Hüseynov", "İlham Ağazadə"])
+def test_a_name_whose_accents_are_written_apart_folds_as_the_one_it_shows(name):
+    """A letter and its accent as two characters (as macOS and some keyboards
+    give them: c and a combining cedilla) are the letter they show, in the
+    search keys, the person-duplicate key and both foldings."""
+    import unicodedata
+
+    from datapackage.folding import fold as fold_column
+    apart = unicodedata.normalize("NFD", name)
+    assert apart != name
+    assert search_key(apart) == search_key(name)
+    assert fold_column(pl.Series([apart])).to_list() == fold_column(pl.Series([name])).to_list()
+    import pandas as pd
+    assert fold(pd.Series([apart])).tolist() == fold(pd.Series([name])).tolist()
+
+
 def test_patronymic_left_out_for_mentions():
     assert without_patronymic("Saleh Şərif oğlu Qafarov") == "Saleh Qafarov"
 
