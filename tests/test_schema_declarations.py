@@ -656,3 +656,24 @@ def test_a_partial_date_in_no_form_of_one_is_a_finding_whatever_the_pattern_admi
     assert checks(findings) == [("people.csv", line, 2, refused) for line in (3, 4, 5, 6)] + \
         [("people.csv", 8, 2, "date-invalid")]
     assert "expected a date written YYYY, YYYY-MM or YYYY-MM-DD" in findings[0]["message"]
+
+
+def test_a_value_whose_accents_are_written_apart_is_told_why_it_does_not_match(tmp_path):
+    """`Elçin` with c and a combining cedilla looks like the allowed `Elçin`
+    and the source id it cites: the finding says what differs."""
+    import unicodedata
+
+    apart = unicodedata.normalize("NFD", "Elçin")
+    sources = {"name": "sources", "path": "sources.csv", "schema": {
+        "fields": [{"name": "sid", "type": "string"}], "primaryKey": ["sid"]}}
+    fields = [{"name": "id", "type": "string"},
+              {"name": "name", "type": "string", "constraints": {"enum": ["Elçin", "Elchin"]}},
+              {"name": "cites", "type": "string", "sourceList": {"resource": "sources", "field": "sid"}}]
+    root = write_package(tmp_path, [sources, people(fields)], {
+        "sources.csv": [["sid"], ["Elçin"]],
+        "people.csv": [["id", "name", "cites"], ["1", apart, apart], ["2", "Elchin", "Elçin"], ["3", "Elcin", "Elçin"]]})
+    _, findings = findings_of(root)
+    assert checks(findings) == [("people.csv", 2, 2, "enum"), ("people.csv", 2, 3, "unknown-source"),
+                                ("people.csv", 4, 2, "enum")]
+    apart_notes = ["written as a letter and a separate accent" in f["message"] for f in findings]
+    assert apart_notes == [True, True, False]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 
 from datapackage.dates import PARTIAL_DATE_FORM
 from datapackage.findings import shown
@@ -14,8 +15,28 @@ from datapackage.validate.pandera_schemas import DEFAULT_MAX_LENGTH
 
 
 
+# Checks that compare a cell's text with other text: where its accents are
+# written apart from their letters, it looks like the text it fails to match.
+COMPARED = {"enum", "pattern", "foreign-key", "unique", "primary-key", "unknown-source"}
+
+
+def accents_apart(value) -> str:
+    """A note for text whose accented letters are each a letter and a separate
+    accent (Unicode NFD, as macOS and some keyboards write them), or ""."""
+    if isinstance(value, str) and not unicodedata.is_normalized("NFC", value):
+        return ("; some of its accented letters are written as a letter and a separate accent, which looks the "
+                "same but is other text: type them again")
+    return ""
+
+
 def cell(check: str, resource: Resource, field: str | None, value, earlier: int | None = None,
          expected: str | None = None, suggestion: str | None = None) -> str:
+    message = _cell(check, resource, field, value, earlier, expected, suggestion)
+    return message + accents_apart(value) if check in COMPARED else message
+
+
+def _cell(check: str, resource: Resource, field: str | None, value, earlier: int | None,
+          expected: str | None, suggestion: str | None) -> str:
     spec = (resource.field(field) or {}) if field else {}
     constraints = spec.get("constraints", {})
     value = shown(value) or ""

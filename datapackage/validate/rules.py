@@ -431,7 +431,8 @@ def _source_rules(table: Table, name: str, reference: dict, tables: dict[str, Ta
     def says(row):
         cited = ", ".join(repr(m) + did_you_mean(meant(m)) for m in unknown[row])
         return (f"{name} cites {cited}, not found in {path}; "
-                f"expected existing {reference['field']} values separated by '{separator}'")
+                f"expected existing {reference['field']} values separated by '{separator}'"
+                + messages.accents_apart(table.cell(name, row)))
 
     return rules + [Rule("unknown-source", name, ERROR, lambda: ~missing, says)]
 
