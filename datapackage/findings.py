@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, fields
 
 ERROR = "error"
@@ -17,6 +18,16 @@ def shown(value) -> str | None:
     if len(text) <= SHOWN:
         return text
     return f"{text[:SHOWN]}… ({len(text):,} characters)"
+
+
+def accents_apart(value) -> str:
+    """A note for text whose accented letters are each a letter and a separate
+    accent (Unicode NFD, as macOS and some keyboards write them), or "": it
+    looks like the text it fails to match."""
+    if isinstance(value, str) and not unicodedata.is_normalized("NFC", value):
+        return ("; some of its accented letters are written as a letter and a separate accent, which looks the "
+                "same but is other text: type them again")
+    return ""
 
 
 @dataclass(frozen=True)

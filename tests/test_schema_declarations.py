@@ -677,3 +677,8 @@ def test_a_value_whose_accents_are_written_apart_is_told_why_it_does_not_match(t
                                 ("people.csv", 4, 2, "enum")]
     apart_notes = ["written as a letter and a separate accent" in f["message"] for f in findings]
     assert apart_notes == [True, True, False]
+    # and a header label so written
+    root = write_package(tmp_path, [people([{"name": "id"}, {"name": "Elçin"}])], {"people.csv": [["id", apart], ["1", "x"]]})
+    _, findings = findings_of(root)
+    assert [f["check"] for f in findings] == ["header"]
+    assert "written as a letter and a separate accent" in findings[0]["message"]

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from datapackage.read.csvfile import Dialect, Records, open_quote_at_end, sample_lines, stripped_labels
-from datapackage.findings import ERROR, Finding, shown
+from datapackage.findings import ERROR, Finding, accents_apart, shown
 from datapackage.package import Resource
 
 OTHER_DELIMITERS = (";", "\t", "|")
@@ -46,7 +46,8 @@ def header_findings(resource: Resource, header: list[str]) -> list[Finding]:
             add(position, label, label, "header", f"column '{label}' appears twice in the header; expected each column once")
         elif names and label != names[position - 1]:
             add(position, names[position - 1], label, "header",
-                f"column {position} is '{label}' but the schema expects '{names[position - 1]}' there; {expected}")
+                f"column {position} is '{label}' but the schema expects '{names[position - 1]}' there; {expected}"
+                + accents_apart(label))
     for position in range(len(header) + 1, len(names) + 1):
         name = names[position - 1]
         add(position, name, None, "missing-column", f"column '{name}' is missing; {expected}")

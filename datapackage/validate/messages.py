@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 
 from datapackage.dates import PARTIAL_DATE_FORM
-from datapackage.findings import shown
+from datapackage.findings import accents_apart, shown
 from datapackage.package import Resource
 from datapackage.read.convert import COUNTED, EXACT_CHECKS, missing_entries, missing_labels
 from datapackage.validate.nearest import Nearest, did_you_mean, folded, iso_date, plain_integer
@@ -18,15 +17,6 @@ from datapackage.validate.pandera_schemas import DEFAULT_MAX_LENGTH
 # Checks that compare a cell's text with other text: where its accents are
 # written apart from their letters, it looks like the text it fails to match.
 COMPARED = {"enum", "pattern", "foreign-key", "unique", "primary-key", "unknown-source"}
-
-
-def accents_apart(value) -> str:
-    """A note for text whose accented letters are each a letter and a separate
-    accent (Unicode NFD, as macOS and some keyboards write them), or ""."""
-    if isinstance(value, str) and not unicodedata.is_normalized("NFC", value):
-        return ("; some of its accented letters are written as a letter and a separate accent, which looks the "
-                "same but is other text: type them again")
-    return ""
 
 
 def cell(check: str, resource: Resource, field: str | None, value, earlier: int | None = None,

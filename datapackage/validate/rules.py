@@ -29,7 +29,7 @@ from datapackage.validate import messages
 from datapackage.validate.nearest import Nearest, did_you_mean
 from datapackage.read.convert import convert, missing_values, zone_free, zoned
 from datapackage.read.patterns import whole
-from datapackage.findings import ERROR, WARNING
+from datapackage.findings import ERROR, WARNING, accents_apart
 from datapackage.folding import fold
 from datapackage.package import Package, Resource
 from datapackage.privacy import mark_field, marked, references_withheld
@@ -432,7 +432,7 @@ def _source_rules(table: Table, name: str, reference: dict, tables: dict[str, Ta
         cited = ", ".join(repr(m) + did_you_mean(meant(m)) for m in unknown[row])
         return (f"{name} cites {cited}, not found in {path}; "
                 f"expected existing {reference['field']} values separated by '{separator}'"
-                + messages.accents_apart(table.cell(name, row)))
+                + accents_apart(table.cell(name, row)))
 
     return rules + [Rule("unknown-source", name, ERROR, lambda: ~missing, says)]
 
