@@ -327,3 +327,21 @@ def test_annotations_conceal_a_row_marked_withheld_loosely(tmp_path):
     shown = invoke("validate", "--format", "github", cwd=tmp_path).stdout
     assert f"{MARKER}a" in shown and f"{MARKER}b" not in shown and "line=3,col=4,title=type::" in shown
     assert f"{MARKER}b" in invoke("validate", cwd=tmp_path).stdout  # the maintainer's own report says it all
+
+
+@pytest.fixture(scope="module")
+def bare_timeline(tmp_path_factory):
+    """The timeline of the package without the planted rows."""
+    from conftest import FIXTURES, copy_package
+    package = copy_package(tmp_path_factory.mktemp("bare"), FIXTURES / "small")
+    result = invoke("publish", "--out", "dist", cwd=package)
+    assert result.returncode == 0, result.stderr
+    return (package / "dist" / "timeline.png").read_bytes()
+
+
+def test_the_timeline_draws_a_withheld_death_nowhere(release, bare_timeline):
+    """A picture holds no text to search: a withheld death must leave the
+    timeline the same bytes as without it; a public one changes it."""
+    visibility, dist = release
+    drawn = (dist / "timeline.png").read_bytes()
+    assert (drawn == bare_timeline) == (visibility == "withheld")
