@@ -1,15 +1,18 @@
 """Raw deflate on every core, for the zip's large entries.
 
 The input is cut into pieces of a fixed size, each piece is deflated on its
-own (ISA-L, level 1) and ends on a byte boundary with an empty stored block,
-and the pieces are joined in order, closed by an empty final block: one valid
-deflate stream that any unzip reads. A piece starts without the 32 KiB the
-one before it could have lent it, which costs a few bytes per piece.
+own (zlib-ng) and ends on a byte boundary with an empty stored block, and the
+pieces are joined in order, closed by an empty final block: one valid deflate
+stream that any unzip reads. A piece starts without the 32 KiB the one before
+it could have lent it, which costs a few bytes per piece.
 
 The pieces are cut at the same offsets whatever the number of cores, so the
-same input gives the same bytes however many cores deflate it. ISA-L picks
-its code for the processor it runs on; that processors of other kinds give
-the same bytes is not something this module can promise.
+same input gives the same bytes however many cores deflate it. Not ISA-L,
+although it is faster: it gave another stream for the same piece in 2 of 150
+processes, from something that changes between processes (benchmarks/RESULTS.md,
+"The zip deflated by zlib-ng"). zlib-ng picks its code for the processor it
+runs on; that processors of other kinds give the same bytes is not something
+this module can promise.
 """
 
 from __future__ import annotations
@@ -21,10 +24,10 @@ from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 
-from isal import isal_zlib
+from zlib_ng import zlib_ng
 
 PIECE = 16 << 20
-LEVEL = 1
+LEVEL = 2
 WORKERS = os.cpu_count() or 1
 # What an empty, final fixed-Huffman block is in deflate: the end of the stream.
 LAST_BLOCK = b"\x03\x00"
@@ -32,11 +35,11 @@ LAST_BLOCK = b"\x03\x00"
 
 @contextmanager
 def checksums() -> Iterator[None]:
-    """zipfile's CRC-32 of each entry taken by ISA-L, about five times as
-    fast as zlib's and the same values: the database's checksum is taken
-    after it is built, while the whole release waits for it."""
+    """zipfile's CRC-32 of each entry taken by zlib-ng, several times as fast
+    as zlib's and the same values: the database's checksum is taken after it
+    is built, while the whole release waits for it."""
     taken = zipfile.crc32
-    zipfile.crc32 = isal_zlib.crc32
+    zipfile.crc32 = zlib_ng.crc32
     try:
         yield
     finally:
@@ -44,10 +47,10 @@ def checksums() -> Iterator[None]:
 
 
 def _deflated(piece: bytes) -> bytes:
-    # ISA-L lets go of the interpreter's lock while it compresses, so the
+    # zlib-ng lets go of the interpreter's lock while it compresses, so the
     # pieces are deflated on every core at once.
-    compressor = isal_zlib.compressobj(LEVEL, isal_zlib.DEFLATED, -15)
-    return compressor.compress(piece) + compressor.flush(isal_zlib.Z_SYNC_FLUSH)
+    compressor = zlib_ng.compressobj(LEVEL, zlib_ng.DEFLATED, -15)
+    return compressor.compress(piece) + compressor.flush(zlib_ng.Z_SYNC_FLUSH)
 
 
 class Deflate:

@@ -148,15 +148,14 @@ class _Hashed:
 
 def _add(archive: zipfile.ZipFile, file: Path, name: str, when: tuple, pool, reading=lambda file: file) -> None:
     info = zipfile.ZipInfo(name, date_time=max(when, (1980, 1, 1, 0, 0, 0)))
-    # Parquet and PNG are compressed already; the rest deflates fast at level 1.
+    # Parquet and PNG are compressed already; the rest deflates at a fast level.
     info.compress_type = zipfile.ZIP_STORED if file.suffix in STORED else zipfile.ZIP_DEFLATED
-    info._compresslevel = 1  # (named compress_level from Python 3.13)
+    info._compresslevel = deflate.LEVEL  # (named compress_level from Python 3.13)
     info.external_attr = 0o644 << 16
     large = file.stat().st_size >= zipfile.ZIP64_LIMIT  # a streamed entry must say so up front
     with open(file, "rb") as source, archive.open(info, "w", force_zip64=large) as target:
         if info.compress_type == zipfile.ZIP_DEFLATED:
-            # A raw deflate stream as zipfile would write, from ISA-L (about five
-            # times faster than zlib at level 1) on every core: the database is
-            # deflated last, while the whole release waits for it.
+            # A raw deflate stream as zipfile would write, from zlib-ng on every
+            # core: the database is deflated last, while the whole release waits.
             target._compressor = deflate.Deflate(pool)
         shutil.copyfileobj(reading(source), target, deflate.PIECE)
