@@ -156,10 +156,11 @@ def test_no_declared_fields_means_no_index(tmp_path):
 def test_a_long_cell_indexes_in_well_under_a_second(tmp_path):
     letters = "Qafarov Hüseynov Əhmədov Məmmədov Гафаров chkhqxyəı "
     text = (letters * (100_000 // len(letters) + 1))[:100_000]
-    started = time.perf_counter()
+    # This thread's processor time: other tests' processes on the same cores do not count.
+    started = time.thread_time()
     conn = indexed(tmp_path / "people.db", [{"id": 1, "name": "Saleh Qafarov", "summary": text}],
                    {"name": ["name"], "text": ["summary"]})
-    elapsed = time.perf_counter() - started
+    elapsed = time.thread_time() - started
     assert elapsed < 0.5, f"{elapsed:.2f} s"
     assert found(conn, match_expression("Mamedov")) == {1}
 
@@ -169,9 +170,9 @@ def test_key_time_grows_linearly_with_the_text():
 
     def timed(n: int) -> float:
         text = word * n
-        started = time.perf_counter()
+        started = time.thread_time()
         search_key(text)
-        return time.perf_counter() - started
+        return time.thread_time() - started
 
     timed(1000)  # warm up the compiled patterns
     small, large = min(timed(2000) for _ in range(3)), min(timed(16000) for _ in range(3))

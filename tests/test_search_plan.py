@@ -81,10 +81,10 @@ HOSTILE = {  # a visitor's SQL, 16 KB (about the longest request line the server
 def test_reading_a_visitors_sql_takes_time_linear_in_its_length(sql):
     """Queries are read on the server's event loop: no pattern may backtrack
     (a facet pattern with two open repeats once took 4 s on the first of these)."""
-    started = time.perf_counter()
+    started = time.thread_time()  # processor time: a busy machine does not count
     for plan in (search_plan.index_count, search_plan.facet_count, search_plan.walk):
         assert plan(sql) is None
-    assert time.perf_counter() - started < 0.05
+    assert time.thread_time() - started < 0.05
 
 
 def test_queries_longer_than_datasettes_are_run_as_written():
