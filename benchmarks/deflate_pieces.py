@@ -3,9 +3,9 @@
 Usage: python benchmarks/deflate_pieces.py FILE [--repeat N]
 
 Deflates FILE in the pieces datapackage.publish.deflate cuts, on every core,
-with zlib-ng (the release's compressor) and, when installed, ISA-L and
-Python's zlib, and prints seconds, the ratio and whether the stream is the
-same bytes each time.
+with zlib-ng (the release's compressor), Python's zlib and, when installed
+(`pip install isal`), ISA-L, and prints seconds, the ratio and whether the
+stream is the same bytes each time.
 """
 
 from __future__ import annotations
