@@ -682,3 +682,23 @@ def test_a_value_whose_accents_are_written_apart_is_told_why_it_does_not_match(t
     _, findings = findings_of(root)
     assert [f["check"] for f in findings] == ["header"]
     assert "written as a letter and a separate accent" in findings[0]["message"]
+
+
+def test_keys_that_differ_only_in_how_their_accents_are_written_are_a_warning(tmp_path):
+    """Two keys, `Hüseynov` as one letter and as u with a combining diaeresis,
+    are two keys to Table Schema and one to a reader: each row is told of the
+    other, in a primary key and in a unique field; keys written alike, and
+    unlike keys, are not."""
+    import unicodedata
+
+    apart = unicodedata.normalize("NFD", "Hüseynov")
+    fields = [{"name": "id", "type": "string"}, {"name": "nick", "type": "string", "constraints": {"unique": True}}]
+    root = write_package(tmp_path, [people(fields)], {"people.csv": [
+        ["id", "nick"], ["Hüseynov", "Elçin"], ["Huseynov", "Elchin"], [apart, unicodedata.normalize("NFD", "Elçin")],
+        ["Qafarov", "Qafarov"]]})
+    code, findings = findings_of(root)
+    assert code == 0 and checks(findings, "warning") == [
+        ("people.csv", 2, 1, "look-alike-key"), ("people.csv", 2, 2, "look-alike-key"),
+        ("people.csv", 4, 1, "look-alike-key"), ("people.csv", 4, 2, "look-alike-key")]
+    assert f"looks the same as '{apart}' on line 4" in findings[0]["message"]
+    assert "on line 2" in findings[2]["message"]

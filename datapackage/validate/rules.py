@@ -9,7 +9,9 @@ primary keys. Ours, declared on fields in the schemas:
   at (read as `references` reads every key);
 - every partial date: not after today;
 - `sourceList`: every entry non-empty and present in the referenced resource;
-- `personName`: names that fold to the same key are a possible duplicate.
+- `personName`: names that fold to the same key are a possible duplicate;
+- every text key (a primary key of one field, or a unique field): keys that
+  differ only in how their accents are written are a warning.
 
 A rule gives True for rows that pass. Certainly wrong is an error; possibly
 wrong (a partial date that may fall either side) is a warning. Messages are
@@ -69,6 +71,8 @@ def rules_for(table: Table, tables: dict[str, Table], package: Package, today: d
             rules.append(_duplicate_person_rule(table, name))
         if zone_free(spec):
             rules += _zone_rules(table, spec) + _zone_unique_rule(table, spec) + _zone_enum_rule(table, spec)
+        if spec.get("constraints", {}).get("unique") or resource.primary_key == [name]:
+            rules += _look_alike_key_rules(table, name)
     return rules
 
 
@@ -94,6 +98,8 @@ def rule_columns(package: Package) -> dict[str, set[str]]:
                 other, field = spec["notBefore"].split(".", 1)
                 needed.setdefault(other, set()).add(field)
             if spec.get("partialDate") or spec.get("personName") or zone_free(spec):
+                own.add(name)
+            if spec.get("constraints", {}).get("unique"):  # keys that look alike
                 own.add(name)
             if spec.get("sourceList"):
                 own.add(name)
@@ -457,6 +463,30 @@ def _withheld_source_rules(table: Table, name: str, reference: dict, tables: dic
                 "remove that entry, or withhold this row too")
 
     return [Rule("withheld-reference", name, ERROR, lambda: ~leaks, says)]
+
+
+def _look_alike_key_rules(table: Table, name: str) -> list[Rule]:
+    """Keys that differ only in how their accents are written (a letter and a
+    separate accent, as macOS and some keyboards type them, or one letter)
+    are two keys to Table Schema, and look like one on every page and in
+    every spreadsheet: a warning on each, naming the other's line."""
+    written = table.frame[name]
+    if written.dtype != pl.String or not written.str.contains(r"[^\x00-\x7F]").any():
+        return []  # ASCII has one way of writing: nothing to compare (ids, mostly)
+    folded = written.str.normalize("NFC")
+    clash = (folded.is_duplicated() & ~written.is_duplicated()).fill_null(False)
+    if not clash.any():
+        return []
+    rows = pl.DataFrame({"folded": folded, "written": written}).with_row_index("__row").filter(clash)
+    alike = dict(zip(*rows.group_by("folded").agg("__row").to_dict(as_series=False).values()))
+
+    def says(row):
+        other = next(r for r in alike[folded[row]] if written[r] != written[row])
+        return (f"{name} '{table.cell(name, row)}' looks the same as '{table.cell(name, other)}' on line "
+                f"{table.lines[other]} but is other text: their accented letters are written differently "
+                "(as one letter, or as a letter and a separate accent); expected each key written one way")
+
+    return [Rule("look-alike-key", name, WARNING, lambda: ~clash, says)]
 
 
 def _duplicate_person_rule(table: Table, name: str) -> Rule:
