@@ -17,7 +17,6 @@ this module can promise.
 
 from __future__ import annotations
 
-import os
 import zipfile
 from collections import deque
 from collections.abc import Iterator
@@ -26,10 +25,14 @@ from contextlib import contextmanager
 
 from zlib_ng import zlib_ng
 
+from datapackage import cores
+
 PIECE = 16 << 20
 # Level 2: as small as ISA-L's level 1 was; zlib-ng's level 1 is about a third larger.
 LEVEL = 2
-WORKERS = os.cpu_count() or 1
+# Each worker holds two pieces at a time: a machine of many cores should not
+# hold gigabytes for the zip.
+WORKERS = min(8, cores.usable())
 # What an empty, final fixed-Huffman block is in deflate: the end of the stream.
 LAST_BLOCK = b"\x03\x00"
 

@@ -32,6 +32,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from datapackage import cores
 from datapackage.site.shared_pages import SharedPages
 
 MAX_WORKERS = 2
@@ -45,8 +46,7 @@ STOP_WAIT = 10.0
 def default_workers() -> int:
     """One worker per core, at most MAX_WORKERS: more would mostly share
     the same two lanes for visitors' SQL (`guard_sql`)."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return max(1, min(MAX_WORKERS, cores))
+    return max(1, min(MAX_WORKERS, cores.usable()))
 
 
 def workers_here() -> int:
